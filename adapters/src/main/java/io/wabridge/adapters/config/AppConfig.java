@@ -1,0 +1,85 @@
+package io.wabridge.adapters.config;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one place environment variables are read. A function asks for what it needs while it is being
+ * constructed, so a missing variable fails the cold start with a clear message, never a request.
+ *
+ * <p>On Lambda the values come from {@link System#getenv()}; the local runtime passes each function the
+ * environment that {@code template.yaml} gives it, resolved against the local parts. Variables carry
+ * names, URLs and ARNs only, never secret values.
+ */
+public final class AppConfig {
+
+    private final Map<String, String> env;
+
+    private AppConfig(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    public static AppConfig of(Map<String, String> env) {
+        return new AppConfig(env);
+    }
+
+    public static AppConfig fromSystem() {
+        return new AppConfig(System.getenv());
+    }
+
+    public String tableName() {
+        return require("TABLE_NAME");
+    }
+
+    public String inboundQueueUrl() {
+        return require("INBOUND_QUEUE_URL");
+    }
+
+    public String metaAppSecretArn() {
+        return require("META_APP_SECRET_ARN");
+    }
+
+    public String webhookVerifyTokenArn() {
+        return require("WEBHOOK_VERIFY_TOKEN_ARN");
+    }
+
+    /** The JWT claim that carries the tenant id (for example {@code sub} or {@code tenant_id}). */
+    public String tenantClaim() {
+        return require("TENANT_CLAIM");
+    }
+
+    public String region() {
+        return require("AWS_REGION");
+    }
+
+    /**
+     * Endpoint override for one AWS service, read from the SDK's own variable names
+     * ({@code AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_ENDPOINT_URL_SQS}, ... or {@code AWS_ENDPOINT_URL}).
+     * Empty on AWS.
+     */
+    public Optional<URI> endpoint(String serviceSuffix) {
+        return optional("AWS_ENDPOINT_URL_" + serviceSuffix).or(() -> optional("AWS_ENDPOINT_URL")).map(URI::create);
+    }
+
+    /** Explicit credentials when the environment carries them (Lambda does; so does the local runtime). */
+    public Optional<String[]> credentials() {
+        return optional("AWS_ACCESS_KEY_ID").flatMap(id -> optional("AWS_SECRET_ACCESS_KEY")
+                .map(secret -> new String[] {id, secret, env.get("AWS_SESSION_TOKEN")}));
+    }
+
+    private Optional<String> optional(String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    private String require(String name) {
+        return optional(name).orElseThrow(() -> new IllegalStateException(
+                "missing environment variable " + name + " (set it on the function in template.yaml)"));
+    }
+
+    @Override
+    public String toString() {
+        return "AppConfig" + env.keySet();
+    }
+}

@@ -1,0 +1,97 @@
+package io.wabridge.adapters.config;
+
+import io.wabridge.adapters.aws.SecretsManagerSecrets;
+import java.net.URI;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Builds every client once per function instance (one Lambda container): one HTTP client
+ * implementation, an explicit region and credentials, and the endpoint overrides the configuration
+ * names. Clients are created on first use, so a function pays only for the clients it touches.
+ */
+public final class Wiring {
+
+    private final AppConfig config;
+    private final Region region;
+    private final AwsCredentialsProvider credentials;
+    private final SdkHttpClient http;
+    private final Supplier<DynamoDbClient> dynamo;
+    private final Supplier<SqsClient> sqs;
+    private final Supplier<SecretsManagerSecrets> secrets;
+
+    public Wiring(AppConfig config) {
+        this.config = config;
+        this.region = Region.of(config.region());
+        this.credentials = config.credentials()
+                .<AwsCredentialsProvider>map(c -> StaticCredentialsProvider.create(c[2] == null
+                        ? AwsBasicCredentials.create(c[0], c[1])
+                        : AwsSessionCredentials.create(c[0], c[1], c[2])))
+                .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+        this.http = UrlConnectionHttpClient.builder().build();
+        this.dynamo = memoize(() -> configure(DynamoDbClient.builder(), "DYNAMODB").build());
+        this.sqs = memoize(() -> configure(SqsClient.builder(), "SQS").build());
+        this.secrets = memoize(() -> new SecretsManagerSecrets(
+                configure(SecretsManagerClient.builder(), "SECRETS_MANAGER").build()));
+    }
+
+    public static Wiring fromSystem() {
+        return new Wiring(AppConfig.fromSystem());
+    }
+
+    public AppConfig config() {
+        return config;
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo.get();
+    }
+
+    public SqsClient sqs() {
+        return sqs.get();
+    }
+
+    public SecretsManagerSecrets secrets() {
+        return secrets.get();
+    }
+
+    private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> B configure(B builder, String service) {
+        builder.region(region).credentialsProvider(credentials).httpClient(http);
+        Optional<URI> endpoint = config.endpoint(service);
+        endpoint.ifPresent(builder::endpointOverride);
+        return builder;
+    }
+
+    private static <T> Supplier<T> memoize(Supplier<T> factory) {
+        return new Supplier<>() {
+            private volatile T value;
+
+            @Override
+            public T get() {
+                T v = value;
+                if (v == null) {
+                    synchronized (this) {
+                        v = value;
+                        if (v == null) {
+                            value = v = factory.get();
+                        }
+                    }
+                }
+                return v;
+            }
+        };
+    }
+}

@@ -1,0 +1,72 @@
+package io.wabridge.adapters.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The shapes every HTTP handler answers with: JSON bodies and one error shape. */
+public final class HttpResponses {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HttpResponses() {}
+
+    public static APIGatewayV2HTTPResponse json(int status, Object body) {
+        try {
+            return APIGatewayV2HTTPResponse.builder().withStatusCode(status)
+                    .withHeaders(Map.of("content-type", "application/json"))
+                    .withBody(JSON.writeValueAsString(body)).build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("response not serialisable", e);
+        }
+    }
+
+    /** {@code {"error":{"code":..,"message":..}}}: a stable machine code and a sentence for people. */
+    public static APIGatewayV2HTTPResponse error(int status, String code, String message) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", message);
+        return json(status, Map.of("error", error));
+    }
+
+    public static APIGatewayV2HTTPResponse text(int status, String body) {
+        return APIGatewayV2HTTPResponse.builder().withStatusCode(status)
+                .withHeaders(Map.of("content-type", "text/plain")).withBody(body).build();
+    }
+
+    /** The raw request body bytes, decoded from base64 when API Gateway encoded them. */
+    public static byte[] rawBody(APIGatewayV2HTTPEvent event) {
+        String body = event.getBody();
+        if (body == null) {
+            return new byte[0];
+        }
+        return event.getIsBase64Encoded() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A header by name; API Gateway lower-cases header names in payload format 2.0. */
+    public static Optional<String> header(APIGatewayV2HTTPEvent event, String name) {
+        return event.getHeaders() == null ? Optional.empty()
+                : Optional.ofNullable(event.getHeaders().get(name.toLowerCase()));
+    }
+
+    public static Optional<String> query(APIGatewayV2HTTPEvent event, String name) {
+        return event.getQueryStringParameters() == null ? Optional.empty()
+                : Optional.ofNullable(event.getQueryStringParameters().get(name));
+    }
+
+    /** A claim of the JWT that the HTTP API's authorizer verified. */
+    public static Optional<String> claim(APIGatewayV2HTTPEvent event, String name) {
+        var ctx = event.getRequestContext();
+        if (ctx == null || ctx.getAuthorizer() == null || ctx.getAuthorizer().getJwt() == null
+                || ctx.getAuthorizer().getJwt().getClaims() == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(ctx.getAuthorizer().getJwt().getClaims().get(name)).filter(v -> !v.isBlank());
+    }
+}

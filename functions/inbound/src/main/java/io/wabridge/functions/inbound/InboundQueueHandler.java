@@ -1,0 +1,62 @@
+package io.wabridge.functions.inbound;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.wabridge.adapters.aws.DynamoDbMessageStore;
+import io.wabridge.adapters.config.Wiring;
+import io.wabridge.adapters.meta.MetaWebhookParser;
+import io.wabridge.core.messaging.StoreInboundMessages;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes the inbound FIFO queue ({@code ReportBatchItemFailures}). On the first record that fails it
+ * reports that record and every later one, so SQS redelivers them in order (AWS: "with FIFO, stop at
+ * the first failure"); after {@code maxReceiveCount} a poison record moves to the dead-letter queue.
+ */
+public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private static final Logger log = LoggerFactory.getLogger(InboundQueueHandler.class);
+
+    private final MetaWebhookParser parser;
+    private final StoreInboundMessages storeMessages;
+
+    public InboundQueueHandler() {
+        this(Wiring.fromSystem());
+    }
+
+    public InboundQueueHandler(Wiring wiring) {
+        this(new MetaWebhookParser(),
+                new StoreInboundMessages(new DynamoDbMessageStore(wiring.dynamo(), wiring.config().tableName())));
+    }
+
+    InboundQueueHandler(MetaWebhookParser parser, StoreInboundMessages storeMessages) {
+        this.parser = parser;
+        this.storeMessages = storeMessages;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            SQSEvent.SQSMessage record = records.get(i);
+            try {
+                StoreInboundMessages.Result result = storeMessages.store(parser.textMessages(record.getBody()));
+                log.info("inbound record {} processed: {} stored, {} duplicates", record.getMessageId(),
+                        result.stored(), result.duplicates());
+            } catch (RuntimeException e) {
+                log.warn("inbound record {} failed ({}: {}); it and {} later records go back to the queue",
+                        record.getMessageId(), e.getClass().getSimpleName(), e.getMessage(), records.size() - i - 1);
+                records.subList(i, records.size()).forEach(r ->
+                        failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(r.getMessageId()).build()));
+                break;
+            }
+        }
+        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+}

@@ -1,0 +1,85 @@
+package io.wabridge.functions.webhook;
+
+import static io.wabridge.adapters.lambda.HttpResponses.error;
+import static io.wabridge.adapters.lambda.HttpResponses.header;
+import static io.wabridge.adapters.lambda.HttpResponses.query;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.wabridge.adapters.aws.SqsInboundQueue;
+import io.wabridge.adapters.config.AppConfig;
+import io.wabridge.adapters.config.Wiring;
+import io.wabridge.adapters.lambda.HttpResponses;
+import io.wabridge.core.webhook.InboundQueue;
+import io.wabridge.core.webhook.ReceiveWebhook;
+import io.wabridge.core.webhook.VerifyChallenge;
+import io.wabridge.core.webhook.WebhookSignature;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Meta's webhook callback ({@code GET|POST /webhook}, no JWT). GET answers the verification handshake;
+ * POST checks {@code X-Hub-Signature-256} over the raw body and enqueues it, nothing more.
+ */
+public final class MetaWebhookHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private static final Logger log = LoggerFactory.getLogger(MetaWebhookHandler.class);
+
+    private final VerifyChallenge verify;
+    private final ReceiveWebhook receive;
+
+    public MetaWebhookHandler() {
+        this(Wiring.fromSystem());
+    }
+
+    public MetaWebhookHandler(Wiring wiring) {
+        this(wiring.config(), wiring);
+    }
+
+    private MetaWebhookHandler(AppConfig config, Wiring wiring) {
+        this(new VerifyChallenge(wiring.secrets().get(config.webhookVerifyTokenArn())),
+                new ReceiveWebhook(WebhookSignature.withSecret(wiring.secrets().get(config.metaAppSecretArn())),
+                        new SqsInboundQueue(wiring.sqs(), config.inboundQueueUrl())));
+    }
+
+    MetaWebhookHandler(VerifyChallenge verify, ReceiveWebhook receive) {
+        this.verify = verify;
+        this.receive = receive;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        String method = event.getRequestContext().getHttp().getMethod();
+        return "GET".equals(method) ? verify(event) : receive(event);
+    }
+
+    private APIGatewayV2HTTPResponse verify(APIGatewayV2HTTPEvent event) {
+        return verify.answer(query(event, "hub.mode").orElse(null), query(event, "hub.verify_token").orElse(null),
+                        query(event, "hub.challenge").orElse(null))
+                .map(challenge -> HttpResponses.text(200, challenge))
+                .orElseGet(() -> error(403, "verification_failed", "hub.mode must be subscribe and hub.verify_token must match"));
+    }
+
+    private APIGatewayV2HTTPResponse receive(APIGatewayV2HTTPEvent event) {
+        String signature = header(event, "x-hub-signature-256").orElse(null);
+        if (signature == null) {
+            return error(401, "signature_missing", "X-Hub-Signature-256 header is required");
+        }
+        try {
+            return switch (receive.receive(signature, HttpResponses.rawBody(event))) {
+                case ACCEPTED -> HttpResponses.json(200, java.util.Map.of("status", "accepted"));
+                case BAD_SIGNATURE -> {
+                    log.warn("webhook refused: signature does not match the body");
+                    yield error(401, "signature_invalid", "X-Hub-Signature-256 does not match the body");
+                }
+            };
+        } catch (InboundQueue.EnqueueFailed e) {
+            log.error("webhook not enqueued, asking Meta to redeliver: {}", e.getCause() == null ? e : e.getCause().getClass().getSimpleName());
+            return error(503, "enqueue_failed", "the webhook could not be stored; Meta will redeliver it");
+        } catch (IllegalArgumentException e) {
+            return error(400, "body_invalid", "the body is not valid base64");
+        }
+    }
+}

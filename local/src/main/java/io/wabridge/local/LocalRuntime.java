@@ -1,0 +1,351 @@
+package io.wabridge.local;
+
+import static io.wabridge.local.template.SamTemplate.list;
+import static io.wabridge.local.template.SamTemplate.map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.local.aws.AwsJsonServer;
+import io.wabridge.local.aws.LocalDynamoDb;
+import io.wabridge.local.aws.LocalSecretsManager;
+import io.wabridge.local.aws.LocalSqs;
+import io.wabridge.local.aws.Ports;
+import io.wabridge.local.events.LocalScheduler;
+import io.wabridge.local.events.SqsEventSource;
+import io.wabridge.local.gateway.HttpGateway;
+import io.wabridge.local.gateway.JwtAuthorizer;
+import io.wabridge.local.gateway.LocalIdentity;
+import io.wabridge.local.lambda.LocalFunction;
+import io.wabridge.local.template.LocalResources;
+import io.wabridge.local.template.SamTemplate;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * WaBridge on one machine: DynamoDB Local, ElasticMQ and a local Secrets Manager, then the tables,
+ * queues, secrets, functions, HTTP routes, SQS pollers and schedules that {@code template.yaml} declares.
+ * The handlers are the real ones, with the real AWS SDK clients pointed here by their environment only.
+ */
+public final class LocalRuntime implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalRuntime.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static final String REGION = "us-east-1";
+    public static final String ACCOUNT = "000000000000";
+    public static final String STACK = "wabridge-local";
+    public static final String AUDIENCE = "wabridge-local";
+    public static final String META_APP_ID = "100000000000001";
+    static final String APP_SECRET_NAME = "wabridge-local/meta-app-secret";
+
+    /** How to run: {@code port} 0 picks a free one; {@code dataDir} holds everything kept across restarts. */
+    public record Options(int port, Path dataDir, Path template, Path openApi) {}
+
+    private final Options options;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
+    private final List<SqsEventSource> eventSources = new ArrayList<>();
+    private final LocalScheduler scheduler = new LocalScheduler();
+    private HttpGateway gateway;
+    private LocalDynamoDb dynamoServer;
+    private LocalSqs sqsServer;
+    private AwsJsonServer awsJson;
+    private LocalSecretsManager secrets;
+    private LocalIdentity identity;
+    private LocalResources resources;
+    private DynamoDbClient dynamo;
+    private SqsClient sqs;
+    private Map<String, Object> localConfig;
+    private long startMillis;
+
+    private LocalRuntime(Options options) {
+        this.options = options;
+    }
+
+    public static LocalRuntime start(Options options) throws Exception {
+        LocalRuntime runtime = new LocalRuntime(options);
+        try {
+            runtime.boot();
+            return runtime;
+        } catch (Exception | Error e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    private void boot() throws Exception {
+        long started = System.nanoTime();
+        Path data = options.dataDir().toAbsolutePath();
+        Files.createDirectories(data);
+        SamTemplate template = SamTemplate.load(options.template());
+        CompletableFuture<LocalDynamoDb> dynamoStart = CompletableFuture.supplyAsync(() -> unchecked(() ->
+                LocalDynamoDb.start(data.resolve("dynamodb"), 0)));
+        CompletableFuture<LocalSqs> sqsStart = CompletableFuture.supplyAsync(() -> unchecked(() ->
+                LocalSqs.start(data.resolve("sqs"), REGION, ACCOUNT, 0)));
+        identity = LocalIdentity.loadOrCreate(data.resolve("jwt-signing-key.json"));
+        secrets = new LocalSecretsManager(data.resolve("secrets.json"), REGION, ACCOUNT);
+        awsJson = track(AwsJsonServer.start(List.of(secrets), 0));
+        gateway = track(options.port() > 0 ? new HttpGateway(options.port()) : Ports.withFreePort(HttpGateway::new));
+        dynamoServer = track(dynamoStart.join());
+        sqsServer = track(sqsStart.join());
+        dynamo = track(DynamoDbClient.builder().endpointOverride(dynamoServer.endpoint()).region(Region.of(REGION))
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build());
+        sqs = track(SqsClient.builder().endpointOverride(sqsServer.endpoint()).region(Region.of(REGION))
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build());
+
+        String issuer = LocalIdentity.issuer(gateway.port());
+        String appSecretArn = secrets.ensure(APP_SECRET_NAME, 32);
+        resources = new LocalResources(template, STACK, REGION, ACCOUNT, Map.of(
+                "MetaAppId", META_APP_ID, "MetaAppSecretArn", appSecretArn,
+                "JwtIssuer", issuer, "JwtAudience", AUDIENCE));
+        resources.create(dynamo, sqs, secrets);
+
+        startFunctions(template);
+        addRoutes(template);
+        addEventSources(template);
+        addSchedules(template);
+        addLocalEndpoints(issuer);
+
+        gateway.start();
+        eventSources.forEach(SqsEventSource::start);
+        scheduler.start();
+        startMillis = (System.nanoTime() - started) / 1_000_000;
+        localConfig = describe(issuer);
+        Files.writeString(data.resolve("local.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(localConfig));
+    }
+
+    private void startFunctions(SamTemplate template) {
+        Map<String, Object> globals = template.globalsFunction();
+        template.resourcesOfType("AWS::Serverless::Function").forEach((id, props) -> {
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("AWS_REGION", REGION);
+            env.put("AWS_DEFAULT_REGION", REGION);
+            env.put("AWS_ACCESS_KEY_ID", "local");
+            env.put("AWS_SECRET_ACCESS_KEY", "local");
+            env.put("AWS_LAMBDA_FUNCTION_NAME", STACK + "-" + id);
+            env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoServer.endpoint().toString());
+            env.put("AWS_ENDPOINT_URL_SQS", sqsServer.endpoint().toString());
+            env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", awsJson.endpoint().toString());
+            resolveVariables(map(map(globals.get("Environment")).get("Variables")), env);
+            resolveVariables(map(map(props.get("Environment")).get("Variables")), env);
+            int timeout = Integer.parseInt(String.valueOf(props.getOrDefault("Timeout", globals.getOrDefault("Timeout", 3))));
+            int memory = Integer.parseInt(String.valueOf(props.getOrDefault("MemorySize", globals.getOrDefault("MemorySize", 128))));
+            String handler = String.valueOf(props.getOrDefault("Handler", globals.get("Handler")));
+            functions.put(id, LocalFunction.start(new LocalFunction.Definition(id, STACK + "-" + id, handler, timeout, memory, env)));
+        });
+    }
+
+    private void resolveVariables(Map<String, Object> variables, Map<String, String> into) {
+        variables.forEach((name, value) -> into.put(name, resources.intrinsics().string(value)));
+    }
+
+    private void addRoutes(SamTemplate template) {
+        Map<String, JwtAuthorizer> authorizers = new HashMap<>();
+        for (SamTemplate.FunctionEvent event : template.functionEvents("HttpApi")) {
+            Map<String, Object> p = event.properties();
+            String apiId = p.get("ApiId") == null ? null : String.valueOf(map(p.get("ApiId")).get("Ref"));
+            Map<String, Object> apiAuth = apiId == null ? Map.of()
+                    : map(map(template.resourcesOfType("AWS::Serverless::HttpApi").get(apiId)).get("Auth"));
+            String authorizerName = map(p.get("Auth")).containsKey("Authorizer")
+                    ? String.valueOf(map(p.get("Auth")).get("Authorizer")) : (String) apiAuth.get("DefaultAuthorizer");
+            JwtAuthorizer authorizer = null;
+            if (authorizerName != null && !"NONE".equals(authorizerName)) {
+                Map<String, Object> spec = map(map(apiAuth.get("Authorizers")).get(authorizerName));
+                Map<String, Object> jwt = map(resources.intrinsics().resolve(spec.get("JwtConfiguration")));
+                if (jwt.isEmpty()) {
+                    throw new IllegalStateException("authorizer " + authorizerName + " is not a JWT authorizer");
+                }
+                authorizer = authorizers.computeIfAbsent(authorizerName, n -> new JwtAuthorizer(String.valueOf(jwt.get("issuer")),
+                        list(jwt.get("audience")).stream().map(Object::toString).toList(), Clock.systemUTC()));
+            }
+            String method = String.valueOf(p.getOrDefault("Method", "ANY")).toUpperCase();
+            String path = String.valueOf(p.getOrDefault("Path", "/"));
+            gateway.addRoute(new HttpGateway.Route(method, path, functions.get(event.functionId()), authorizer));
+        }
+    }
+
+    private void addEventSources(SamTemplate template) {
+        for (SamTemplate.FunctionEvent event : template.functionEvents("SQS")) {
+            Map<String, Object> p = event.properties();
+            if ("false".equalsIgnoreCase(String.valueOf(p.getOrDefault("Enabled", "true")))) {
+                continue;
+            }
+            String arn = resources.intrinsics().string(p.get("Queue"));
+            int batchSize = Integer.parseInt(String.valueOf(p.getOrDefault("BatchSize", 10)));
+            boolean report = list(p.get("FunctionResponseTypes")).contains("ReportBatchItemFailures");
+            int concurrency = Integer.parseInt(String.valueOf(map(p.get("ScalingConfig")).getOrDefault("MaximumConcurrency", 2)));
+            SqsEventSource.Mapping mapping = new SqsEventSource.Mapping(event.functionId() + "." + event.eventName(), arn,
+                    resources.queueUrlForArn(arn), batchSize, report, Math.min(concurrency, 4));
+            eventSources.add(new SqsEventSource(mapping, functions.get(event.functionId()), sqs, REGION));
+        }
+    }
+
+    private void addSchedules(SamTemplate template) {
+        for (SamTemplate.FunctionEvent event : template.functionEvents("Schedule", "ScheduleV2")) {
+            Map<String, Object> p = event.properties();
+            Object expression = p.containsKey("ScheduleExpression") ? p.get("ScheduleExpression") : p.get("Schedule");
+            String name = event.functionId() + "." + event.eventName();
+            scheduler.add(new LocalScheduler.Schedule(name, resources.intrinsics().string(expression),
+                    functions.get(event.functionId()), p.get("Input") == null ? null : resources.intrinsics().string(p.get("Input")),
+                    "arn:aws:events:" + REGION + ":" + ACCOUNT + ":rule/" + STACK + "-" + name, REGION, ACCOUNT));
+        }
+    }
+
+    private void addLocalEndpoints(String issuer) {
+        gateway.addLocalEndpoint("GET", LocalIdentity.PATH + "/.well-known/openid-configuration",
+                r -> HttpGateway.LocalResponse.json(200, identity.openIdConfiguration(issuer)));
+        gateway.addLocalEndpoint("GET", LocalIdentity.PATH + "/jwks.json", r -> HttpGateway.LocalResponse.json(200, identity.jwks()));
+        gateway.addLocalEndpoint("GET", "/.local/status", r -> HttpGateway.LocalResponse.json(200, localConfig));
+        gateway.addLocalEndpoint("POST", "/.local/schedules/", r -> {
+            String name = r.path().substring("/.local/schedules/".length());
+            try {
+                Object result = scheduler.fire(name);
+                return HttpGateway.LocalResponse.json(200, Map.of("schedule", name, "result", String.valueOf(result)));
+            } catch (IllegalArgumentException e) {
+                return HttpGateway.LocalResponse.json(404, Map.of("error", Map.of("code", "schedule_unknown", "message", e.getMessage())));
+            } catch (IllegalStateException e) {
+                return HttpGateway.LocalResponse.json(502, Map.of("error", Map.of("code", "schedule_failed", "message", e.getMessage())));
+            }
+        });
+        if (options.openApi() != null && Files.exists(options.openApi())) {
+            gateway.addLocalEndpoint("GET", "/openapi.yaml", r -> new HttpGateway.LocalResponse(200, "application/yaml",
+                    unchecked(() -> Files.readAllBytes(options.openApi()))));
+        }
+    }
+
+    private Map<String, Object> describe(String issuer) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("gateway", baseUrl().toString());
+        out.put("webhookUrl", baseUrl() + "/webhook");
+        out.put("openApi", baseUrl() + "/openapi.yaml");
+        out.put("startupMillis", startMillis);
+        out.put("meta", Map.of("appId", META_APP_ID, "appSecret", secrets.value(APP_SECRET_NAME).orElseThrow(),
+                "webhookVerifyToken", webhookVerifyToken()));
+        out.put("jwt", Map.of("issuer", issuer, "audience", AUDIENCE,
+                "tenantClaim", resources.parameterValues().getOrDefault("JwtTenantClaim", "sub")));
+        out.put("aws", Map.of("region", REGION, "accessKeyId", "local", "secretAccessKey", "local",
+                "dynamodb", dynamoServer.endpoint().toString(), "sqs", sqsServer.endpoint().toString(),
+                "secretsManager", awsJson.endpoint().toString()));
+        out.put("tables", resources.tableNames());
+        out.put("queues", resources.queueUrls());
+        out.put("routes", gateway.routes().stream().map(r -> r.method() + " " + r.path()
+                + (r.authorizer() == null ? "" : " (JWT)") + " -> " + r.function().definition().logicalId()).toList());
+        out.put("schedules", scheduler.schedules().keySet());
+        Map<String, Long> init = new LinkedHashMap<>();
+        functions.forEach((id, f) -> init.put(id, f.initMillis()));
+        out.put("functionInitMillis", init);
+        return out;
+    }
+
+    private String webhookVerifyToken() {
+        return functions.values().stream().map(f -> f.definition().environment().get("WEBHOOK_VERIFY_TOKEN_ARN"))
+                .filter(java.util.Objects::nonNull).findFirst()
+                .flatMap(arn -> secrets.value(arn.substring(arn.indexOf(":secret:") + ":secret:".length()))).orElse("");
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + gateway.port());
+    }
+
+    public Map<String, Object> localConfig() {
+        return localConfig;
+    }
+
+    public long startupMillis() {
+        return startMillis;
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
+    public SqsClient sqs() {
+        return sqs;
+    }
+
+    public LocalResources resources() {
+        return resources;
+    }
+
+    public LocalScheduler scheduler() {
+        return scheduler;
+    }
+
+    public LocalIdentity identity() {
+        return identity;
+    }
+
+    public String metaAppSecret() {
+        return secrets.value(APP_SECRET_NAME).orElseThrow();
+    }
+
+    public String webhookVerifyTokenValue() {
+        return webhookVerifyToken();
+    }
+
+    /** A token the gateway accepts for {@code tenant}. */
+    public String token(String tenant, Duration ttl) {
+        return identity.mint(LocalIdentity.issuer(gateway.port()), AUDIENCE,
+                resources.parameterValues().getOrDefault("JwtTenantClaim", "sub"), tenant, ttl);
+    }
+
+    private static StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+    }
+
+    private <T extends AutoCloseable> T track(T closeable) {
+        closeables.add(closeable);
+        return closeable;
+    }
+
+    @Override
+    public void close() {
+        for (SqsEventSource source : eventSources) {
+            quietly(source);
+        }
+        scheduler.close();
+        functions.values().forEach(LocalFunction::close);
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            quietly(closeables.get(i));
+        }
+    }
+
+    private static void quietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.debug("close failed: {}", e.toString());
+        }
+    }
+
+    @FunctionalInterface
+    interface ThrowingSupplier<T> {
+        T get() throws Exception;
+    }
+
+    static <T> T unchecked(ThrowingSupplier<T> s) {
+        try {
+            return s.get();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.wabridge.local.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import io.wabridge.adapters.config.AppConfig;
+import io.wabridge.adapters.config.Wiring;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One function of the template, running its real handler class in this JVM. The handler is built the
+ * way a Lambda container builds it (once, before the first event) but from the environment the template
+ * gives this function, resolved against the local parts; every invocation gets the function's timeout.
+ */
+public final class LocalFunction {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalFunction.class);
+
+    /** What the template says about a function, with its environment resolved. */
+    public record Definition(String logicalId, String functionName, String handler, int timeoutSeconds, int memoryMb,
+                             Map<String, String> environment) {}
+
+    /** The handler threw or timed out; Lambda would report a function error. */
+    public static final class InvocationFailed extends Exception {
+        InvocationFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final Definition definition;
+    private final Object handler;
+    private final Method method;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final long initMillis;
+
+    private LocalFunction(Definition definition, Object handler, Method method, long initMillis) {
+        this.definition = definition;
+        this.handler = handler;
+        this.method = method;
+        this.initMillis = initMillis;
+    }
+
+    /** Loads and constructs the handler: the local equivalent of a Lambda cold start. */
+    public static LocalFunction start(Definition definition) {
+        long started = System.nanoTime();
+        String[] parts = definition.handler().split("::", 2);
+        String methodName = parts.length > 1 ? parts[1] : "handleRequest";
+        try {
+            Class<?> type = Class.forName(parts[0]);
+            Constructor<?> constructor = type.getConstructor(Wiring.class);
+            Object handler = constructor.newInstance(new Wiring(AppConfig.of(definition.environment())));
+            Method method = Arrays.stream(type.getMethods())
+                    .filter(m -> m.getName().equals(methodName) && !m.isBridge() && m.getParameterCount() == 2
+                            && m.getParameterTypes()[1] == Context.class)
+                    .findFirst().orElseThrow(() -> new IllegalStateException(
+                            definition.handler() + " has no method " + methodName + "(input, Context)"));
+            return new LocalFunction(definition, handler, method, (System.nanoTime() - started) / 1_000_000);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("handler class of " + definition.logicalId() + " not found: " + parts[0], e);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(parts[0] + " needs a public constructor taking Wiring to run locally", e);
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException("init of " + definition.logicalId() + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot construct " + parts[0], e);
+        }
+    }
+
+    public Definition definition() {
+        return definition;
+    }
+
+    /** The type of event the handler takes, e.g. {@code SQSEvent}. */
+    public Class<?> inputType() {
+        return method.getParameterTypes()[0];
+    }
+
+    public long initMillis() {
+        return initMillis;
+    }
+
+    /** Runs the handler once; a thrown exception or a timeout is a function error. */
+    public Object invoke(Object event) throws InvocationFailed {
+        String requestId = UUID.randomUUID().toString();
+        long deadline = System.currentTimeMillis() + definition.timeoutSeconds() * 1000L;
+        Context context = new LocalContext(definition, requestId, deadline);
+        Future<Object> result = executor.submit(() -> method.invoke(handler, event, context));
+        try {
+            return result.get(definition.timeoutSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            result.cancel(true);
+            log.warn("{} request {} timed out after {} s", definition.logicalId(), requestId, definition.timeoutSeconds());
+            throw new InvocationFailed("Task timed out after " + definition.timeoutSeconds() + " seconds", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof InvocationTargetException ite ? ite.getCause() : e.getCause();
+            log.warn("{} request {} failed: {}", definition.logicalId(), requestId, cause.toString());
+            throw new InvocationFailed(cause.getClass().getName(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InvocationFailed("interrupted", e);
+        }
+    }
+
+    public void close() {
+        executor.shutdownNow();
+    }
+}
