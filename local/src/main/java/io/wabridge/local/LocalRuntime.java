@@ -4,11 +4,12 @@ import static io.wabridge.local.template.SamTemplate.list;
 import static io.wabridge.local.template.SamTemplate.map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.wabridge.local.aws.AwsJsonServer;
-import io.wabridge.local.aws.LocalDynamoDb;
-import io.wabridge.local.aws.LocalSecretsManager;
-import io.wabridge.local.aws.LocalSqs;
-import io.wabridge.local.aws.Ports;
+import io.wabridge.localaws.AwsJsonServer;
+import io.wabridge.localaws.LocalAwsParts;
+import io.wabridge.localaws.LocalDynamoDb;
+import io.wabridge.localaws.LocalSecretsManager;
+import io.wabridge.localaws.LocalSqs;
+import io.wabridge.localaws.Ports;
 import io.wabridge.local.events.LocalScheduler;
 import io.wabridge.local.events.SqsEventSource;
 import io.wabridge.local.gateway.HttpGateway;
@@ -27,7 +28,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -47,8 +47,8 @@ public final class LocalRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalRuntime.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public static final String REGION = "us-east-1";
-    public static final String ACCOUNT = "000000000000";
+    public static final String REGION = LocalAwsParts.REGION;
+    public static final String ACCOUNT = LocalAwsParts.ACCOUNT;
     public static final String STACK = "wabridge-local";
     public static final String AUDIENCE = "wabridge-local";
     public static final String META_APP_ID = "100000000000001";
@@ -94,16 +94,13 @@ public final class LocalRuntime implements AutoCloseable {
         Path data = options.dataDir().toAbsolutePath();
         Files.createDirectories(data);
         SamTemplate template = SamTemplate.load(options.template());
-        CompletableFuture<LocalDynamoDb> dynamoStart = CompletableFuture.supplyAsync(() -> unchecked(() ->
-                LocalDynamoDb.start(data.resolve("dynamodb"), 0)));
-        CompletableFuture<LocalSqs> sqsStart = CompletableFuture.supplyAsync(() -> unchecked(() ->
-                LocalSqs.start(data.resolve("sqs"), REGION, ACCOUNT, 0)));
-        identity = LocalIdentity.loadOrCreate(data.resolve("jwt-signing-key.json"));
-        secrets = new LocalSecretsManager(data.resolve("secrets.json"), REGION, ACCOUNT);
-        awsJson = track(AwsJsonServer.start(List.of(secrets), 0));
         gateway = track(options.port() > 0 ? new HttpGateway(options.port()) : Ports.withFreePort(HttpGateway::new));
-        dynamoServer = track(dynamoStart.join());
-        sqsServer = track(sqsStart.join());
+        identity = LocalIdentity.loadOrCreate(data.resolve("jwt-signing-key.json"));
+        LocalAwsParts aws = track(LocalAwsParts.start(data));
+        dynamoServer = aws.dynamo();
+        sqsServer = aws.sqs();
+        secrets = aws.secrets();
+        awsJson = aws.json();
         dynamo = track(DynamoDbClient.builder().endpointOverride(dynamoServer.endpoint()).region(Region.of(REGION))
                 .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build());
         sqs = track(SqsClient.builder().endpointOverride(sqsServer.endpoint()).region(Region.of(REGION))

@@ -4,7 +4,7 @@ import static io.wabridge.local.template.SamTemplate.list;
 import static io.wabridge.local.template.SamTemplate.map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.wabridge.local.aws.LocalSecretsManager;
+import io.wabridge.localaws.LocalSecretsManager;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.wabridge.local.aws;
+package io.wabridge.localaws;
 
 import java.io.IOException;
 import java.net.InetAddress;

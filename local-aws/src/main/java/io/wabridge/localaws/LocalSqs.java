@@ -1,4 +1,4 @@
-package io.wabridge.local.aws;
+package io.wabridge.localaws;
 
 import com.typesafe.config.ConfigFactory;
 import java.net.URI;

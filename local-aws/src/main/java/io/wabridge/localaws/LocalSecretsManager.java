@@ -1,4 +1,4 @@
-package io.wabridge.local.aws;
+package io.wabridge.localaws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +26,7 @@ public final class LocalSecretsManager implements AwsJsonServer.Service {
     private final String region;
     private final String accountId;
     private final Map<String, String> secrets = new LinkedHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
 
     public LocalSecretsManager(Path file, String region, String accountId) throws IOException {
         this.file = file;
@@ -59,6 +60,11 @@ public final class LocalSecretsManager implements AwsJsonServer.Service {
         return Optional.ofNullable(secrets.get(name));
     }
 
+    /** How many GetSecretValue calls were answered (tests check that callers cache). */
+    public long reads() {
+        return reads.get();
+    }
+
     @Override
     public String targetPrefix() {
         return "secretsmanager.";
@@ -69,6 +75,7 @@ public final class LocalSecretsManager implements AwsJsonServer.Service {
         if (!operation.equals("GetSecretValue")) {
             throw new AwsJsonServer.AwsError(400, "InvalidRequestException", operation + " is not supported locally");
         }
+        reads.incrementAndGet();
         String id = request.path("SecretId").asText("");
         String name = id.startsWith("arn:") ? id.substring(id.indexOf(":secret:") + ":secret:".length()) : id;
         String value = secrets.get(name);

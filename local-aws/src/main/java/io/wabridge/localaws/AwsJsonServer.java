@@ -1,4 +1,4 @@
-package io.wabridge.local.aws;
+package io.wabridge.localaws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.wabridge.local.aws;
+package io.wabridge.localaws;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;

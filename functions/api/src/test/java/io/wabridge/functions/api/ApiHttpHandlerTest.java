@@ -1,0 +1,39 @@
+package io.wabridge.functions.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ApiHttpHandlerTest {
+
+    private final ApiHttpHandler handler = new ApiHttpHandler("tenant_id");
+
+    @Test
+    void whoamiAnswersTheTenantFromTheVerifiedClaims() {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(EventLoader.loadApiGatewayHttpEvent("events/api-whoami.json"), null);
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        assertThat(response.getBody()).contains("\"tenantId\":\"acme\"").contains("\"subject\":\"user-42\"");
+    }
+
+    @Test
+    void refusesATokenWithoutTheTenantClaim() {
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent("events/api-whoami.json");
+        event.getRequestContext().getAuthorizer().getJwt().setClaims(Map.of("sub", "user-42"));
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        assertThat(response.getStatusCode()).isEqualTo(403);
+        assertThat(response.getBody()).contains("tenant_claim_missing");
+    }
+
+    @Test
+    void answersAnUnknownRouteWithA404JsonError() {
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent("events/api-whoami.json");
+        event.setRouteKey("GET /v1/nothing");
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        assertThat(response.getStatusCode()).isEqualTo(404);
+        assertThat(response.getBody()).contains("route_unknown");
+    }
+}

@@ -1,0 +1,103 @@
+package io.wabridge.localaws;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * DynamoDB Local, ElasticMQ and the local Secrets Manager, started together (in parallel) on free
+ * loopback ports. With a data folder everything is kept there across restarts; without one it all lives
+ * in memory, as tests want.
+ */
+public final class LocalAwsParts implements AutoCloseable {
+
+    public static final String REGION = "us-east-1";
+    public static final String ACCOUNT = "000000000000";
+
+    private final LocalDynamoDb dynamo;
+    private final LocalSqs sqs;
+    private final LocalSecretsManager secrets;
+    private final AwsJsonServer json;
+
+    private LocalAwsParts(LocalDynamoDb dynamo, LocalSqs sqs, LocalSecretsManager secrets, AwsJsonServer json) {
+        this.dynamo = dynamo;
+        this.sqs = sqs;
+        this.secrets = secrets;
+        this.json = json;
+    }
+
+    /** Starts every part; {@code dataDir} may be null for in-memory parts. */
+    public static LocalAwsParts start(Path dataDir) throws Exception {
+        CompletableFuture<LocalDynamoDb> dynamo = CompletableFuture.supplyAsync(() -> call(() ->
+                LocalDynamoDb.start(dataDir == null ? null : dataDir.resolve("dynamodb"), 0)));
+        CompletableFuture<LocalSqs> sqs = CompletableFuture.supplyAsync(() -> call(() ->
+                LocalSqs.start(dataDir == null ? null : dataDir.resolve("sqs"), REGION, ACCOUNT, 0)));
+        LocalSecretsManager secrets = null;
+        AwsJsonServer json = null;
+        try {
+            secrets = new LocalSecretsManager(dataDir == null ? null : dataDir.resolve("secrets.json"), REGION, ACCOUNT);
+            json = AwsJsonServer.start(List.of(secrets), 0);
+            CompletableFuture.allOf(dynamo, sqs).join();
+            return new LocalAwsParts(dynamo.join(), sqs.join(), secrets, json);
+        } catch (Exception | Error e) {
+            // Close whatever did start, so a failed start leaks no server.
+            dynamo.thenAccept(LocalAwsParts::closeQuietly);
+            sqs.thenAccept(LocalAwsParts::closeQuietly);
+            closeQuietly(json);
+            if (e instanceof CompletionException ce && ce.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    public LocalDynamoDb dynamo() {
+        return dynamo;
+    }
+
+    public LocalSqs sqs() {
+        return sqs;
+    }
+
+    public LocalSecretsManager secrets() {
+        return secrets;
+    }
+
+    /** Endpoint of the AWS JSON-protocol services (Secrets Manager). */
+    public AwsJsonServer json() {
+        return json;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(json);
+        closeQuietly(sqs);
+        closeQuietly(dynamo);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // shutting down
+        }
+    }
+
+    private interface Call<T> {
+        T call() throws Exception;
+    }
+
+    private static <T> T call(Call<T> c) {
+        try {
+            return c.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CompletionException(e);
+        }
+    }
+}
