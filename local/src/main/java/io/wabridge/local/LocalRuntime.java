@@ -235,7 +235,7 @@ public final class LocalRuntime implements AutoCloseable {
         out.put("meta", Map.of("appId", META_APP_ID, "appSecret", secrets.value(APP_SECRET_NAME).orElseThrow(),
                 "webhookVerifyToken", webhookVerifyToken()));
         out.put("jwt", Map.of("issuer", issuer, "audience", AUDIENCE,
-                "tenantClaim", resources.parameterValues().getOrDefault("JwtTenantClaim", "sub")));
+                "tenantClaim", resources.parameterValues().getOrDefault("JwtTenantClaim", "tenant_id")));
         out.put("aws", Map.of("region", REGION, "accessKeyId", "local", "secretAccessKey", "local",
                 "dynamodb", dynamoServer.endpoint().toString(), "sqs", sqsServer.endpoint().toString(),
                 "secretsManager", awsJson.endpoint().toString()));
@@ -276,6 +276,11 @@ public final class LocalRuntime implements AutoCloseable {
         return sqs;
     }
 
+    /** A running function by logical id. */
+    public LocalFunction function(String logicalId) {
+        return functions.get(logicalId);
+    }
+
     public LocalResources resources() {
         return resources;
     }
@@ -299,7 +304,7 @@ public final class LocalRuntime implements AutoCloseable {
     /** A token the gateway accepts for {@code tenant}. */
     public String token(String tenant, Duration ttl) {
         return identity.mint(LocalIdentity.issuer(gateway.port()), AUDIENCE,
-                resources.parameterValues().getOrDefault("JwtTenantClaim", "sub"), tenant, ttl);
+                resources.parameterValues().getOrDefault("JwtTenantClaim", "tenant_id"), tenant, ttl);
     }
 
     private static StaticCredentialsProvider credentials() {

@@ -1,0 +1,208 @@
+package io.wabridge.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.core.webhook.WebhookSignature;
+import io.wabridge.local.gateway.LocalIdentity;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The foundation slice through the real template.yaml: Meta's handshake, a signed webhook into DynamoDB, JWT routes. */
+class WebhookEndToEndTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path data;
+    static LocalRuntime runtime;
+    static String table;
+
+    @BeforeAll
+    static void start() throws Exception {
+        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), Path.of("../openapi.yaml")));
+        table = runtime.resources().tableNames().get("Table");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    static String textWebhook(String wamid, String text) {
+        return """
+                {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{
+                "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
+                "contacts":[{"profile":{"name":"Sheena"},"wa_id":"16505551234"}],
+                "messages":[{"from":"16505551234","id":"%s","timestamp":"%d","type":"text","text":{"body":"%s"}}]},
+                "field":"messages"}]}]}""".formatted(wamid, Instant.now().getEpochSecond(), text);
+    }
+
+    private URI uri(String path) {
+        return URI.create(runtime.baseUrl() + path);
+    }
+
+    private HttpResponse<String> postSigned(String body, String signature) throws Exception {
+        return Http.post(uri("/webhook"), body.getBytes(StandardCharsets.UTF_8),
+                "content-type", "application/json", "x-hub-signature-256", signature);
+    }
+
+    private Map<String, AttributeValue> storedMessage(String wamid) {
+        return runtime.dynamo().getItem(r -> r.tableName(table).consistentRead(true).key(Map.of(
+                "PK", AttributeValue.fromS("WAMID#" + wamid), "SK", AttributeValue.fromS("MSG")))).item();
+    }
+
+    @Test
+    void answersMetasVerificationHandshake() throws Exception {
+        String token = runtime.webhookVerifyTokenValue();
+        HttpResponse<String> ok = Http.get(uri("/webhook?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token="
+                + URLEncoder.encode(token, StandardCharsets.UTF_8)));
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo("1158201444");
+
+        HttpResponse<String> wrong = Http.get(uri("/webhook?hub.mode=subscribe&hub.challenge=1&hub.verify_token=guess"));
+        assertThat(wrong.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(wrong.body()).path("error").path("code").asText()).isEqualTo("verification_failed");
+    }
+
+    @Test
+    void aSignedWebhookLandsInDynamoDb() throws Exception {
+        String wamid = "wamid." + UUID.randomUUID();
+        String body = textWebhook(wamid, "Does it come in another color?");
+        HttpResponse<String> response = postSigned(body, WebhookSignature.withSecret(runtime.metaAppSecret()).sign(body.getBytes(StandardCharsets.UTF_8)));
+        assertThat(response.statusCode()).isEqualTo(200);
+
+        assertThat(Http.eventually(Duration.ofSeconds(20), () -> !storedMessage(wamid).isEmpty())).isTrue();
+        Map<String, AttributeValue> pointer = storedMessage(wamid);
+        Map<String, AttributeValue> message = runtime.dynamo().getItem(r -> r.tableName(table).key(Map.of(
+                "PK", pointer.get("messagePK"), "SK", pointer.get("messageSK")))).item();
+        assertThat(message.get("text").s()).isEqualTo("Does it come in another color?");
+        assertThat(message.get("from").s()).isEqualTo("16505551234");
+        assertThat(message.get("phoneNumberId").s()).isEqualTo("106540352242922");
+    }
+
+    @Test
+    void aWebhookPostedThreeTimesIsStoredOnce() throws Exception {
+        String wamid = "wamid." + UUID.randomUUID();
+        String body = textWebhook(wamid, "again");
+        String signature = WebhookSignature.withSecret(runtime.metaAppSecret()).sign(body.getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < 3; i++) {
+            assertThat(postSigned(body, signature).statusCode()).isEqualTo(200);
+        }
+        assertThat(Http.eventually(Duration.ofSeconds(20), () -> !storedMessage(wamid).isEmpty())).isTrue();
+        String pk = storedMessage(wamid).get("messagePK").s();
+        Thread.sleep(500);
+        int count = runtime.dynamo().query(r -> r.tableName(table).keyConditionExpression("PK = :pk")
+                .filterExpression("wamid = :w")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk), ":w", AttributeValue.fromS(wamid)))).count();
+        assertThat(count).isEqualTo(1);
+    }
+
+    @Test
+    void aBadSignatureGets401AndNothingIsQueuedOrStored() throws Exception {
+        String wamid = "wamid." + UUID.randomUUID();
+        String body = textWebhook(wamid, "forged");
+        String forged = WebhookSignature.withSecret("not-the-app-secret").sign(body.getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = postSigned(body, forged);
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(response.body()).path("error").path("code").asText()).isEqualTo("signature_invalid");
+
+        HttpResponse<String> unsigned = Http.post(uri("/webhook"), body.getBytes(StandardCharsets.UTF_8), "content-type", "application/json");
+        assertThat(unsigned.statusCode()).isEqualTo(401);
+
+        // A control message posted after it, correctly signed, is processed; the forged one never is.
+        String control = "wamid." + UUID.randomUUID();
+        String controlBody = textWebhook(control, "control");
+        postSigned(controlBody, WebhookSignature.withSecret(runtime.metaAppSecret()).sign(controlBody.getBytes(StandardCharsets.UTF_8)));
+        assertThat(Http.eventually(Duration.ofSeconds(20), () -> !storedMessage(control).isEmpty())).isTrue();
+        assertThat(storedMessage(wamid)).isEmpty();
+    }
+
+    @Test
+    void theJwtRouteAcceptsOnlyValidTokens() throws Exception {
+        URI whoami = uri("/v1/whoami");
+        HttpResponse<String> ok = Http.get(whoami, "authorization", "Bearer " + runtime.token("acme", Duration.ofMinutes(5)));
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(ok.body()).path("tenantId").asText()).isEqualTo("acme");
+
+        HttpResponse<String> withoutBearer = Http.get(whoami, "authorization", runtime.token("globex", Duration.ofMinutes(5)));
+        assertThat(JSON.readTree(withoutBearer.body()).path("tenantId").asText()).isEqualTo("globex");
+
+        assertUnauthorized(Http.get(whoami));
+        assertUnauthorized(Http.get(whoami, "authorization", "Bearer not.a.jwt"));
+        assertUnauthorized(Http.get(whoami, "authorization", "Bearer " + runtime.token("acme", Duration.ofSeconds(-5))));
+        assertUnauthorized(Http.get(whoami, "authorization", "Bearer " + forge(Map.of("aud", "someone-else"))));
+        assertUnauthorized(Http.get(whoami, "authorization", "Bearer " + forge(Map.of("iss", "https://evil.example/"))));
+        String good = runtime.token("acme", Duration.ofMinutes(5));
+        String tampered = good.substring(0, good.indexOf('.') + 1)
+                + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                        ("{\"iss\":\"" + LocalIdentity.issuer(runtime.baseUrl().getPort()) + "\",\"aud\":\"wabridge-local\",\"tenant_id\":\"victim\",\"exp\":"
+                                + (Instant.now().getEpochSecond() + 300) + "}").getBytes(StandardCharsets.UTF_8))
+                + good.substring(good.lastIndexOf('.'));
+        assertUnauthorized(Http.get(whoami, "authorization", "Bearer " + tampered));
+        LocalIdentity stranger = LocalIdentity.loadOrCreate(null);
+        assertUnauthorized(Http.get(whoami, "authorization", "Bearer " + stranger.mint(
+                LocalIdentity.issuer(runtime.baseUrl().getPort()), "wabridge-local", "tenant_id", "acme", Duration.ofMinutes(5))));
+    }
+
+    private String forge(Map<String, Object> overrides) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", LocalIdentity.issuer(runtime.baseUrl().getPort()));
+        claims.put("aud", "wabridge-local");
+        claims.put("tenant_id", "acme");
+        claims.put("exp", Instant.now().getEpochSecond() + 300);
+        claims.putAll(overrides);
+        return runtime.identity().sign(Map.of("alg", "RS256", "typ", "JWT", "kid", runtime.identity().kid()), claims);
+    }
+
+    private static void assertUnauthorized(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(response.body()).path("message").asText()).isEqualTo("Unauthorized");
+        assertThat(response.headers().firstValue("www-authenticate")).hasValueSatisfying(v -> assertThat(v).contains("invalid_token"));
+    }
+
+    @Test
+    void unknownRoutesAndOversizedBodiesGetApiGatewaysAnswers() throws Exception {
+        HttpResponse<String> unknown = Http.get(uri("/nowhere"));
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(unknown.body()).path("message").asText()).isEqualTo("Not Found");
+
+        HttpResponse<String> wrongMethod = Http.send(java.net.http.HttpRequest.newBuilder(uri("/webhook")).DELETE());
+        assertThat(wrongMethod.statusCode()).isEqualTo(404);
+
+        byte[] big = new byte[6 * 1024 * 1024 + 1];
+        HttpResponse<String> oversized = Http.post(uri("/webhook"), big, "content-type", "application/json",
+                "x-hub-signature-256", "sha256=00");
+        assertThat(oversized.statusCode()).isEqualTo(413);
+        assertThat(JSON.readTree(oversized.body()).path("message").asText()).isEqualTo("Request Entity Too Large");
+    }
+
+    @Test
+    void writesItsEffectiveConfigurationAndServesTheOpenApiFile() throws Exception {
+        JsonNode local = JSON.readTree(data.resolve("local.json").toFile());
+        assertThat(local.path("meta").path("appSecret").asText()).isEqualTo(runtime.metaAppSecret());
+        assertThat(local.path("meta").path("webhookVerifyToken").asText()).isEqualTo(runtime.webhookVerifyTokenValue()).hasSize(48);
+        assertThat(local.path("jwt").path("issuer").asText()).isEqualTo(LocalIdentity.issuer(runtime.baseUrl().getPort()));
+        assertThat(local.path("queues").has("InboundQueue")).isTrue();
+
+        HttpResponse<String> openApi = Http.get(uri("/openapi.yaml"));
+        assertThat(openApi.statusCode()).isEqualTo(200);
+        assertThat(openApi.body()).contains("/v1/whoami");
+    }
+}
