@@ -20,7 +20,8 @@ record Cron(BitSet minutes, BitSet hours, BitSet daysOfMonth, BitSet months, Bit
 
     static Optional<Cron> parse(String spec) {
         String[] f = spec.trim().split("\\s+");
-        if (f.length != 6 || spec.matches(".*[LW#].*")) {
+        // L and W (day of month) and L and # (day of week) are not supported; month and day names are.
+        if (f.length != 6 || f[2].matches(".*[LW].*") || f[4].matches(".*(#|L).*")) {
             return Optional.empty();
         }
         try {
