@@ -97,6 +97,7 @@ public final class LocalRuntime implements AutoCloseable {
         gateway = track(options.port() > 0 ? new HttpGateway(options.port()) : Ports.withFreePort(HttpGateway::new));
         identity = LocalIdentity.loadOrCreate(data.resolve("jwt-signing-key.json"));
         LocalAwsParts aws = track(LocalAwsParts.start(data));
+        long partsUp = System.nanoTime();
         dynamoServer = aws.dynamo();
         sqsServer = aws.sqs();
         secrets = aws.secrets();
@@ -112,6 +113,7 @@ public final class LocalRuntime implements AutoCloseable {
                 "MetaAppId", META_APP_ID, "MetaAppSecretArn", appSecretArn,
                 "JwtIssuer", issuer, "JwtAudience", AUDIENCE));
         resources.create(dynamo, sqs, secrets);
+        long resourcesUp = System.nanoTime();
 
         startFunctions(template);
         addRoutes(template);
@@ -123,6 +125,9 @@ public final class LocalRuntime implements AutoCloseable {
         eventSources.forEach(SqsEventSource::start);
         scheduler.start();
         startMillis = (System.nanoTime() - started) / 1_000_000;
+        log.info("started in {} ms: local AWS parts {} ms, tables/queues/secrets {} ms, functions and routes {} ms",
+                startMillis, (partsUp - started) / 1_000_000, (resourcesUp - partsUp) / 1_000_000,
+                (System.nanoTime() - resourcesUp) / 1_000_000);
         localConfig = describe(issuer);
         Files.writeString(data.resolve("local.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(localConfig));
     }

@@ -6,7 +6,6 @@ import static io.wabridge.local.template.SamTemplate.map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wabridge.localaws.LocalSecretsManager;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +34,8 @@ public final class LocalResources {
     private final String region;
     private final String accountId;
     private final Map<String, String> parameterValues;
-    private final Map<String, String> refs = new HashMap<>();
-    private final Map<String, String> attrs = new HashMap<>();
+    private final Map<String, String> refs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> attrs = new java.util.concurrent.ConcurrentHashMap<>();
     private final Intrinsics intrinsics;
 
     public LocalResources(SamTemplate template, String stackName, String region, String accountId,
@@ -94,9 +93,14 @@ public final class LocalResources {
             int length = generate.containsKey("PasswordLength") ? Integer.parseInt(generate.get("PasswordLength").toString()) : 32;
             secrets.ensure(name, length);
         }
+        // Tables and queues live in different servers: create them side by side.
+        var tables = java.util.concurrent.CompletableFuture.runAsync(() ->
+                template.resourcesOfType("AWS::DynamoDB::Table").forEach((id, props) -> createTable(dynamo, refs.get(id), props)));
         createQueues(sqs);
-        for (var e : template.resourcesOfType("AWS::DynamoDB::Table").entrySet()) {
-            createTable(dynamo, refs.get(e.getKey()), e.getValue());
+        try {
+            tables.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 
