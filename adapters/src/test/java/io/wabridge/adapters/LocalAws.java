@@ -37,6 +37,7 @@ public final class LocalAws implements ParameterResolver {
         env.put("AWS_ENDPOINT_URL_DYNAMODB", parts.dynamo().endpoint().toString());
         env.put("AWS_ENDPOINT_URL_SQS", parts.sqs().endpoint().toString());
         env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", parts.json().endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_KMS", parts.json().endpoint().toString());
         return new Wiring(AppConfig.of(env));
     }
 

@@ -80,7 +80,7 @@ public final class AwsJsonServer implements AutoCloseable {
                 answer = service.handle(target.substring(service.targetPrefix().length()), request);
             } catch (AwsError e) {
                 status = e.status;
-                answer = Map.of("__type", e.type, "message", e.getMessage());
+                answer = e.getMessage() == null ? Map.of("__type", e.type) : Map.of("__type", e.type, "message", e.getMessage());
             } catch (RuntimeException e) {
                 status = 500;
                 answer = Map.of("__type", "InternalFailure", "message", String.valueOf(e.getMessage()));

@@ -18,12 +18,14 @@ public final class LocalAwsParts implements AutoCloseable {
     private final LocalDynamoDb dynamo;
     private final LocalSqs sqs;
     private final LocalSecretsManager secrets;
+    private final LocalKms kms;
     private final AwsJsonServer json;
 
-    private LocalAwsParts(LocalDynamoDb dynamo, LocalSqs sqs, LocalSecretsManager secrets, AwsJsonServer json) {
+    private LocalAwsParts(LocalDynamoDb dynamo, LocalSqs sqs, LocalSecretsManager secrets, LocalKms kms, AwsJsonServer json) {
         this.dynamo = dynamo;
         this.sqs = sqs;
         this.secrets = secrets;
+        this.kms = kms;
         this.json = json;
     }
 
@@ -37,9 +39,10 @@ public final class LocalAwsParts implements AutoCloseable {
         AwsJsonServer json = null;
         try {
             secrets = new LocalSecretsManager(dataDir == null ? null : dataDir.resolve("secrets.json"), REGION, ACCOUNT);
-            json = AwsJsonServer.start(List.of(secrets), 0);
+            LocalKms kms = new LocalKms(dataDir == null ? null : dataDir.resolve("kms-keys.json"), REGION, ACCOUNT);
+            json = AwsJsonServer.start(List.of(secrets, kms), 0);
             CompletableFuture.allOf(dynamo, sqs).join();
-            return new LocalAwsParts(dynamo.join(), sqs.join(), secrets, json);
+            return new LocalAwsParts(dynamo.join(), sqs.join(), secrets, kms, json);
         } catch (Exception | Error e) {
             // Close whatever did start, so a failed start leaks no server.
             dynamo.thenAccept(LocalAwsParts::closeQuietly);
@@ -64,7 +67,11 @@ public final class LocalAwsParts implements AutoCloseable {
         return secrets;
     }
 
-    /** Endpoint of the AWS JSON-protocol services (Secrets Manager). */
+    public LocalKms kms() {
+        return kms;
+    }
+
+    /** Endpoint of the AWS JSON-protocol services (Secrets Manager, KMS). */
     public AwsJsonServer json() {
         return json;
     }

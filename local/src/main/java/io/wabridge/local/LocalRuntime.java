@@ -67,6 +67,7 @@ public final class LocalRuntime implements AutoCloseable {
     private LocalSqs sqsServer;
     private AwsJsonServer awsJson;
     private LocalSecretsManager secrets;
+    private LocalAwsParts aws;
     private LocalIdentity identity;
     private LocalResources resources;
     private DynamoDbClient dynamo;
@@ -96,7 +97,7 @@ public final class LocalRuntime implements AutoCloseable {
         SamTemplate template = SamTemplate.load(options.template());
         gateway = track(options.port() > 0 ? new HttpGateway(options.port()) : Ports.withFreePort(HttpGateway::new));
         identity = LocalIdentity.loadOrCreate(data.resolve("jwt-signing-key.json"));
-        LocalAwsParts aws = track(LocalAwsParts.start(data));
+        aws = track(LocalAwsParts.start(data));
         long partsUp = System.nanoTime();
         dynamoServer = aws.dynamo();
         sqsServer = aws.sqs();
@@ -112,7 +113,7 @@ public final class LocalRuntime implements AutoCloseable {
         resources = new LocalResources(template, STACK, REGION, ACCOUNT, Map.of(
                 "MetaAppId", META_APP_ID, "MetaAppSecretArn", appSecretArn,
                 "JwtIssuer", issuer, "JwtAudience", AUDIENCE));
-        resources.create(dynamo, sqs, secrets);
+        resources.create(dynamo, sqs, secrets, aws.kms());
         long resourcesUp = System.nanoTime();
 
         startFunctions(template);
@@ -144,6 +145,7 @@ public final class LocalRuntime implements AutoCloseable {
             env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoServer.endpoint().toString());
             env.put("AWS_ENDPOINT_URL_SQS", sqsServer.endpoint().toString());
             env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", awsJson.endpoint().toString());
+            env.put("AWS_ENDPOINT_URL_KMS", awsJson.endpoint().toString());
             resolveVariables(map(map(globals.get("Environment")).get("Variables")), env);
             resolveVariables(map(map(props.get("Environment")).get("Variables")), env);
             int timeout = Integer.parseInt(String.valueOf(props.getOrDefault("Timeout", globals.getOrDefault("Timeout", 3))));
@@ -225,9 +227,36 @@ public final class LocalRuntime implements AutoCloseable {
                 return HttpGateway.LocalResponse.json(502, Map.of("error", Map.of("code", "schedule_failed", "message", e.getMessage())));
             }
         });
+        // Lambda's own Invoke API, so `aws lambda invoke --endpoint-url` and `./wabridge invoke` work locally.
+        gateway.addLocalEndpoint("POST", "/2015-03-31/functions/", this::invokeByApi);
         if (options.openApi() != null && Files.exists(options.openApi())) {
             gateway.addLocalEndpoint("GET", "/openapi.yaml", r -> new HttpGateway.LocalResponse(200, "application/yaml",
                     unchecked(() -> Files.readAllBytes(options.openApi()))));
+        }
+    }
+
+    private HttpGateway.LocalResponse invokeByApi(HttpGateway.LocalRequest request) {
+        String rest = request.path().substring("/2015-03-31/functions/".length());
+        String name = java.net.URLDecoder.decode(rest.replaceAll("/invocations$", ""), java.nio.charset.StandardCharsets.UTF_8);
+        String id = name.substring(name.lastIndexOf(':') + 1).replaceFirst("^" + STACK + "-", "");
+        LocalFunction function = functions.get(id);
+        if (function == null || !rest.endsWith("/invocations")) {
+            return HttpGateway.LocalResponse.json(404, Map.of("Type", "User", "Message", "Function not found: " + name));
+        }
+        Object input;
+        try {
+            byte[] body = request.body().length == 0 ? "{}".getBytes() : request.body();
+            input = JSON.readValue(body, function.inputType());
+        } catch (Exception e) {
+            return HttpGateway.LocalResponse.json(400, Map.of("Type", "User", "Message", "payload is not valid JSON for "
+                    + function.inputType().getSimpleName()));
+        }
+        try {
+            return HttpGateway.LocalResponse.json(200, function.invoke(input));
+        } catch (LocalFunction.InvocationFailed e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return HttpGateway.LocalResponse.json(200, Map.of("errorType", cause.getClass().getName(),
+                    "errorMessage", String.valueOf(cause.getMessage())));
         }
     }
 
@@ -243,7 +272,7 @@ public final class LocalRuntime implements AutoCloseable {
                 "tenantClaim", resources.parameterValues().getOrDefault("JwtTenantClaim", "tenant_id")));
         out.put("aws", Map.of("region", REGION, "accessKeyId", "local", "secretAccessKey", "local",
                 "dynamodb", dynamoServer.endpoint().toString(), "sqs", sqsServer.endpoint().toString(),
-                "secretsManager", awsJson.endpoint().toString()));
+                "secretsManager", awsJson.endpoint().toString(), "kms", awsJson.endpoint().toString()));
         out.put("tables", resources.tableNames());
         out.put("queues", resources.queueUrls());
         out.put("routes", gateway.routes().stream().map(r -> r.method() + " " + r.path()
@@ -288,6 +317,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     public LocalResources resources() {
         return resources;
+    }
+
+    /** The local AWS parts (tests count KMS calls, create keys). */
+    public LocalAwsParts aws() {
+        return aws;
     }
 
     public LocalScheduler scheduler() {

@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
  *   local [--port 8080] [--data .wabridge] [--template template.yaml]   start the local runtime
  *   token --tenant T [--data .wabridge] [--ttl-minutes 60]             print a JWT the local gateway accepts
  *   fire NAME [--data .wabridge]                                       fire a schedule by hand
+ *   invoke FunctionId ['{json}'] [--data .wabridge]                    invoke a function with a JSON event
  * </pre>
  */
 public final class Main {
@@ -39,6 +40,7 @@ public final class Main {
             case "local" -> local(flags, data);
             case "token" -> token(flags, data);
             case "fire" -> fire(args.length > 1 ? args[1] : null, data);
+            case "invoke" -> invoke(args.length > 1 ? args[1] : null, args.length > 2 && !args[2].startsWith("--") ? args[2] : "{}", data);
             default -> {
                 System.err.println("unknown command: " + args[0]);
                 usage();
@@ -107,6 +109,20 @@ public final class Main {
         }
     }
 
+    private static void invoke(String function, String payload, Path data) throws Exception {
+        if (function == null) {
+            fail("usage: ./wabridge invoke FunctionId ['{json}']");
+        }
+        JsonNode config = readConfig(data);
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(config.path("gateway").asText() + "/2015-03-31/functions/" + function + "/invocations"))
+                .POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.ofString());
+        System.out.println(response.body());
+        if (response.statusCode() != 200 || JSON.readTree(response.body()).has("errorType")) {
+            System.exit(1);
+        }
+    }
+
     private static JsonNode readConfig(Path data) throws Exception {
         Path file = data.resolve("local.json");
         if (!Files.exists(file)) {
@@ -138,6 +154,7 @@ public final class Main {
                   local [--port 8080] [--data .wabridge] [--template template.yaml]  start the local runtime
                   token --tenant T [--ttl-minutes 60] [--data .wabridge]             print a JWT for tenant T
                   fire FunctionId.EventName [--data .wabridge]                       fire a schedule by hand
+                  invoke FunctionId ['{json}'] [--data .wabridge]                    invoke a function (Lambda Invoke API)
                 """);
     }
 

@@ -44,6 +44,11 @@ public final class AppConfig {
         return require("WEBHOOK_VERIFY_TOKEN_ARN");
     }
 
+    /** The KMS key that wraps tenant secrets' data keys. */
+    public String tokenKeyArn() {
+        return require("TOKEN_KEY_ARN");
+    }
+
     /** The JWT claim that carries the tenant id (for example {@code sub} or {@code tenant_id}). */
     public String tenantClaim() {
         return require("TENANT_CLAIM");

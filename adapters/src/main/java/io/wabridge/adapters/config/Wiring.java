@@ -1,6 +1,12 @@
 package io.wabridge.adapters.config;
 
+import io.wabridge.adapters.aws.DynamoDbSecretStore;
+import io.wabridge.adapters.aws.KmsEnvelopeTokenCipher;
 import io.wabridge.adapters.aws.SecretsManagerSecrets;
+import io.wabridge.core.token.CachingTokenCipher;
+import io.wabridge.core.token.TokenVault;
+import java.time.Clock;
+import java.time.Duration;
 import java.net.URI;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -15,6 +21,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -32,6 +39,8 @@ public final class Wiring {
     private final Supplier<DynamoDbClient> dynamo;
     private final Supplier<SqsClient> sqs;
     private final Supplier<SecretsManagerSecrets> secrets;
+    private final Supplier<KmsClient> kms;
+    private final Supplier<TokenVault> tokenVault;
 
     public Wiring(AppConfig config) {
         this.config = config;
@@ -46,6 +55,10 @@ public final class Wiring {
         this.sqs = memoize(() -> configure(SqsClient.builder(), "SQS").build());
         this.secrets = memoize(() -> new SecretsManagerSecrets(
                 configure(SecretsManagerClient.builder(), "SECRETS_MANAGER").build()));
+        this.kms = memoize(() -> configure(KmsClient.builder(), "KMS").build());
+        this.tokenVault = memoize(() -> new TokenVault(
+                new CachingTokenCipher(new KmsEnvelopeTokenCipher(kms(), config.tokenKeyArn()), Duration.ofMinutes(5), 10_000, Clock.systemUTC()),
+                new DynamoDbSecretStore(dynamo(), config.tableName())));
     }
 
     public static Wiring fromSystem() {
@@ -66,6 +79,18 @@ public final class Wiring {
 
     public SecretsManagerSecrets secrets() {
         return secrets.get();
+    }
+
+    public KmsClient kms() {
+        return kms.get();
+    }
+
+    /**
+     * The tenant token vault: envelope encryption under {@code TOKEN_KEY_ARN}, decrypted secrets cached for
+     * five minutes (at most 10,000 of them), records in the table.
+     */
+    public TokenVault tokenVault() {
+        return tokenVault.get();
     }
 
     private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> B configure(B builder, String service) {

@@ -4,6 +4,7 @@ import static io.wabridge.local.template.SamTemplate.list;
 import static io.wabridge.local.template.SamTemplate.map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.localaws.LocalKms;
 import io.wabridge.localaws.LocalSecretsManager;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,7 +85,7 @@ public final class LocalResources {
     }
 
     /** Names every resource, then creates secrets, queues and tables. */
-    public void create(DynamoDbClient dynamo, SqsClient sqs, LocalSecretsManager secrets) throws Exception {
+    public void create(DynamoDbClient dynamo, SqsClient sqs, LocalSecretsManager secrets, LocalKms kms) throws Exception {
         requireAllParameters();
         nameResources();
         for (var e : template.resourcesOfType("AWS::SecretsManager::Secret").entrySet()) {
@@ -92,6 +93,9 @@ public final class LocalResources {
             String name = secretName(e.getKey(), e.getValue());
             int length = generate.containsKey("PasswordLength") ? Integer.parseInt(generate.get("PasswordLength").toString()) : 32;
             secrets.ensure(name, length);
+        }
+        for (var e : template.resourcesOfType("AWS::KMS::Key").entrySet()) {
+            kms.ensureKey(refs.get(e.getKey()), String.valueOf(e.getValue().getOrDefault("Description", e.getKey())));
         }
         // Tables and queues live in different servers: create them side by side.
         var tables = java.util.concurrent.CompletableFuture.runAsync(() ->
