@@ -1,0 +1,19 @@
+package io.wabridge.bench;
+
+/** {@code ./wabridge bench NAME}: runs one benchmark and prints its figures. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        String name = args.length == 0 ? "help" : args[0];
+        switch (name) {
+            case "vault" -> TokenVaultBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            default -> {
+                System.out.println("usage: ./wabridge bench vault [--channels 100] [--sends 10000]");
+                if (!name.equals("help")) {
+                    System.exit(2);
+                }
+            }
+        }
+    }
+}
