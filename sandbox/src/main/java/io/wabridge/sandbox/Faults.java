@@ -1,0 +1,80 @@
+package io.wabridge.sandbox;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/** Faults injected into the Graph API by tests: 5xx answers, Graph errors, slow answers and timeouts. */
+public final class Faults {
+
+    /** What a matching request gets. */
+    public enum Kind {
+        /** An HTTP status with Meta's error body (e.g. 500 code 1, 503 code 2). */
+        HTTP_STATUS,
+        /** A Graph error code, e.g. 4 (app rate limit), 80007, 130429, 131000. */
+        GRAPH_ERROR,
+        /** Answer normally, after {@code delayMillis}. */
+        SLOW,
+        /** Hold the request for {@code delayMillis}, then drop the connection without an answer. */
+        TIMEOUT
+    }
+
+    /** A rule: requests whose method and path match get the fault, {@code times} times (-1 = always). */
+    public record Rule(String method, String pathRegex, Kind kind, int httpStatus, int code, long delayMillis, int times) {
+        public static Rule status(String pathRegex, int httpStatus, int times) {
+            return new Rule(null, pathRegex, Kind.HTTP_STATUS, httpStatus, httpStatus >= 503 ? 2 : 1, 0, times);
+        }
+
+        public static Rule graphError(String pathRegex, int code, int times) {
+            return new Rule(null, pathRegex, Kind.GRAPH_ERROR, 400, code, 0, times);
+        }
+
+        public static Rule slow(String pathRegex, long delayMillis, int times) {
+            return new Rule(null, pathRegex, Kind.SLOW, 200, 0, delayMillis, times);
+        }
+
+        public static Rule timeout(String pathRegex, long holdMillis, int times) {
+            return new Rule(null, pathRegex, Kind.TIMEOUT, 0, 0, holdMillis, times);
+        }
+    }
+
+    private record Active(Rule rule, Pattern pattern, AtomicInteger remaining) {}
+
+    private final List<Active> rules = new CopyOnWriteArrayList<>();
+
+    public void add(Rule rule) {
+        rules.add(new Active(rule, Pattern.compile(rule.pathRegex()), new AtomicInteger(rule.times())));
+    }
+
+    public void clear() {
+        rules.clear();
+    }
+
+    /** The first rule that matches and still has uses left (using one), or null. */
+    Rule take(String method, String path) {
+        for (Active a : rules) {
+            if ((a.rule().method() == null || a.rule().method().equalsIgnoreCase(method)) && a.pattern().matcher(path).find()) {
+                int left = a.remaining().get();
+                if (left == -1 || (left > 0 && a.remaining().compareAndSet(left, left - 1))) {
+                    return a.rule();
+                }
+            }
+        }
+        return null;
+    }
+
+    static GraphError error(Rule rule) {
+        return switch (rule.code()) {
+            case 4 -> GraphError.whatsapp(400, 4, "Application request limit reached", "Too many calls from this app");
+            case 80007 -> GraphError.whatsapp(400, 80007, "Rate limit issues", "The WhatsApp Business Account has reached its rate limit.");
+            case 130429 -> GraphError.whatsapp(400, 130429, "Rate limit hit", "Cloud API message throughput has been reached.");
+            case 131000 -> GraphError.whatsapp(500, 131000, "Something went wrong", "Something went wrong");
+            case 131016 -> GraphError.whatsapp(500, 131016, "Service unavailable", "A service is temporarily unavailable.");
+            case 2 -> new GraphError(503, 2, null, "OAuthException", "An unexpected error has occurred. Please retry your request later.", null);
+            case 1 -> new GraphError(rule.httpStatus() == 0 ? 500 : rule.httpStatus(), 1, null, "OAuthException",
+                    "An unknown error occurred", null);
+            default -> GraphError.whatsapp(rule.httpStatus() == 0 ? 400 : rule.httpStatus(), rule.code(), "Injected error", "injected by the sandbox");
+        };
+    }
+}
