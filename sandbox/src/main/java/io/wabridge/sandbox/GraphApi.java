@@ -132,7 +132,8 @@ final class GraphApi {
 
     private static Object object(MetaSandbox s, Request r, String id) {
         Token t = s.token(r);
-        s.requireAccess(t, id);
+        SandboxState.Media media = s.state().media.get(id);
+        s.requireAccess(t, media == null ? id : media.phoneNumberId);
         if (s.state().numbers.containsKey(id)) {
             return numberFields(s.state().numbers.get(id), r.param("fields"));
         }

@@ -51,7 +51,7 @@ public final class MetaSandbox implements AutoCloseable {
     private static final Duration CODE_TTL = Duration.ofSeconds(30);
 
     /** One call WaBridge made, with secrets masked. */
-    public record Call(Instant at, String method, String path, Map<String, String> params, String body, int status) {}
+    public record Call(String at, String method, String path, Map<String, String> params, String body, int status) {}
 
     private final String appId;
     private final String appSecret;
@@ -368,7 +368,7 @@ public final class MetaSandbox implements AutoCloseable {
         } else if (r.body().length > 0) {
             body = "(" + r.body().length + " bytes of " + r.contentType() + ")";
         }
-        calls.add(new Call(state.now(), r.method(), r.path(), params, body, status));
+        calls.add(new Call(state.now().toString(), r.method(), r.path(), params, body, status));
     }
 
     // ----- auth and rate limits used by GraphApi -------------------------------------------------------------------
