@@ -5,6 +5,7 @@ import static io.wabridge.local.template.SamTemplate.map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wabridge.localaws.AwsJsonServer;
+import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.localaws.LocalAwsParts;
 import io.wabridge.localaws.LocalDynamoDb;
 import io.wabridge.localaws.LocalSecretsManager;
@@ -69,6 +70,7 @@ public final class LocalRuntime implements AutoCloseable {
     private LocalSecretsManager secrets;
     private LocalAwsParts aws;
     private LocalIdentity identity;
+    private MetaSandbox sandbox;
     private LocalResources resources;
     private DynamoDbClient dynamo;
     private SqsClient sqs;
@@ -116,6 +118,7 @@ public final class LocalRuntime implements AutoCloseable {
         resources.create(dynamo, sqs, secrets, aws.kms());
         long resourcesUp = System.nanoTime();
 
+        sandbox = track(MetaSandbox.start(META_APP_ID, secrets.value(APP_SECRET_NAME).orElseThrow(), 0, Clock.systemUTC()));
         startFunctions(template);
         addRoutes(template);
         addEventSources(template);
@@ -125,6 +128,10 @@ public final class LocalRuntime implements AutoCloseable {
         gateway.start();
         eventSources.forEach(SqsEventSource::start);
         scheduler.start();
+        // Meta verifies the app's callback with the GET handshake before it sends anything: so does the sandbox.
+        if (!webhookVerifyToken().isEmpty() && !sandbox.configureCallback(baseUrl() + "/webhook", webhookVerifyToken())) {
+            log.warn("the Meta sandbox could not verify the webhook callback {}/webhook", baseUrl());
+        }
         startMillis = (System.nanoTime() - started) / 1_000_000;
         log.info("started in {} ms: local AWS parts {} ms, tables/queues/secrets {} ms, functions and routes {} ms",
                 startMillis, (partsUp - started) / 1_000_000, (resourcesUp - partsUp) / 1_000_000,
@@ -146,6 +153,7 @@ public final class LocalRuntime implements AutoCloseable {
             env.put("AWS_ENDPOINT_URL_SQS", sqsServer.endpoint().toString());
             env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", awsJson.endpoint().toString());
             env.put("AWS_ENDPOINT_URL_KMS", awsJson.endpoint().toString());
+            env.put("GRAPH_API_BASE_URL", sandbox.baseUrl().toString());
             resolveVariables(map(map(globals.get("Environment")).get("Variables")), env);
             resolveVariables(map(map(props.get("Environment")).get("Variables")), env);
             int timeout = Integer.parseInt(String.valueOf(props.getOrDefault("Timeout", globals.getOrDefault("Timeout", 3))));
@@ -265,6 +273,9 @@ public final class LocalRuntime implements AutoCloseable {
         out.put("gateway", baseUrl().toString());
         out.put("webhookUrl", baseUrl() + "/webhook");
         out.put("openApi", baseUrl() + "/openapi.yaml");
+        out.put("metaSandbox", Map.of("url", sandbox.baseUrl().toString(), "graph", sandbox.graphUrl("v25.0"),
+                "control", sandbox.baseUrl() + "/_sandbox/state", "partnerBusinessId", sandbox.partnerBusinessId(),
+                "partnerCreditLineId", sandbox.partnerCreditLineId()));
         out.put("startupMillis", startMillis);
         out.put("meta", Map.of("appId", META_APP_ID, "appSecret", secrets.value(APP_SECRET_NAME).orElseThrow(),
                 "webhookVerifyToken", webhookVerifyToken()));
@@ -322,6 +333,11 @@ public final class LocalRuntime implements AutoCloseable {
     /** The local AWS parts (tests count KMS calls, create keys). */
     public LocalAwsParts aws() {
         return aws;
+    }
+
+    /** The Meta sandbox playing Meta's side for this runtime. */
+    public MetaSandbox sandbox() {
+        return sandbox;
     }
 
     public LocalScheduler scheduler() {

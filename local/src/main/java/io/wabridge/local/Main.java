@@ -70,6 +70,7 @@ public final class Main {
                   gateway        %s
                   webhook        %s   (Meta callback; verify token in %s)
                   OpenAPI        %s
+                  Meta sandbox   %s   (Graph API %s)
                   routes         %s
                   queues         %s
                   DynamoDB Local %s
@@ -77,7 +78,8 @@ public final class Main {
                 Get a token:  ./wabridge token --tenant acme
                 Press Ctrl-C to stop.
                 %n""", runtime.startupMillis(), c.get("gateway"), c.get("webhookUrl"), data.resolve("local.json"),
-                c.get("openApi"), c.get("routes"), ((Map<?, ?>) c.get("queues")).keySet(),
+                c.get("openApi"), ((Map<?, ?>) c.get("metaSandbox")).get("control"), ((Map<?, ?>) c.get("metaSandbox")).get("graph"),
+                c.get("routes"), ((Map<?, ?>) c.get("queues")).keySet(),
                 ((Map<?, ?>) c.get("aws")).get("dynamodb"), data.resolve("local.json"));
         stopped.await();
     }
