@@ -56,7 +56,12 @@ public final class LocalRuntime implements AutoCloseable {
     static final String APP_SECRET_NAME = "wabridge-local/meta-app-secret";
 
     /** How to run: {@code port} 0 picks a free one; {@code dataDir} holds everything kept across restarts. */
-    public record Options(int port, Path dataDir, Path template, Path openApi) {}
+    public record Options(int port, Path dataDir, Path template, Path openApi, int sandboxPort) {
+        /** Free ports for the gateway and the Meta sandbox (tests). */
+        public Options(int port, Path dataDir, Path template, Path openApi) {
+            this(port, dataDir, template, openApi, 0);
+        }
+    }
 
     private final Options options;
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -118,7 +123,7 @@ public final class LocalRuntime implements AutoCloseable {
         resources.create(dynamo, sqs, secrets, aws.kms());
         long resourcesUp = System.nanoTime();
 
-        sandbox = track(MetaSandbox.start(META_APP_ID, secrets.value(APP_SECRET_NAME).orElseThrow(), 0, Clock.systemUTC()));
+        sandbox = track(MetaSandbox.start(META_APP_ID, secrets.value(APP_SECRET_NAME).orElseThrow(), options.sandboxPort(), Clock.systemUTC()));
         startFunctions(template);
         addRoutes(template);
         addEventSources(template);

@@ -17,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The {@code ./wabridge} commands:
  * <pre>
- *   local [--port 8080] [--data .wabridge] [--template template.yaml]   start the local runtime
+ *   local [--port 8080] [--sandbox-port 8081] [--data .wabridge] [--template template.yaml]   start the local runtime
  *   token --tenant T [--data .wabridge] [--ttl-minutes 60]             print a JWT the local gateway accepts
  *   fire NAME [--data .wabridge]                                       fire a schedule by hand
  *   invoke FunctionId ['{json}'] [--data .wabridge]                    invoke a function with a JSON event
@@ -56,7 +56,8 @@ public final class Main {
             fail("no " + template + " here; run ./wabridge from the repository root or pass --template");
         }
         Path openApi = template.toAbsolutePath().resolveSibling("openapi.yaml");
-        LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Options(port, data, template, openApi));
+        int sandboxPort = Integer.parseInt(flags.getOrDefault("sandbox-port", Integer.toString(port + 1)));
+        LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Options(port, data, template, openApi, sandboxPort));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping WaBridge local runtime...");
@@ -153,7 +154,7 @@ public final class Main {
     private static void usage() {
         System.out.println("""
                 usage: ./wabridge <command>
-                  local [--port 8080] [--data .wabridge] [--template template.yaml]  start the local runtime
+                  local [--port 8080] [--sandbox-port 8081] [--data .wabridge]       start the local runtime
                   token --tenant T [--ttl-minutes 60] [--data .wabridge]             print a JWT for tenant T
                   fire FunctionId.EventName [--data .wabridge]                       fire a schedule by hand
                   invoke FunctionId ['{json}'] [--data .wabridge]                    invoke a function (Lambda Invoke API)
