@@ -226,6 +226,31 @@ public final class MetaSandbox implements AutoCloseable {
                 "event", "THROUGHPUT_UPGRADE", "current_limit", n.messagingLimit));
     }
 
+    /** Meta re-rates a template's quality; sends message_template_quality_update. */
+    public void setTemplateQuality(String wabaId, String name, String language, String quality) {
+        Template t = template(wabaId, name, language);
+        String previous = t.quality;
+        t.quality = quality;
+        deliverToApp(wabaId, "message_template_quality_update", Map.of("previous_quality_score", previous,
+                "new_quality_score", quality, "message_template_id", Long.parseLong(t.id),
+                "message_template_name", t.name, "message_template_language", t.language));
+    }
+
+    /** Meta recategorises a template; sends template_category_update. */
+    public void setTemplateCategory(String wabaId, String name, String language, String category) {
+        Template t = template(wabaId, name, language);
+        String previous = t.category;
+        t.category = category.toUpperCase();
+        deliverToApp(wabaId, "template_category_update", Map.of("message_template_id", Long.parseLong(t.id),
+                "message_template_name", t.name, "message_template_language", t.language,
+                "previous_category", previous, "new_category", t.category));
+    }
+
+    private Template template(String wabaId, String name, String language) {
+        return state.waba(wabaId).orElseThrow().templates.values().stream()
+                .filter(x -> x.name.equals(name) && x.language.equals(language)).findFirst().orElseThrow();
+    }
+
     /** Sends a template status change (APPROVED, REJECTED, PAUSED, DISABLED...) as Meta does. */
     public void setTemplateStatus(String wabaId, String name, String language, String status, String reason) {
         Waba waba = state.waba(wabaId).orElseThrow();
@@ -289,6 +314,14 @@ public final class MetaSandbox implements AutoCloseable {
             }
             String auth = exchange.getRequestHeaders().getFirst("authorization");
             String bearer = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : params.get("access_token");
+            if (method.equals("GET") && (path.equals("/sdk.js") || path.equals("/en_US/sdk.js") || path.equals("/_sandbox/signup"))) {
+                String file = path.endsWith("sdk.js") ? "sdk.js" : "signup.html";
+                try (InputStream page = MetaSandbox.class.getResourceAsStream("/sandbox/" + file)) {
+                    respond(exchange, new Answer(200, page.readAllBytes(),
+                            file.endsWith(".js") ? "application/javascript" : "text/html; charset=utf-8"));
+                }
+                return;
+            }
             if (path.startsWith("/_sandbox/")) {
                 respond(exchange, Control.handle(this, method, path, params, body));
                 return;

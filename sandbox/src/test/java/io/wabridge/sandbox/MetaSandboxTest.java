@@ -473,4 +473,26 @@ class MetaSandboxTest {
         assertThat(unversioned.statusCode()).isEqualTo(404);
         assertError(call("GET", "/" + acme.phoneNumberId() + "/nothing/here", token, null), 400, 100);
     }
+
+    @Test
+    void servesTheSignupPopupAndSdkStandIns() throws Exception {
+        HttpResponse<String> sdk = http.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/en_US/sdk.js")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(sdk.statusCode()).isEqualTo(200);
+        assertThat(sdk.headers().firstValue("content-type")).contains("application/javascript");
+        assertThat(sdk.body()).contains("FB = {").contains("config_id").contains("override_default_response_type");
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/_sandbox/signup?config_id=1")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).contains("WA_EMBEDDED_SIGNUP").contains("FINISH").contains("CANCEL").contains("current_step");
+    }
+
+    @Test
+    void templateQualityAndCategoryChangesReachTheApp() throws Exception {
+        sandbox.addTemplate(acme.wabaId(), "promo", "en", "UTILITY", "Hi {{1}}", "APPROVED");
+        sandbox.setTemplateQuality(acme.wabaId(), "promo", "en", "RED");
+        sandbox.setTemplateCategory(acme.wabaId(), "promo", "en", "MARKETING");
+        assertThat(eventually(() -> receiver.all().contains("message_template_quality_update")
+                && receiver.all().contains("template_category_update"))).isTrue();
+        assertThat(receiver.all()).contains("\"new_quality_score\":\"RED\"").contains("\"new_category\":\"MARKETING\"");
+    }
 }
