@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.wabridge.adapters.LocalAws;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.core.webhook.InboundQueue;
+import io.wabridge.core.webhook.WebhookUpdate;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,13 +42,28 @@ class SqsInboundQueueTest {
         SqsClient sqs = wiring.sqs();
         String url = fifoQueue(sqs);
         SqsInboundQueue queue = new SqsInboundQueue(sqs, url);
-        byte[] body = "{\"entry\":[1]}".getBytes(StandardCharsets.UTF_8);
-        queue.enqueue(body);
-        queue.enqueue(body);
-        queue.enqueue("{\"entry\":[2]}".getBytes(StandardCharsets.UTF_8));
+        WebhookUpdate one = update("g1", "d1", "{\"entry\":[1]}");
+        queue.enqueue(List.of(one, one));
+        queue.enqueue(List.of(one, update("g2", "d2", "{\"entry\":[2]}")));
         List<Message> messages = drain(sqs, url);
         assertThat(messages).extracting(Message::body).containsExactlyInAnyOrder("{\"entry\":[1]}", "{\"entry\":[2]}");
-        assertThat(messages.get(0).attributesAsStrings().get("MessageDeduplicationId")).hasSize(64);
+        assertThat(messages).extracting(m -> m.attributesAsStrings().get("MessageGroupId")).containsExactlyInAnyOrder("g1", "g2");
+    }
+
+    @Test
+    void sendsManyUpdatesInBatchesOfTen(Wiring wiring) {
+        SqsClient sqs = wiring.sqs();
+        String url = fifoQueue(sqs);
+        List<WebhookUpdate> updates = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            updates.add(update("g" + (i % 3), "d" + i, "{\"n\":" + i + "}"));
+        }
+        new SqsInboundQueue(sqs, url).enqueue(updates);
+        assertThat(drain(sqs, url)).hasSize(25);
+    }
+
+    private static WebhookUpdate update(String group, String dedup, String body) {
+        return new WebhookUpdate(group, dedup, body.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -56,7 +72,7 @@ class SqsInboundQueueTest {
                 .attributesWithStrings(Map.of("FifoQueue", "true"))).queueUrl();
         wiring.sqs().deleteQueue(r -> r.queueUrl(missing));
         SqsInboundQueue queue = new SqsInboundQueue(wiring.sqs(), missing);
-        assertThatThrownBy(() -> queue.enqueue("{}".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> queue.enqueue(List.of(update("g", "d", "{}"))))
                 .isInstanceOf(InboundQueue.EnqueueFailed.class).hasMessageNotContaining("{}");
     }
 }

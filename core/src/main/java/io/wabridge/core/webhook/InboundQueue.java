@@ -1,15 +1,18 @@
 package io.wabridge.core.webhook;
 
-/** Durable hand-off of a verified webhook body to the inbound pipeline. */
+import java.util.List;
+
+/** Durable hand-off of verified webhook updates to the inbound pipeline. */
 public interface InboundQueue {
 
     /**
-     * Stores {@code rawBody} durably before returning. Throws {@link EnqueueFailed} if it could not,
-     * so the caller answers Meta with a 5xx and Meta redelivers.
+     * Stores every update durably before returning. Throws {@link EnqueueFailed} if any could not be
+     * stored, so the caller answers Meta with a 5xx and Meta redelivers (the updates that did get in are
+     * deduplicated downstream).
      */
-    void enqueue(byte[] rawBody);
+    void enqueue(List<WebhookUpdate> updates);
 
-    /** The queue refused or could not be reached; nothing was stored. */
+    /** The queue refused or could not be reached. */
     final class EnqueueFailed extends RuntimeException {
         public EnqueueFailed(String message, Throwable cause) {
             super(message, cause);

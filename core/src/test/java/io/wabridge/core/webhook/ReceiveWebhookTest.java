@@ -11,30 +11,40 @@ import org.junit.jupiter.api.Test;
 class ReceiveWebhookTest {
 
     private final WebhookSignature signature = WebhookSignature.withSecret("s3cret");
-    private final List<byte[]> queued = new ArrayList<>();
-    private final byte[] body = "{\"entry\":[]}".getBytes(StandardCharsets.UTF_8);
+    private final List<WebhookUpdate> queued = new ArrayList<>();
+    private final byte[] body = "{\"entry\":[1,2]}".getBytes(StandardCharsets.UTF_8);
+
+    /** Fake splitter: one update per byte of "12" in the body, malformed unless it starts with '{'. */
+    private final WebhookSplitter splitter = raw -> {
+        if (raw.length == 0 || raw[0] != '{') {
+            throw new MalformedWebhook("not JSON");
+        }
+        return List.of(new WebhookUpdate("g1", "d1", "{\"a\":1}".getBytes(StandardCharsets.UTF_8)),
+                new WebhookUpdate("g2", "d2", "{\"a\":2}".getBytes(StandardCharsets.UTF_8)));
+    };
 
     @Test
-    void enqueuesASignedBody() {
-        ReceiveWebhook receive = new ReceiveWebhook(signature, queued::add);
-        assertThat(receive.receive(signature.sign(body), body)).isEqualTo(ReceiveWebhook.Outcome.ACCEPTED);
-        assertThat(queued).containsExactly(body);
+    void queuesEveryUpdateOfASignedDelivery() {
+        ReceiveWebhook receive = new ReceiveWebhook(signature, splitter, queued::addAll);
+        assertThat(receive.receive(signature.sign(body), body)).isEqualTo(new ReceiveWebhook.Result(ReceiveWebhook.Outcome.ACCEPTED, 2));
+        assertThat(queued).extracting(WebhookUpdate::groupId).containsExactly("g1", "g2");
     }
 
     @Test
-    void enqueuesNothingForABadSignature() {
-        ReceiveWebhook receive = new ReceiveWebhook(signature, queued::add);
-        assertThat(receive.receive("sha256=00", body)).isEqualTo(ReceiveWebhook.Outcome.BAD_SIGNATURE);
-        assertThat(receive.receive(null, body)).isEqualTo(ReceiveWebhook.Outcome.BAD_SIGNATURE);
+    void queuesNothingForABadSignatureOrAMalformedBody() {
+        ReceiveWebhook receive = new ReceiveWebhook(signature, splitter, queued::addAll);
+        assertThat(receive.receive("sha256=00", body).outcome()).isEqualTo(ReceiveWebhook.Outcome.BAD_SIGNATURE);
+        assertThat(receive.receive(null, body).outcome()).isEqualTo(ReceiveWebhook.Outcome.BAD_SIGNATURE);
+        byte[] junk = "not json".getBytes(StandardCharsets.UTF_8);
+        assertThat(receive.receive(signature.sign(junk), junk).outcome()).isEqualTo(ReceiveWebhook.Outcome.MALFORMED);
         assertThat(queued).isEmpty();
     }
 
     @Test
     void letsAQueueFailureThroughSoMetaRetries() {
-        ReceiveWebhook receive = new ReceiveWebhook(signature, b -> {
+        ReceiveWebhook receive = new ReceiveWebhook(signature, splitter, u -> {
             throw new InboundQueue.EnqueueFailed("down", null);
         });
-        assertThatThrownBy(() -> receive.receive(signature.sign(body), body))
-                .isInstanceOf(InboundQueue.EnqueueFailed.class);
+        assertThatThrownBy(() -> receive.receive(signature.sign(body), body)).isInstanceOf(InboundQueue.EnqueueFailed.class);
     }
 }

@@ -12,6 +12,7 @@ import io.wabridge.adapters.aws.SqsInboundQueue;
 import io.wabridge.adapters.config.AppConfig;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.HttpResponses;
+import io.wabridge.adapters.meta.MetaWebhookParser;
 import io.wabridge.core.webhook.InboundQueue;
 import io.wabridge.core.webhook.ReceiveWebhook;
 import io.wabridge.core.webhook.VerifyChallenge;
@@ -41,7 +42,7 @@ public final class MetaWebhookHandler implements RequestHandler<APIGatewayV2HTTP
     private MetaWebhookHandler(AppConfig config, Wiring wiring) {
         this(new VerifyChallenge(wiring.secrets().get(config.webhookVerifyTokenArn())),
                 new ReceiveWebhook(WebhookSignature.withSecret(wiring.secrets().get(config.metaAppSecretArn())),
-                        new SqsInboundQueue(wiring.sqs(), config.inboundQueueUrl())));
+                        new MetaWebhookParser(), new SqsInboundQueue(wiring.sqs(), config.inboundQueueUrl())));
     }
 
     MetaWebhookHandler(VerifyChallenge verify, ReceiveWebhook receive) {
@@ -68,11 +69,16 @@ public final class MetaWebhookHandler implements RequestHandler<APIGatewayV2HTTP
             return error(401, "signature_missing", "X-Hub-Signature-256 header is required");
         }
         try {
-            return switch (receive.receive(signature, HttpResponses.rawBody(event))) {
-                case ACCEPTED -> HttpResponses.json(200, java.util.Map.of("status", "accepted"));
+            ReceiveWebhook.Result result = receive.receive(signature, HttpResponses.rawBody(event));
+            return switch (result.outcome()) {
+                case ACCEPTED -> HttpResponses.json(200, java.util.Map.of("status", "accepted", "updates", result.updates()));
                 case BAD_SIGNATURE -> {
                     log.warn("webhook refused: signature does not match the body");
                     yield error(401, "signature_invalid", "X-Hub-Signature-256 does not match the body");
+                }
+                case MALFORMED -> {
+                    log.warn("webhook refused: signed body is not a WhatsApp webhook");
+                    yield error(400, "body_malformed", "the body is not a WhatsApp Business Account webhook (JSON with entry[].changes[])");
                 }
             };
         } catch (InboundQueue.EnqueueFailed e) {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import io.wabridge.adapters.meta.MetaWebhookParser;
 import io.wabridge.core.webhook.InboundQueue;
+import io.wabridge.core.webhook.WebhookUpdate;
 import io.wabridge.core.webhook.ReceiveWebhook;
 import io.wabridge.core.webhook.VerifyChallenge;
 import io.wabridge.core.webhook.WebhookSignature;
@@ -19,12 +21,12 @@ import org.junit.jupiter.api.Test;
 
 class MetaWebhookHandlerTest {
 
-    private final List<byte[]> queued = new ArrayList<>();
-    private final MetaWebhookHandler handler = handler(queued::add);
+    private final List<WebhookUpdate> queued = new ArrayList<>();
+    private final MetaWebhookHandler handler = handler(queued::addAll);
 
     private static MetaWebhookHandler handler(InboundQueue queue) {
         return new MetaWebhookHandler(new VerifyChallenge("test-verify-token"),
-                new ReceiveWebhook(WebhookSignature.withSecret("test-app-secret"), queue));
+                new ReceiveWebhook(WebhookSignature.withSecret("test-app-secret"), new MetaWebhookParser(), queue));
     }
 
     @Test
@@ -50,7 +52,8 @@ class MetaWebhookHandlerTest {
         APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
         assertThat(response.getStatusCode()).isEqualTo(200);
         assertThat(queued).hasSize(1);
-        assertThat(new String(queued.get(0), StandardCharsets.UTF_8)).isEqualTo(event.getBody());
+        assertThat(queued.get(0).groupId()).isEqualTo("pn:106540352242922:16505551234");
+        assertThat(new String(queued.get(0).body(), StandardCharsets.UTF_8)).contains("wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=");
     }
 
     @Test
@@ -60,7 +63,7 @@ class MetaWebhookHandlerTest {
         event.setBody(Base64.getEncoder().encodeToString(raw.getBytes(StandardCharsets.UTF_8)));
         event.setIsBase64Encoded(true);
         assertThat(handler.handleRequest(event, null).getStatusCode()).isEqualTo(200);
-        assertThat(new String(queued.get(0), StandardCharsets.UTF_8)).isEqualTo(raw);
+        assertThat(new String(queued.get(0).body(), StandardCharsets.UTF_8)).contains("another color");
     }
 
     @Test
@@ -78,6 +81,20 @@ class MetaWebhookHandlerTest {
         APIGatewayV2HTTPResponse wrong = handler.handleRequest(tampered, null);
         assertThat(wrong.getStatusCode()).isEqualTo(401);
         assertThat(wrong.getBody()).contains("signature_invalid");
+        assertThat(queued).isEmpty();
+    }
+
+    @Test
+    void answersASignedButMalformedBodyWith400() {
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent("events/webhook-text-message.json");
+        String junk = "{\"object\":\"whatsapp_business_account\",\"entry\":";
+        event.setBody(junk);
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put("x-hub-signature-256", WebhookSignature.withSecret("test-app-secret").sign(junk.getBytes(StandardCharsets.UTF_8)));
+        event.setHeaders(headers);
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(response.getBody()).contains("body_malformed");
         assertThat(queued).isEmpty();
     }
 
