@@ -32,6 +32,7 @@ class RestartTest {
         String verifyToken;
         String kid;
         try (LocalRuntime first = start()) {
+            Routes.claim(first, "acme", "102290129340398", "106540352242922");
             secret = first.metaAppSecret();
             verifyToken = first.webhookVerifyTokenValue();
             String body = WebhookEndToEndTest.textWebhook(wamid, "before restart");

@@ -43,6 +43,7 @@ class SandboxEndToEndTest {
         MetaSandbox meta = runtime.sandbox();
         SandboxState.Customer shop = meta.createCustomer("Toko Maju", "6281100000001");
         meta.subscribe(shop.wabaId());
+        Routes.claim(runtime, "toko-maju", shop.wabaId(), shop.phoneNumberId());
         String wamid = meta.userSendsText("6281234567890", shop.phoneNumberId(), "Apakah masih ada stok?");
         assertThat(Http.eventually(Duration.ofSeconds(20), () -> !stored(wamid).isEmpty())).isTrue();
         assertThat(meta.webhooks().deliveries()).allSatisfy(d -> assertThat(d.statuses).contains(200));

@@ -36,6 +36,7 @@ class WebhookEndToEndTest {
     static void start() throws Exception {
         runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), Path.of("../openapi.yaml")));
         table = runtime.resources().tableNames().get("Table");
+        Routes.claim(runtime, "acme", "102290129340398", "106540352242922");
     }
 
     @AfterAll
@@ -92,8 +93,10 @@ class WebhookEndToEndTest {
         Map<String, AttributeValue> pointer = storedMessage(wamid);
         Map<String, AttributeValue> message = runtime.dynamo().getItem(r -> r.tableName(table).key(Map.of(
                 "PK", pointer.get("messagePK"), "SK", pointer.get("messageSK")))).item();
-        assertThat(message.get("text").s()).isEqualTo("Does it come in another color?");
-        assertThat(message.get("from").s()).isEqualTo("16505551234");
+        assertThat(message.get("tenantId").s()).isEqualTo("acme");
+        assertThat(message.get("type").s()).isEqualTo("text");
+        assertThat(message.get("content").s()).contains("Does it come in another color?");
+        assertThat(message.get("waId").s()).isEqualTo("16505551234");
         assertThat(message.get("phoneNumberId").s()).isEqualTo("106540352242922");
     }
 

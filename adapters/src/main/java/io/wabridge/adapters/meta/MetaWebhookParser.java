@@ -3,7 +3,9 @@ package io.wabridge.adapters.meta;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.wabridge.core.messaging.InboundTextMessage;
+import io.wabridge.core.inbound.Contact;
+import io.wabridge.core.inbound.InboundUpdate;
+import io.wabridge.core.inbound.MessageStatus;
 import io.wabridge.core.messaging.PhoneNumberId;
 import io.wabridge.core.messaging.Wamid;
 import io.wabridge.core.webhook.MalformedWebhook;
@@ -130,35 +132,97 @@ public final class MetaWebhookParser implements WebhookSplitter {
         return root;
     }
 
-    /** Every text message in the delivery; other update kinds are left for the inbound pipeline issue. */
-    public List<InboundTextMessage> textMessages(String body) {
+    /** Message types Meta documents; any other is stored as {@code unsupported}. */
+    private static final java.util.Set<String> KNOWN_TYPES = java.util.Set.of("text", "image", "audio", "video", "document",
+            "sticker", "location", "contacts", "interactive", "button", "reaction", "order", "system", "unsupported",
+            "request_welcome");
+
+    /** Every update of a (split) delivery, read into domain values. */
+    public List<InboundUpdate> updates(String body) {
         JsonNode root = read(body);
-        List<InboundTextMessage> out = new ArrayList<>();
+        List<InboundUpdate> out = new ArrayList<>();
         for (JsonNode entry : root.path("entry")) {
+            String entryId = entry.path("id").asText("");
             for (JsonNode change : entry.path("changes")) {
-                if (!"messages".equals(change.path("field").asText())) {
-                    continue;
-                }
+                String field = change.path("field").asText("");
                 JsonNode value = change.path("value");
-                String phoneNumberId = value.path("metadata").path("phone_number_id").asText(null);
-                for (JsonNode message : value.path("messages")) {
-                    if (!"text".equals(message.path("type").asText())) {
-                        continue;
+                PhoneNumberId number = phoneNumber(value);
+                boolean read = false;
+                if (field.equals("messages") && number != null) {
+                    for (JsonNode message : value.path("messages")) {
+                        out.add(message(number, value, message));
+                        read = true;
                     }
-                    out.add(text(phoneNumberId, message));
+                    for (JsonNode status : value.path("statuses")) {
+                        InboundUpdate update = status(number, status);
+                        out.add(update != null ? update : event(entryId, number, field, value));
+                        read = true;
+                    }
+                }
+                if (!read) {
+                    out.add(event(entryId, number, field, value));
                 }
             }
         }
         return out;
     }
 
-    private static InboundTextMessage text(String phoneNumberId, JsonNode m) {
-        String from = m.hasNonNull("from") ? m.get("from").asText() : m.path("user_id").asText(null);
+    private static PhoneNumberId phoneNumber(JsonNode value) {
+        String id = value.path("metadata").path("phone_number_id").asText(null);
         try {
-            return new InboundTextMessage(new PhoneNumberId(phoneNumberId), from, new Wamid(m.path("id").asText(null)),
-                    Instant.ofEpochSecond(Long.parseLong(m.path("timestamp").asText())), m.path("text").path("body").asText(""));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new MalformedWebhook("text message is missing a required field: " + e.getMessage());
+            return id == null ? null : new PhoneNumberId(id);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedWebhook("metadata.phone_number_id is not a phone number id");
         }
+    }
+
+    private static InboundUpdate.MessageReceived message(PhoneNumberId number, JsonNode value, JsonNode m) {
+        String from = m.path("from").asText(null);
+        String fromUser = m.path("from_user_id").asText(null);
+        JsonNode profile = null;
+        for (JsonNode c : value.path("contacts")) {
+            if ((from != null && from.equals(c.path("wa_id").asText(null))) || (fromUser != null && fromUser.equals(c.path("user_id").asText(null)))) {
+                profile = c;
+            }
+        }
+        if (profile == null && value.path("contacts").size() == 1) {
+            profile = value.path("contacts").get(0);
+        }
+        String userId = fromUser != null ? fromUser : profile == null ? null : profile.path("user_id").asText(null);
+        String type = m.path("type").asText("unsupported");
+        try {
+            return new InboundUpdate.MessageReceived(number,
+                    new Contact(from, userId, profile == null ? null : profile.path("profile").path("name").asText(null)),
+                    new Wamid(m.path("id").asText(null)), Instant.ofEpochSecond(Long.parseLong(m.path("timestamp").asText("0"))),
+                    KNOWN_TYPES.contains(type) ? type : "unsupported", m.path("context").path("id").asText(null), m.toString());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new MalformedWebhook("a message is missing its id, sender or timestamp");
+        }
+    }
+
+    /** A status update, or null for a status kind this code does not know (kept as an event instead). */
+    private static InboundUpdate.StatusChanged status(PhoneNumberId number, JsonNode s) {
+        var status = MessageStatus.fromWire(s.path("status").asText(""));
+        if (status.isEmpty()) {
+            return null;
+        }
+        JsonNode errors = s.path("errors");
+        JsonNode pricing = s.path("pricing");
+        try {
+            return new InboundUpdate.StatusChanged(number, new Wamid(s.path("id").asText(null)), status.get(),
+                    Instant.ofEpochSecond(Long.parseLong(s.path("timestamp").asText("0"))),
+                    s.hasNonNull("recipient_id") ? s.get("recipient_id").asText() : s.path("recipient_user_id").asText(null),
+                    errors.isArray() && !errors.isEmpty() ? errors.get(0).path("code").asInt() : null,
+                    errors.isArray() && !errors.isEmpty() ? errors.toString() : null,
+                    pricing.path("category").asText(null), pricing.path("type").asText(null));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new MalformedWebhook("a status is missing its id or timestamp");
+        }
+    }
+
+    private static InboundUpdate.WabaEvent event(String entryId, PhoneNumberId number, String field, JsonNode value) {
+        String waba = value.path("waba_info").path("waba_id").asText(entryId);
+        String json = value.toString();
+        return new InboundUpdate.WabaEvent(waba, number, field, sha256((field + "|" + waba + "|" + json).getBytes(StandardCharsets.UTF_8)), json);
     }
 }

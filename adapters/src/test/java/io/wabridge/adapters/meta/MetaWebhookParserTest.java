@@ -3,7 +3,9 @@ package io.wabridge.adapters.meta;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.wabridge.core.messaging.InboundTextMessage;
+import io.wabridge.core.inbound.Contact;
+import io.wabridge.core.inbound.InboundUpdate;
+import io.wabridge.core.inbound.MessageStatus;
 import io.wabridge.core.webhook.MalformedWebhook;
 import io.wabridge.core.webhook.WebhookUpdate;
 import java.nio.charset.StandardCharsets;
@@ -23,39 +25,70 @@ class MetaWebhookParserTest {
     }
 
     @Test
-    void readsTextMessagesAndSkipsOtherTypes() {
-        List<InboundTextMessage> out = parser.textMessages(messages("""
-                [{"from":"16505551234","id":"wamid.1","timestamp":"1749416383","type":"text","text":{"body":"hi"}},
-                 {"from":"16505551234","id":"wamid.2","timestamp":"1749416384","type":"image","image":{"id":"1"}}]"""));
-        assertThat(out).hasSize(1);
-        assertThat(out.get(0).wamid().value()).isEqualTo("wamid.1");
-        assertThat(out.get(0).sentAt()).isEqualTo(Instant.ofEpochSecond(1749416383));
-        assertThat(out.get(0).text()).isEqualTo("hi");
-    }
-
-    @Test
-    void usesTheBsuidWhenThePhoneNumberIsWithheld() {
-        List<InboundTextMessage> out = parser.textMessages(messages("""
-                [{"user_id":"US.13491208655302741918","id":"wamid.1","timestamp":"1749416383","type":"text","text":{"body":"hi"}}]"""));
-        assertThat(out.get(0).from()).isEqualTo("US.13491208655302741918");
-    }
-
-    @Test
-    void ignoresStatusesAndOtherFields() {
+    void readsMessagesOfEveryTypeWithTheirContact() {
         String body = """
-                {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[
-                  {"field":"message_template_status_update","value":{"event":"APPROVED"}},
-                  {"field":"messages","value":{"metadata":{"phone_number_id":"1"},"statuses":[{"id":"wamid.9","status":"read"}]}}]}]}""";
-        assertThat(parser.textMessages(body)).isEmpty();
+                {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages",
+                 "value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
+                 "contacts":[{"profile":{"name":"Sheena"},"wa_id":"16505551234","user_id":"US.13491208655302741918"}],
+                 "messages":[{"from":"16505551234","id":"wamid.1","timestamp":"1749416383","type":"text","text":{"body":"hi"}},
+                             {"from":"16505551234","id":"wamid.2","timestamp":"1749416384","type":"image","image":{"id":"1","mime_type":"image/jpeg"},
+                              "context":{"from":"15550783881","id":"wamid.0"}},
+                             {"from":"16505551234","id":"wamid.3","timestamp":"1749416385","type":"hologram","hologram":{}}]}}]}]}""";
+        List<InboundUpdate> updates = parser.updates(body);
+        assertThat(updates).hasSize(3).allMatch(u -> u instanceof InboundUpdate.MessageReceived);
+        InboundUpdate.MessageReceived text = (InboundUpdate.MessageReceived) updates.get(0);
+        assertThat(text.wamid().value()).isEqualTo("wamid.1");
+        assertThat(text.sentAt()).isEqualTo(Instant.ofEpochSecond(1749416383));
+        assertThat(text.contact()).isEqualTo(new Contact("16505551234", "US.13491208655302741918", "Sheena"));
+        assertThat(text.contentJson()).contains("\"body\":\"hi\"");
+        InboundUpdate.MessageReceived image = (InboundUpdate.MessageReceived) updates.get(1);
+        assertThat(image.type()).isEqualTo("image");
+        assertThat(image.contextWamid()).isEqualTo("wamid.0");
+        assertThat(((InboundUpdate.MessageReceived) updates.get(2)).type()).isEqualTo("unsupported");
+    }
+
+    @Test
+    void keysAContactByBsuidWhenThePhoneNumberIsWithheld() {
+        List<InboundUpdate> out = parser.updates(messages("""
+                [{"from_user_id":"US.13491208655302741918","id":"wamid.1","timestamp":"1749416383","type":"text","text":{"body":"hi"}}]"""));
+        InboundUpdate.MessageReceived m = (InboundUpdate.MessageReceived) out.get(0);
+        assertThat(m.contact().waId()).isNull();
+        assertThat(m.contact().key()).isEqualTo("US.13491208655302741918");
+    }
+
+    @Test
+    void readsStatusesAndKeepsEveryOtherFieldAsAnEvent() {
+        String body = """
+                {"object":"whatsapp_business_account","entry":[{"id":"W1","changes":[
+                  {"field":"message_template_status_update","value":{"event":"APPROVED","message_template_id":5}},
+                  {"field":"messages","value":{"metadata":{"phone_number_id":"1"},"statuses":[
+                     {"id":"wamid.9","status":"failed","timestamp":"1750263773","recipient_id":"62811",
+                      "errors":[{"code":131047,"title":"Re-engagement message"}]},
+                     {"id":"wamid.8","status":"delivered","timestamp":"1750263774","recipient_id":"62811",
+                      "pricing":{"billable":true,"pricing_model":"PMP","category":"utility","type":"regular"}},
+                     {"id":"wamid.7","status":"deleted","timestamp":"1750263775","recipient_id":"62811"}]}},
+                  {"field":"account_update","value":{"event":"PARTNER_APP_UNINSTALLED","waba_info":{"waba_id":"W2","owner_business_id":"B"}}}]}]}""";
+        List<InboundUpdate> out = parser.updates(body);
+        assertThat(out).hasSize(5);
+        InboundUpdate.WabaEvent template = (InboundUpdate.WabaEvent) out.get(0);
+        assertThat(template.wabaId()).isEqualTo("W1");
+        assertThat(template.phoneNumberId()).isNull();
+        InboundUpdate.StatusChanged failed = (InboundUpdate.StatusChanged) out.get(1);
+        assertThat(failed.status()).isEqualTo(MessageStatus.FAILED);
+        assertThat(failed.errorCode()).isEqualTo(131047);
+        InboundUpdate.StatusChanged delivered = (InboundUpdate.StatusChanged) out.get(2);
+        assertThat(delivered.pricingCategory()).isEqualTo("utility");
+        assertThat(out.get(3)).isInstanceOf(InboundUpdate.WabaEvent.class);
+        assertThat(((InboundUpdate.WabaEvent) out.get(4)).wabaId()).isEqualTo("W2");
     }
 
     @Test
     void malformedBodiesFailWithoutEchoingTheBody() {
-        assertThatThrownBy(() -> parser.textMessages("{\"secret text"))
+        assertThatThrownBy(() -> parser.updates("{\"secret text"))
                 .isInstanceOf(MalformedWebhook.class).hasMessageNotContaining("secret");
-        assertThatThrownBy(() -> parser.textMessages("{\"object\":\"x\"}"))
+        assertThatThrownBy(() -> parser.updates("{\"object\":\"x\"}"))
                 .isInstanceOf(MalformedWebhook.class).hasMessageContaining("entry");
-        assertThatThrownBy(() -> parser.textMessages(messages("[{\"type\":\"text\",\"text\":{\"body\":\"secret\"}}]")))
+        assertThatThrownBy(() -> parser.updates(messages("[{\"type\":\"text\",\"text\":{\"body\":\"secret\"}}]")))
                 .isInstanceOf(MalformedWebhook.class).hasMessageNotContaining("secret");
     }
 
@@ -76,7 +109,7 @@ class MetaWebhookParserTest {
                 .containsExactly("pn:111:62811", "pn:111:62811", "pn:111:62899", "waba:WABA2", "waba:WABA3");
         String first = new String(updates.get(0).body(), StandardCharsets.UTF_8);
         assertThat(first).contains("wamid.1").doesNotContain("wamid.2").doesNotContain("wamid.9").contains("\"contacts\"");
-        assertThat(parser.textMessages(first)).hasSize(1);
+        assertThat(parser.updates(first)).hasSize(1);
         assertThat(updates).extracting(WebhookUpdate::deduplicationId).doesNotHaveDuplicates().allSatisfy(d -> assertThat(d).hasSize(64));
         // The same update batched differently by Meta has the same deduplication id.
         String alone = """

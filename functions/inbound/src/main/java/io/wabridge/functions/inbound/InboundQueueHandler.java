@@ -4,10 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import io.wabridge.adapters.aws.DynamoDbMessageStore;
+import io.wabridge.adapters.aws.DynamoDbInboundStore;
+import io.wabridge.adapters.aws.DynamoDbRouting;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.meta.MetaWebhookParser;
-import io.wabridge.core.messaging.StoreInboundMessages;
+import io.wabridge.core.inbound.InboundUpdate;
+import io.wabridge.core.inbound.ProcessInboundUpdate;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -23,20 +26,21 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
     private static final Logger log = LoggerFactory.getLogger(InboundQueueHandler.class);
 
     private final MetaWebhookParser parser;
-    private final StoreInboundMessages storeMessages;
+    private final ProcessInboundUpdate process;
 
     public InboundQueueHandler() {
         this(Wiring.fromSystem());
     }
 
     public InboundQueueHandler(Wiring wiring) {
-        this(new MetaWebhookParser(),
-                new StoreInboundMessages(new DynamoDbMessageStore(wiring.dynamo(), wiring.config().tableName())));
+        this(new MetaWebhookParser(), new ProcessInboundUpdate(
+                new DynamoDbRouting(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
+                new DynamoDbInboundStore(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC())));
     }
 
-    InboundQueueHandler(MetaWebhookParser parser, StoreInboundMessages storeMessages) {
+    InboundQueueHandler(MetaWebhookParser parser, ProcessInboundUpdate process) {
         this.parser = parser;
-        this.storeMessages = storeMessages;
+        this.process = process;
     }
 
     @Override
@@ -46,9 +50,10 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
         for (int i = 0; i < records.size(); i++) {
             SQSEvent.SQSMessage record = records.get(i);
             try {
-                StoreInboundMessages.Result result = storeMessages.store(parser.textMessages(record.getBody()));
-                log.info("inbound record {} processed: {} stored, {} duplicates", record.getMessageId(),
-                        result.stored(), result.duplicates());
+                for (InboundUpdate update : parser.updates(record.getBody())) {
+                    ProcessInboundUpdate.Result result = process.process(update);
+                    log.info("inbound record {}: {} -> {} (tenant {})", record.getMessageId(), update, result.outcome(), result.tenant());
+                }
             } catch (RuntimeException e) {
                 log.warn("inbound record {} failed ({}: {}); it and {} later records go back to the queue",
                         record.getMessageId(), e.getClass().getSimpleName(), e.getMessage(), records.size() - i - 1);

@@ -6,21 +6,55 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import io.wabridge.adapters.meta.MetaWebhookParser;
-import io.wabridge.core.messaging.InboundTextMessage;
-import io.wabridge.core.messaging.MessageStore;
-import io.wabridge.core.messaging.StoreInboundMessages;
-import io.wabridge.core.messaging.Wamid;
+import io.wabridge.core.inbound.InboundStore;
+import io.wabridge.core.inbound.InboundUpdate;
+import io.wabridge.core.inbound.ProcessInboundUpdate;
+import io.wabridge.core.inbound.Routing;
+import io.wabridge.core.inbound.TenantId;
+import io.wabridge.core.messaging.PhoneNumberId;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class InboundQueueHandlerTest {
 
-    /** Port fake with the store's at-most-once contract. */
-    private final Map<Wamid, InboundTextMessage> stored = new HashMap<>();
-    private final MessageStore store = m -> stored.putIfAbsent(m.wamid(), m) == null;
-    private final InboundQueueHandler handler = new InboundQueueHandler(new MetaWebhookParser(), new StoreInboundMessages(store));
+    /** Fakes of the ports: every number belongs to tenant acme; messages stored once per wamid. */
+    private final Map<String, InboundUpdate.MessageReceived> stored = new HashMap<>();
+    private final List<String> statuses = new ArrayList<>();
+    private final Routing routing = new Routing() {
+        public Optional<TenantId> byPhoneNumber(PhoneNumberId id) {
+            return Optional.of(new TenantId("acme"));
+        }
+
+        public Optional<TenantId> byWaba(String wabaId) {
+            return Optional.of(new TenantId("acme"));
+        }
+
+        public void recordUnrouted(String kind, String id) {
+        }
+    };
+
+    private final InboundStore store = new InboundStore() {
+        public boolean saveMessageIfAbsent(TenantId t, InboundUpdate.MessageReceived m) {
+            return stored.putIfAbsent(m.wamid().value(), m) == null;
+        }
+
+        public void touchContact(TenantId t, InboundUpdate.MessageReceived m) {
+        }
+
+        public boolean applyStatus(TenantId t, InboundUpdate.StatusChanged s) {
+            return statuses.add(s.wamid() + ":" + s.status());
+        }
+
+        public boolean saveEventIfAbsent(TenantId t, InboundUpdate.WabaEvent e) {
+            return true;
+        }
+    };
+
+    private final InboundQueueHandler handler = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, store));
 
     @Test
     void stopsAtThePoisonRecordAndReportsItAndEveryLaterRecord() {
@@ -29,10 +63,11 @@ class InboundQueueHandlerTest {
         assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
                 .containsExactly(event.getRecords().get(1).getMessageId(), event.getRecords().get(2).getMessageId());
         assertThat(stored).hasSize(1);
-        InboundTextMessage message = stored.values().iterator().next();
+        InboundUpdate.MessageReceived message = stored.values().iterator().next();
         assertThat(message.phoneNumberId().value()).isEqualTo("106540352242922");
-        assertThat(message.from()).isEqualTo("16505551234");
-        assertThat(message.text()).isEqualTo("Does it come in another color?");
+        assertThat(message.contact().waId()).isEqualTo("16505551234");
+        assertThat(message.contentJson()).contains("Does it come in another color?");
+        assertThat(statuses).isEmpty();
     }
 
     @Test
@@ -42,14 +77,28 @@ class InboundQueueHandlerTest {
         SQSBatchResponse response = handler.handleRequest(event, null);
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(stored).hasSize(1);
+        assertThat(statuses).containsExactly("wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3MTE5MjVBOTE3MDk5QUVFM0YA:DELIVERED");
     }
 
     @Test
     void reportsARecordWhoseStoreFails() {
-        InboundQueueHandler failing = new InboundQueueHandler(new MetaWebhookParser(), new StoreInboundMessages(m -> {
-            throw new IllegalStateException("table throttled");
-        }));
-        SQSEvent event = EventLoader.loadSQSEvent("events/inbound-sqs-batch.json");
-        assertThat(failing.handleRequest(event, null).getBatchItemFailures()).hasSize(3);
+        InboundStore failing = new InboundStore() {
+            public boolean saveMessageIfAbsent(TenantId t, InboundUpdate.MessageReceived m) {
+                throw new IllegalStateException("table throttled");
+            }
+
+            public void touchContact(TenantId t, InboundUpdate.MessageReceived m) {
+            }
+
+            public boolean applyStatus(TenantId t, InboundUpdate.StatusChanged s) {
+                return true;
+            }
+
+            public boolean saveEventIfAbsent(TenantId t, InboundUpdate.WabaEvent e) {
+                return true;
+            }
+        };
+        InboundQueueHandler h = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, failing));
+        assertThat(h.handleRequest(EventLoader.loadSQSEvent("events/inbound-sqs-batch.json"), null).getBatchItemFailures()).hasSize(3);
     }
 }

@@ -1,0 +1,190 @@
+package io.wabridge.adapters.aws;
+
+import io.wabridge.core.inbound.InboundStore;
+import io.wabridge.core.inbound.InboundUpdate.MessageReceived;
+import io.wabridge.core.inbound.InboundUpdate.StatusChanged;
+import io.wabridge.core.inbound.InboundUpdate.WabaEvent;
+import io.wabridge.core.inbound.TenantId;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * A tenant's inbound effects in the one table (the only place these attribute names live):
+ * <ul>
+ *   <li>message: {@code PK=CONV#{tenant}#{phoneNumberId}#{contactKey}}, {@code SK=MSG#{epochMillis13}#{wamid}},
+ *       with direction, type, wa_id, user_id, profile name, reply-to wamid and Meta's message object;</li>
+ *   <li>wamid pointer: {@code PK=WAMID#{wamid}}, {@code SK=MSG} (the idempotency key, written with the message
+ *       in one conditional transaction);</li>
+ *   <li>contact: {@code PK=TENANT#{tenant}#CHANNEL#{phoneNumberId}}, {@code SK=CONTACT#{bsuid or wa_id}}, with
+ *       {@code lastInboundAt} (opens the 24 h window; only moves forward);</li>
+ *   <li>status: {@code PK=WAMID#{wamid}}, {@code SK=STATUS}, with the current {@code status} and its rank
+ *       (only moves forward), {@code at_<status>} times, Meta's errors and pricing;</li>
+ *   <li>event: {@code PK=TENANT#{tenant}#EVENTS}, {@code SK={epochMillis13}#{key}}, with the field and Meta's
+ *       value, and a dedupe item {@code PK=SEEN#{key}} that expires after 8 days.</li>
+ * </ul>
+ */
+public final class DynamoDbInboundStore implements InboundStore {
+
+    private static final Duration DEDUPE_TTL = Duration.ofDays(8);
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+
+    public DynamoDbInboundStore(DynamoDbClient dynamo, String table, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.clock = clock;
+    }
+
+    public static String conversationKey(TenantId tenant, String phoneNumberId, String contactKey) {
+        return "CONV#" + tenant.value() + "#" + phoneNumberId + "#" + contactKey;
+    }
+
+    @Override
+    public boolean saveMessageIfAbsent(TenantId tenant, MessageReceived m) {
+        String pk = conversationKey(tenant, m.phoneNumberId().value(), m.contact().key());
+        String sk = "MSG#%013d#%s".formatted(m.sentAt().toEpochMilli(), m.wamid().value());
+        Map<String, AttributeValue> message = new HashMap<>();
+        message.put("PK", s(pk));
+        message.put("SK", s(sk));
+        message.put("tenantId", s(tenant.value()));
+        message.put("phoneNumberId", s(m.phoneNumberId().value()));
+        message.put("direction", s("inbound"));
+        message.put("type", s(m.type()));
+        message.put("wamid", s(m.wamid().value()));
+        message.put("sentAt", s(m.sentAt().toString()));
+        message.put("content", s(m.contentJson()));
+        message.put("receivedAt", s(clock.instant().toString()));
+        putIfPresent(message, "waId", m.contact().waId());
+        putIfPresent(message, "userId", m.contact().userId());
+        putIfPresent(message, "profileName", m.contact().profileName());
+        putIfPresent(message, "contextWamid", m.contextWamid());
+        Map<String, AttributeValue> pointer = Map.of("PK", s("WAMID#" + m.wamid().value()), "SK", s("MSG"),
+                "tenantId", s(tenant.value()), "messagePK", s(pk), "messageSK", s(sk));
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(pointer)
+                            .conditionExpression("attribute_not_exists(PK)").build()).build(),
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(message).build()).build()));
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (e.cancellationReasons().stream().map(CancellationReason::code).anyMatch("ConditionalCheckFailed"::equals)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void touchContact(TenantId tenant, MessageReceived m) {
+        Map<String, AttributeValue> key = Map.of("PK", s("TENANT#" + tenant.value() + "#CHANNEL#" + m.phoneNumberId().value()),
+                "SK", s("CONTACT#" + m.contact().key()));
+        Map<String, AttributeValue> values = new HashMap<>();
+        StringBuilder set = new StringBuilder("SET tenantId = :t, phoneNumberId = :p");
+        values.put(":t", s(tenant.value()));
+        values.put(":p", s(m.phoneNumberId().value()));
+        if (m.contact().waId() != null) {
+            set.append(", waId = :w");
+            values.put(":w", s(m.contact().waId()));
+        }
+        if (m.contact().userId() != null) {
+            set.append(", userId = :u");
+            values.put(":u", s(m.contact().userId()));
+        }
+        if (m.contact().profileName() != null) {
+            set.append(", profileName = :n");
+            values.put(":n", s(m.contact().profileName()));
+        }
+        dynamo.updateItem(r -> r.tableName(table).key(key).updateExpression(set.toString()).expressionAttributeValues(values));
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key).updateExpression("SET lastInboundAt = :at, lastInboundWamid = :id")
+                    .conditionExpression("attribute_not_exists(lastInboundAt) OR lastInboundAt < :at")
+                    .expressionAttributeValues(Map.of(":at", s(m.sentAt().toString()), ":id", s(m.wamid().value()))));
+        } catch (ConditionalCheckFailedException older) {
+            // an older message arriving late never moves the window back
+        }
+    }
+
+    @Override
+    public boolean applyStatus(TenantId tenant, StatusChanged st) {
+        Map<String, AttributeValue> key = Map.of("PK", s("WAMID#" + st.wamid().value()), "SK", s("STATUS"));
+        String at = "at_" + st.status().wireName();
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":t", s(tenant.value()));
+        values.put(":p", s(st.phoneNumberId().value()));
+        values.put(":at", s(st.at().toString()));
+        StringBuilder set = new StringBuilder("SET tenantId = :t, phoneNumberId = :p, " + at + " = if_not_exists(" + at + ", :at)");
+        if (st.recipient() != null) {
+            set.append(", recipient = if_not_exists(recipient, :r)");
+            values.put(":r", s(st.recipient()));
+        }
+        if (st.errorsJson() != null) {
+            set.append(", errors = :e, errorCode = :c");
+            values.put(":e", s(st.errorsJson()));
+            values.put(":c", AttributeValue.fromN(Integer.toString(st.errorCode())));
+        }
+        if (st.pricingCategory() != null) {
+            set.append(", pricingCategory = if_not_exists(pricingCategory, :pc), pricingType = if_not_exists(pricingType, :pt)");
+            values.put(":pc", s(st.pricingCategory()));
+            values.put(":pt", s(st.pricingType() == null ? "" : st.pricingType()));
+        }
+        dynamo.updateItem(r -> r.tableName(table).key(key).updateExpression(set.toString()).expressionAttributeValues(values));
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key).updateExpression("SET #s = :s, statusRank = :rank, statusAt = :at")
+                    .conditionExpression("attribute_not_exists(statusRank) OR statusRank < :rank")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":s", s(st.status().wireName()),
+                            ":rank", AttributeValue.fromN(Integer.toString(st.status().rank())), ":at", s(st.at().toString()))));
+            return true;
+        } catch (ConditionalCheckFailedException stale) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean saveEventIfAbsent(TenantId tenant, WabaEvent e) {
+        long now = clock.millis();
+        Map<String, AttributeValue> seen = Map.of("PK", s("SEEN#" + e.eventKey()), "SK", s("SEEN"),
+                "expiresAt", AttributeValue.fromN(Long.toString(clock.instant().plus(DEDUPE_TTL).getEpochSecond())));
+        Map<String, AttributeValue> event = new HashMap<>();
+        event.put("PK", s("TENANT#" + tenant.value() + "#EVENTS"));
+        event.put("SK", s("%013d#%s".formatted(now, e.eventKey())));
+        event.put("tenantId", s(tenant.value()));
+        event.put("field", s(e.field()));
+        event.put("wabaId", s(e.wabaId()));
+        event.put("value", s(e.valueJson()));
+        putIfPresent(event, "phoneNumberId", e.phoneNumberId() == null ? null : e.phoneNumberId().value());
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(seen)
+                            .conditionExpression("attribute_not_exists(PK)").build()).build(),
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(event).build()).build()));
+            return true;
+        } catch (TransactionCanceledException ex) {
+            if (ex.cancellationReasons().stream().map(CancellationReason::code).anyMatch("ConditionalCheckFailed"::equals)) {
+                return false;
+            }
+            throw ex;
+        }
+    }
+
+    private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            item.put(name, s(value));
+        }
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+}

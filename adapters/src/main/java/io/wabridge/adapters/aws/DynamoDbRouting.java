@@ -1,0 +1,103 @@
+package io.wabridge.adapters.aws;
+
+import io.wabridge.core.inbound.Routing;
+import io.wabridge.core.inbound.TenantId;
+import io.wabridge.core.messaging.PhoneNumberId;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * Routing records ({@code PK=PHONE#{id}} or {@code WABA#{id}}, {@code SK=ROUTE}, attribute {@code tenantId})
+ * and the unrouted log ({@code PK=UNROUTED#{yyyy-mm-dd}}, {@code SK={kind}#{id}}, a counter, expiring after
+ * 14 days: one item per unknown id per day, so it stays bounded). Found owners are cached for a minute per
+ * container, since a number changes owner only through a new signup; a missing route is never cached, so a
+ * number's first message after its signup is routed.
+ */
+public final class DynamoDbRouting implements Routing {
+
+    private static final Duration CACHE_TTL = Duration.ofMinutes(1);
+
+    private record Cached(Optional<TenantId> tenant, long expiresAt) {}
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    public DynamoDbRouting(DynamoDbClient dynamo, String table, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<TenantId> byPhoneNumber(PhoneNumberId id) {
+        return lookup("PHONE#" + id.value());
+    }
+
+    @Override
+    public Optional<TenantId> byWaba(String wabaId) {
+        return lookup("WABA#" + wabaId);
+    }
+
+    private Optional<TenantId> lookup(String pk) {
+        long now = clock.millis();
+        Cached hit = cache.get(pk);
+        if (hit != null && hit.expiresAt() > now) {
+            return hit.tenant();
+        }
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table)
+                .key(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS("ROUTE")))).item();
+        Optional<TenantId> tenant = item == null || !item.containsKey("tenantId") ? Optional.empty()
+                : Optional.of(new TenantId(item.get("tenantId").s()));
+        if (tenant.isPresent()) {
+            if (cache.size() > 50_000) {
+                cache.clear();
+            }
+            cache.put(pk, new Cached(tenant, now + CACHE_TTL.toMillis()));
+        }
+        return tenant;
+    }
+
+    /**
+     * Claims a WABA and its number for a tenant. A number or WABA already owned by another tenant is
+     * refused (one owner per number); claiming again for the same tenant is a no-op.
+     *
+     * @return false if another tenant owns it
+     */
+    public boolean claim(TenantId tenant, String wabaId, PhoneNumberId phoneNumberId) {
+        return claim("WABA#" + wabaId, tenant, wabaId) && claim("PHONE#" + phoneNumberId.value(), tenant, wabaId);
+    }
+
+    private boolean claim(String pk, TenantId tenant, String wabaId) {
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS("ROUTE"),
+                            "tenantId", AttributeValue.fromS(tenant.value()), "wabaId", AttributeValue.fromS(wabaId)))
+                    .conditionExpression("attribute_not_exists(PK) OR tenantId = :t")
+                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenant.value()))));
+            cache.remove(pk);
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void recordUnrouted(String kind, String id) {
+        String day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString();
+        dynamo.updateItem(r -> r.tableName(table)
+                .key(Map.of("PK", AttributeValue.fromS("UNROUTED#" + day), "SK", AttributeValue.fromS(kind + "#" + id)))
+                .updateExpression("ADD seen :one SET lastSeenAt = :now, expiresAt = :exp")
+                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"),
+                        ":now", AttributeValue.fromS(clock.instant().toString()),
+                        ":exp", AttributeValue.fromN(Long.toString(clock.instant().plus(Duration.ofDays(14)).getEpochSecond())))));
+    }
+}

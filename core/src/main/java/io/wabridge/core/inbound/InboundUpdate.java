@@ -1,0 +1,37 @@
+package io.wabridge.core.inbound;
+
+import io.wabridge.core.messaging.PhoneNumberId;
+import io.wabridge.core.messaging.Wamid;
+import java.time.Instant;
+
+/** One update Meta delivered, read from its webhook. */
+public sealed interface InboundUpdate permits InboundUpdate.MessageReceived, InboundUpdate.StatusChanged, InboundUpdate.WabaEvent {
+
+    /**
+     * A user's message of any type. {@code type} is Meta's type, or {@code unsupported} for a type this
+     * code does not know; {@code contentJson} is Meta's message object as received (never logged).
+     */
+    record MessageReceived(PhoneNumberId phoneNumberId, Contact contact, Wamid wamid, Instant sentAt, String type,
+                           String contextWamid, String contentJson) implements InboundUpdate {
+        @Override
+        public String toString() {
+            return "MessageReceived[" + phoneNumberId + ", " + wamid + ", " + type + "]";
+        }
+    }
+
+    /** A status of a message the business sent; {@code errorsJson} and pricing as Meta sent them (may be null). */
+    record StatusChanged(PhoneNumberId phoneNumberId, Wamid wamid, MessageStatus status, Instant at, String recipient,
+                         Integer errorCode, String errorsJson, String pricingCategory, String pricingType) implements InboundUpdate {}
+
+    /**
+     * Any other change: template, account, quality and preference events (and statuses of unknown kinds).
+     * Routed by phone number when it names one, else by WABA.
+     */
+    record WabaEvent(String wabaId, PhoneNumberId phoneNumberId, String field, String eventKey, String valueJson)
+            implements InboundUpdate {
+        @Override
+        public String toString() {
+            return "WabaEvent[" + field + ", waba " + wabaId + "]";
+        }
+    }
+}

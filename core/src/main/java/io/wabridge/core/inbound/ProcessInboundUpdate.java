@@ -1,0 +1,54 @@
+package io.wabridge.core.inbound;
+
+import io.wabridge.core.inbound.InboundUpdate.MessageReceived;
+import io.wabridge.core.inbound.InboundUpdate.StatusChanged;
+import io.wabridge.core.inbound.InboundUpdate.WabaEvent;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Applies one inbound update for the tenant that owns it: messages stored once, contacts' windows moved
+ * forward, statuses only advanced, events kept. An update for a number or WABA nobody owns is recorded
+ * and acknowledged. Safe to run again on the same update (SQS or Meta redelivery): no second effect.
+ */
+public final class ProcessInboundUpdate {
+
+    public enum Outcome { STORED, DUPLICATE, STATUS_ADVANCED, STATUS_STALE, UNROUTED }
+
+    /** What happened, and for whom (null when unrouted). */
+    public record Result(Outcome outcome, TenantId tenant) {}
+
+    private final Routing routing;
+    private final InboundStore store;
+
+    public ProcessInboundUpdate(Routing routing, InboundStore store) {
+        this.routing = Objects.requireNonNull(routing);
+        this.store = Objects.requireNonNull(store);
+    }
+
+    public Result process(InboundUpdate update) {
+        return switch (update) {
+            case MessageReceived m -> route(routing.byPhoneNumber(m.phoneNumberId()), "phone", m.phoneNumberId().value(), tenant -> {
+                boolean stored = store.saveMessageIfAbsent(tenant, m);
+                store.touchContact(tenant, m);
+                return stored ? Outcome.STORED : Outcome.DUPLICATE;
+            });
+            case StatusChanged s -> route(routing.byPhoneNumber(s.phoneNumberId()), "phone", s.phoneNumberId().value(),
+                    tenant -> store.applyStatus(tenant, s) ? Outcome.STATUS_ADVANCED : Outcome.STATUS_STALE);
+            case WabaEvent e -> {
+                Optional<TenantId> tenant = e.phoneNumberId() != null ? routing.byPhoneNumber(e.phoneNumberId()) : routing.byWaba(e.wabaId());
+                yield route(tenant, e.phoneNumberId() != null ? "phone" : "waba",
+                        e.phoneNumberId() != null ? e.phoneNumberId().value() : e.wabaId(),
+                        t -> store.saveEventIfAbsent(t, e) ? Outcome.STORED : Outcome.DUPLICATE);
+            }
+        };
+    }
+
+    private Result route(Optional<TenantId> tenant, String kind, String id, java.util.function.Function<TenantId, Outcome> effect) {
+        if (tenant.isEmpty()) {
+            routing.recordUnrouted(kind, id);
+            return new Result(Outcome.UNROUTED, null);
+        }
+        return new Result(effect.apply(tenant.get()), tenant.get());
+    }
+}

@@ -1,0 +1,110 @@
+package io.wabridge.core.inbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wabridge.core.inbound.InboundUpdate.MessageReceived;
+import io.wabridge.core.inbound.InboundUpdate.StatusChanged;
+import io.wabridge.core.inbound.InboundUpdate.WabaEvent;
+import io.wabridge.core.inbound.ProcessInboundUpdate.Outcome;
+import io.wabridge.core.messaging.PhoneNumberId;
+import io.wabridge.core.messaging.Wamid;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ProcessInboundUpdateTest {
+
+    static final PhoneNumberId ACME_NUMBER = new PhoneNumberId("111");
+    static final TenantId ACME = new TenantId("acme");
+
+    /** Fakes of the two ports with the same contracts as the DynamoDB adapters. */
+    static final class Fakes implements Routing, InboundStore {
+        final Map<String, TenantId> routes = new HashMap<>(Map.of("phone:111", ACME, "waba:W1", ACME));
+        final List<String> unrouted = new ArrayList<>();
+        final Map<String, MessageReceived> messages = new HashMap<>();
+        final Map<String, Instant> contacts = new HashMap<>();
+        final Map<String, MessageStatus> statuses = new HashMap<>();
+        final Set<String> events = new HashSet<>();
+
+        public Optional<TenantId> byPhoneNumber(PhoneNumberId id) {
+            return Optional.ofNullable(routes.get("phone:" + id.value()));
+        }
+
+        public Optional<TenantId> byWaba(String wabaId) {
+            return Optional.ofNullable(routes.get("waba:" + wabaId));
+        }
+
+        public void recordUnrouted(String kind, String id) {
+            unrouted.add(kind + ":" + id);
+        }
+
+        public boolean saveMessageIfAbsent(TenantId t, MessageReceived m) {
+            return messages.putIfAbsent(t + "/" + m.wamid(), m) == null;
+        }
+
+        public void touchContact(TenantId t, MessageReceived m) {
+            contacts.merge(t + "/" + m.contact().key(), m.sentAt(), (a, b) -> a.isAfter(b) ? a : b);
+        }
+
+        public boolean applyStatus(TenantId t, StatusChanged s) {
+            MessageStatus current = statuses.get(s.wamid().value());
+            if (current != null && !current.precedes(s.status())) {
+                return false;
+            }
+            statuses.put(s.wamid().value(), s.status());
+            return true;
+        }
+
+        public boolean saveEventIfAbsent(TenantId t, WabaEvent e) {
+            return events.add(t + "/" + e.eventKey());
+        }
+    }
+
+    final Fakes fakes = new Fakes();
+    final ProcessInboundUpdate process = new ProcessInboundUpdate(fakes, fakes);
+
+    static MessageReceived message(String wamid, long at) {
+        return new MessageReceived(ACME_NUMBER, new Contact("62811", "ID.1234567", "Sari"), new Wamid(wamid),
+                Instant.ofEpochSecond(at), "text", null, "{}");
+    }
+
+    static StatusChanged status(String wamid, MessageStatus s) {
+        return new StatusChanged(ACME_NUMBER, new Wamid(wamid), s, Instant.ofEpochSecond(100), "62811", null, null, null, null);
+    }
+
+    @Test
+    void storesAMessageOnceAndMovesTheWindowForwardOnly() {
+        assertThat(process.process(message("wamid.1", 200))).isEqualTo(new ProcessInboundUpdate.Result(Outcome.STORED, ACME));
+        assertThat(process.process(message("wamid.1", 200)).outcome()).isEqualTo(Outcome.DUPLICATE);
+        process.process(message("wamid.0", 100));
+        assertThat(fakes.messages).hasSize(2);
+        assertThat(fakes.contacts.get("acme/ID.1234567")).isEqualTo(Instant.ofEpochSecond(200));
+    }
+
+    @Test
+    void statusesOnlyMoveForwardWhateverTheirOrder() {
+        assertThat(process.process(status("wamid.9", MessageStatus.READ)).outcome()).isEqualTo(Outcome.STATUS_ADVANCED);
+        assertThat(process.process(status("wamid.9", MessageStatus.SENT)).outcome()).isEqualTo(Outcome.STATUS_STALE);
+        assertThat(process.process(status("wamid.9", MessageStatus.DELIVERED)).outcome()).isEqualTo(Outcome.STATUS_STALE);
+        assertThat(fakes.statuses.get("wamid.9")).isEqualTo(MessageStatus.READ);
+        assertThat(MessageStatus.DELIVERED.precedes(MessageStatus.FAILED)).isTrue();
+        assertThat(MessageStatus.FAILED.precedes(MessageStatus.READ)).isFalse();
+    }
+
+    @Test
+    void routesEventsWithoutANumberByWabaAndRecordsTheUnrouted() {
+        WabaEvent template = new WabaEvent("W1", null, "message_template_status_update", "k1", "{}");
+        assertThat(process.process(template)).isEqualTo(new ProcessInboundUpdate.Result(Outcome.STORED, ACME));
+        assertThat(process.process(template).outcome()).isEqualTo(Outcome.DUPLICATE);
+        assertThat(process.process(new WabaEvent("W-unknown", null, "account_update", "k2", "{}")).outcome()).isEqualTo(Outcome.UNROUTED);
+        assertThat(process.process(new MessageReceived(new PhoneNumberId("999"), new Contact("1", null, null), new Wamid("wamid.x"),
+                Instant.EPOCH, "text", null, "{}")).outcome()).isEqualTo(Outcome.UNROUTED);
+        assertThat(fakes.unrouted).containsExactly("waba:W-unknown", "phone:999");
+    }
+}
