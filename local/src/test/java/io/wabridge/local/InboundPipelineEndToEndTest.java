@@ -1,0 +1,181 @@
+package io.wabridge.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wabridge.core.webhook.WebhookSignature;
+import io.wabridge.sandbox.MetaSandbox;
+import io.wabridge.sandbox.SandboxState;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The inbound pipeline driven like Meta drives it: the sandbox's signed webhooks, and hand-made deliveries. */
+class InboundPipelineEndToEndTest {
+
+    @TempDir
+    static Path data;
+    static LocalRuntime runtime;
+    static String table;
+    static MetaSandbox meta;
+    static SandboxState.Customer acme;
+    static SandboxState.Customer globex;
+
+    @BeforeAll
+    static void start() throws Exception {
+        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+        table = runtime.resources().tableNames().get("Table");
+        meta = runtime.sandbox();
+        acme = meta.createCustomer("Acme", "6281100000010");
+        globex = meta.createCustomer("Globex", "6281100000020");
+        for (SandboxState.Customer c : List.of(acme, globex)) {
+            meta.subscribe(c.wabaId());
+            meta.register(c.phoneNumberId());
+        }
+        Routes.claim(runtime, "acme", acme.wabaId(), acme.phoneNumberId());
+        Routes.claim(runtime, "globex", globex.wabaId(), globex.phoneNumberId());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    static Map<String, AttributeValue> item(String pk, String sk) {
+        return runtime.dynamo().getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS(sk)))).item();
+    }
+
+    static Map<String, AttributeValue> message(String wamid) {
+        Map<String, AttributeValue> pointer = item("WAMID#" + wamid, "MSG");
+        return pointer.isEmpty() ? pointer : item(pointer.get("messagePK").s(), pointer.get("messageSK").s());
+    }
+
+    static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        assertThat(Http.eventually(Duration.ofSeconds(20), condition)).as(what).isTrue();
+    }
+
+    @Test
+    void everyMessageTypeMetaDocumentsLands() throws Exception {
+        String user = "6281234500001";
+        Map<String, Map<String, Object>> contents = new LinkedHashMap<>();
+        contents.put("text", Map.of("body", "Halo"));
+        contents.put("image", Map.of("id", "1001", "mime_type", "image/jpeg", "sha256", "abc", "caption", "foto"));
+        contents.put("audio", Map.of("id", "1002", "mime_type", "audio/ogg; codecs=opus", "voice", true));
+        contents.put("video", Map.of("id", "1003", "mime_type", "video/mp4"));
+        contents.put("document", Map.of("id", "1004", "mime_type", "application/pdf", "filename", "ktp.pdf"));
+        contents.put("sticker", Map.of("id", "1005", "mime_type", "image/webp", "animated", false));
+        contents.put("location", Map.of("latitude", -6.2, "longitude", 106.8, "name", "Monas"));
+        contents.put("contacts", Map.of("contacts", List.of(Map.of("name", Map.of("formatted_name", "Budi")))));
+        contents.put("interactive", Map.of("type", "button_reply", "button_reply", Map.of("id", "yes", "title", "Ya")));
+        contents.put("button", Map.of("payload", "STOP", "text", "Stop promotions"));
+        contents.put("order", Map.of("catalog_id", "77", "product_items", List.of(Map.of("product_retailer_id", "sku1", "quantity", 1))));
+        contents.put("system", Map.of("body", "User changed number", "type", "user_changed_number"));
+        contents.put("unsupported", null);
+        contents.put("hologram", Map.of("x", 1));
+        Map<String, String> wamids = new LinkedHashMap<>();
+        contents.forEach((type, content) -> wamids.put(type, meta.userSends(user, acme.phoneNumberId(), type, content, null)));
+        String first = wamids.get("text");
+        String reaction = meta.userSends(user, acme.phoneNumberId(), "reaction", Map.of("message_id", first, "emoji", "👍"), null);
+        String unreaction = meta.userSends(user, acme.phoneNumberId(), "reaction", Map.of("message_id", first, "emoji", ""), null);
+        String listReply = meta.userSends(user, acme.phoneNumberId(), "interactive",
+                Map.of("type", "list_reply", "list_reply", Map.of("id", "r1", "title", "Row")), first);
+        String flowReply = meta.userSends(user, acme.phoneNumberId(), "interactive",
+                Map.of("type", "nfm_reply", "nfm_reply", Map.of("name", "flow", "response_json", "{\"a\":1}")), null);
+        wamids.put("reaction", reaction);
+        wamids.put("reaction-removed", unreaction);
+        wamids.put("list_reply", listReply);
+        wamids.put("nfm_reply", flowReply);
+        await("all " + wamids.size() + " messages stored", () -> wamids.values().stream().allMatch(w -> !message(w).isEmpty()));
+        wamids.forEach((label, wamid) -> {
+            Map<String, AttributeValue> m = message(wamid);
+            assertThat(m.get("tenantId").s()).isEqualTo("acme");
+            String expected = switch (label) {
+                case "hologram" -> "unsupported";
+                case "reaction-removed" -> "reaction";
+                case "list_reply", "nfm_reply" -> "interactive";
+                default -> label;
+            };
+            assertThat(m.get("type").s()).as(label).isEqualTo(expected);
+        });
+        assertThat(message(listReply).get("contextWamid").s()).isEqualTo(first);
+        assertThat(message(wamids.get("unsupported")).get("content").s()).contains("131051");
+        Map<String, AttributeValue> contact = item("TENANT#acme#CHANNEL#" + acme.phoneNumberId(), "CONTACT#" + meta.user(user).bsuid);
+        assertThat(contact.get("waId").s()).isEqualTo(user);
+        assertThat(contact.get("lastInboundAt")).isNotNull();
+    }
+
+    @Test
+    void statusesArrivingOutOfOrderEndAtTheHighest() throws Exception {
+        String wamid = "wamid.out-of-order-" + System.nanoTime();
+        for (String status : List.of("read", "sent", "delivered")) {
+            post(delivery(List.of(entry("WABA-X", acme.phoneNumberId(), "\"statuses\":[{\"id\":\"" + wamid + "\",\"status\":\"" + status
+                    + "\",\"timestamp\":\"" + Instant.now().getEpochSecond() + "\",\"recipient_id\":\"6281234500002\"}]"))));
+        }
+        await("status stored", () -> item("WAMID#" + wamid, "STATUS").containsKey("at_delivered"));
+        assertThat(item("WAMID#" + wamid, "STATUS").get("status").s()).isEqualTo("read");
+    }
+
+    @Test
+    void oneDeliveryWithTwoTenantsRoutesEachUpdateToItsOwnTenant() throws Exception {
+        String a = "wamid.acme-" + System.nanoTime();
+        String g = "wamid.globex-" + System.nanoTime();
+        post(delivery(List.of(
+                entry(acme.wabaId(), acme.phoneNumberId(), textMessage(a, "6281234500003")),
+                entry(globex.wabaId(), globex.phoneNumberId(), textMessage(g, "6281234500004")))));
+        await("both stored", () -> !message(a).isEmpty() && !message(g).isEmpty());
+        assertThat(message(a).get("PK").s()).startsWith("CONV#acme#");
+        assertThat(message(g).get("PK").s()).startsWith("CONV#globex#");
+    }
+
+    @Test
+    void aTemplateStatusWithoutAPhoneNumberReachesItsTenantOnce() throws Exception {
+        meta.addTemplate(globex.wabaId(), "order_ready", "id", "UTILITY", "Pesanan {{1}} siap", "PENDING");
+        meta.setTemplateStatus(globex.wabaId(), "order_ready", "id", "APPROVED", null);
+        await("template event stored", () -> runtime.dynamo().query(r -> r.tableName(table).keyConditionExpression("PK = :p")
+                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("TENANT#globex#EVENTS")))).items().stream()
+                .anyMatch(i -> i.get("field").s().equals("message_template_status_update") && i.get("value").s().contains("order_ready")));
+    }
+
+    @Test
+    void anUnknownNumberIsRecordedAndAcknowledged() throws Exception {
+        String unknownNumber = "999000111222";
+        post(delivery(List.of(entry("WABA-U", unknownNumber, textMessage("wamid.unrouted-" + System.nanoTime(), "6281234500005")))));
+        String day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        await("unrouted recorded", () -> !item("UNROUTED#" + day, "phone#" + unknownNumber).isEmpty());
+    }
+
+    // ----- hand-made deliveries, signed with the app secret ------------------------------------------------------------
+
+    static String textMessage(String wamid, String from) {
+        return "\"contacts\":[{\"profile\":{\"name\":\"T\"},\"wa_id\":\"" + from + "\"}],\"messages\":[{\"from\":\"" + from + "\",\"id\":\""
+                + wamid + "\",\"timestamp\":\"" + Instant.now().getEpochSecond() + "\",\"type\":\"text\",\"text\":{\"body\":\"hi\"}}]";
+    }
+
+    static String entry(String wabaId, String phoneNumberId, String items) {
+        return "{\"id\":\"" + wabaId + "\",\"changes\":[{\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\","
+                + "\"metadata\":{\"display_phone_number\":\"15550000000\",\"phone_number_id\":\"" + phoneNumberId + "\"}," + items + "}}]}";
+    }
+
+    static String delivery(List<String> entries) {
+        return "{\"object\":\"whatsapp_business_account\",\"entry\":[" + String.join(",", entries) + "]}";
+    }
+
+    static void post(String body) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        var response = Http.post(URI.create(runtime.baseUrl() + "/webhook"), bytes, "content-type", "application/json",
+                "x-hub-signature-256", WebhookSignature.withSecret(runtime.metaAppSecret()).sign(bytes));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+}
