@@ -22,6 +22,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** The inbound pipeline driven like Meta drives it: the sandbox's signed webhooks, and hand-made deliveries. */
 class InboundPipelineEndToEndTest {
 
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     @TempDir
     static Path data;
     static LocalRuntime runtime;
@@ -154,6 +156,61 @@ class InboundPipelineEndToEndTest {
         post(delivery(List.of(entry("WABA-U", unknownNumber, textMessage("wamid.unrouted-" + System.nanoTime(), "6281234500005")))));
         String day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
         await("unrouted recorded", () -> !item("UNROUTED#" + day, "phone#" + unknownNumber).isEmpty());
+    }
+
+    @Test
+    void theReadApiShowsATenantOnlyItsOwnConversationsPagedNewestFirst() throws Exception {
+        String user = "6281234500009";
+        List<String> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            sent.add(meta.userSendsText(user, acme.phoneNumberId(), "pesan " + i));
+            Thread.sleep(1100); // distinct timestamps (Meta's are in seconds)
+        }
+        await("messages stored", () -> sent.stream().allMatch(w -> !message(w).isEmpty()));
+        String acmeToken = "Bearer " + runtime.token("acme", Duration.ofMinutes(5));
+        String globexToken = "Bearer " + runtime.token("globex", Duration.ofMinutes(5));
+        String base = runtime.baseUrl() + "/v1/channels/" + acme.phoneNumberId() + "/conversations";
+        var conversations = JSON.readTree(Http.get(URI.create(base), "authorization", acmeToken).body());
+        String contact = meta.user(user).bsuid;
+        assertThat(conversations.path("items").toString()).contains(contact).contains(user);
+        assertThat(JSON.readTree(Http.get(URI.create(base), "authorization", globexToken).body()).path("items")).isEmpty();
+
+        String messages = base + "/" + contact + "/messages";
+        var first = JSON.readTree(Http.get(URI.create(messages + "?limit=2"), "authorization", acmeToken).body());
+        assertThat(first.path("items")).hasSize(2);
+        assertThat(first.path("items").get(0).path("id").asText()).isEqualTo(sent.get(4));
+        assertThat(first.path("items").get(0).path("content").path("text").path("body").asText()).isEqualTo("pesan 4");
+        var second = JSON.readTree(Http.get(URI.create(messages + "?limit=2&cursor=" + first.path("nextCursor").asText()),
+                "authorization", acmeToken).body());
+        assertThat(second.path("items").get(0).path("id").asText()).isEqualTo(sent.get(2));
+
+        assertThat(Http.get(URI.create(messages + "?limit=0"), "authorization", acmeToken).statusCode()).isEqualTo(400);
+        var badCursor = Http.get(URI.create(messages + "?cursor=bm90LWEtY3Vyc29y"), "authorization", acmeToken);
+        assertThat(badCursor.statusCode()).isEqualTo(400);
+        assertThat(badCursor.body()).contains("cursor_invalid");
+        // A cursor from acme's query cannot open globex's view of the same channel.
+        var stolen = Http.get(URI.create(messages + "?cursor=" + first.path("nextCursor").asText()), "authorization", globexToken);
+        assertThat(stolen.statusCode()).isEqualTo(400);
+
+        URI one = URI.create(runtime.baseUrl() + "/v1/messages/" + sent.get(0));
+        var mine = JSON.readTree(Http.get(one, "authorization", acmeToken).body());
+        assertThat(mine.path("direction").asText()).isEqualTo("inbound");
+        assertThat(mine.path("from").path("waId").asText()).isEqualTo(user);
+        assertThat(Http.get(one, "authorization", globexToken).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aSentMessagesStatusHistoryIsReadable() throws Exception {
+        String wamid = "wamid.history-" + System.nanoTime();
+        for (String status : List.of("sent", "delivered", "read")) {
+            post(delivery(List.of(entry("WABA-X", acme.phoneNumberId(), "\"statuses\":[{\"id\":\"" + wamid + "\",\"status\":\"" + status
+                    + "\",\"timestamp\":\"" + Instant.now().getEpochSecond() + "\",\"recipient_id\":\"6281234500002\"}]"))));
+        }
+        await("read stored", () -> item("WAMID#" + wamid, "STATUS").containsKey("at_read"));
+        var view = JSON.readTree(Http.get(URI.create(runtime.baseUrl() + "/v1/messages/" + wamid), "authorization",
+                "Bearer " + runtime.token("acme", Duration.ofMinutes(5))).body());
+        assertThat(view.path("status").path("current").asText()).isEqualTo("read");
+        assertThat(view.path("status").path("history").has("delivered")).isTrue();
     }
 
     // ----- hand-made deliveries, signed with the app secret ------------------------------------------------------------

@@ -50,6 +50,11 @@ public final class DynamoDbInboundStore implements InboundStore {
         return "CONV#" + tenant.value() + "#" + phoneNumberId + "#" + contactKey;
     }
 
+    /** GSI1 partition of a channel's conversations. */
+    public static String conversationsIndexKey(TenantId tenant, String phoneNumberId) {
+        return "CONVS#" + tenant.value() + "#" + phoneNumberId;
+    }
+
     @Override
     public boolean saveMessageIfAbsent(TenantId tenant, MessageReceived m) {
         String pk = conversationKey(tenant, m.phoneNumberId().value(), m.contact().key());
@@ -107,9 +112,13 @@ public final class DynamoDbInboundStore implements InboundStore {
         }
         dynamo.updateItem(r -> r.tableName(table).key(key).updateExpression(set.toString()).expressionAttributeValues(values));
         try {
-            dynamo.updateItem(r -> r.tableName(table).key(key).updateExpression("SET lastInboundAt = :at, lastInboundWamid = :id")
+            // GSI1 lists a channel's conversations by recency (read API).
+            dynamo.updateItem(r -> r.tableName(table).key(key)
+                    .updateExpression("SET lastInboundAt = :at, lastInboundWamid = :id, GSI1PK = :g, GSI1SK = :gs")
                     .conditionExpression("attribute_not_exists(lastInboundAt) OR lastInboundAt < :at")
-                    .expressionAttributeValues(Map.of(":at", s(m.sentAt().toString()), ":id", s(m.wamid().value()))));
+                    .expressionAttributeValues(Map.of(":at", s(m.sentAt().toString()), ":id", s(m.wamid().value()),
+                            ":g", s(conversationsIndexKey(tenant, m.phoneNumberId().value())),
+                            ":gs", s("%013d#%s".formatted(m.sentAt().toEpochMilli(), m.contact().key())))));
         } catch (ConditionalCheckFailedException older) {
             // an older message arriving late never moves the window back
         }

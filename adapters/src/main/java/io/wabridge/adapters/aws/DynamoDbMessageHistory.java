@@ -1,0 +1,149 @@
+package io.wabridge.adapters.aws;
+
+import io.wabridge.core.inbound.MessageHistory;
+import io.wabridge.core.inbound.TenantId;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/** Reads what {@link DynamoDbInboundStore} wrote: every query is inside the tenant's own partitions. */
+public final class DynamoDbMessageHistory implements MessageHistory {
+
+    private static final String[] STATUSES = {"sent", "delivered", "read", "played", "failed"};
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoDbMessageHistory(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    @Override
+    public Page<Conversation> conversations(TenantId tenant, String phoneNumberId, int limit, String cursor) {
+        QueryResponse page = query(r -> r.tableName(table).indexName("GSI1").keyConditionExpression("GSI1PK = :p")
+                .expressionAttributeValues(Map.of(":p", s(DynamoDbInboundStore.conversationsIndexKey(tenant, phoneNumberId))))
+                .scanIndexForward(false).limit(limit).exclusiveStartKey(decode(cursor)));
+        List<Conversation> out = new ArrayList<>();
+        for (Map<String, AttributeValue> item : page.items()) {
+            out.add(new Conversation(item.get("SK").s().substring("CONTACT#".length()), str(item, "waId"), str(item, "userId"),
+                    str(item, "profileName"), Instant.parse(item.get("lastInboundAt").s())));
+        }
+        return new Page<>(out, encode(page));
+    }
+
+    @Override
+    public Page<StoredMessage> messages(TenantId tenant, String phoneNumberId, String contactKey, int limit, String cursor) {
+        QueryResponse page = query(r -> r.tableName(table).keyConditionExpression("PK = :p AND begins_with(SK, :m)")
+                .expressionAttributeValues(Map.of(":p", s(DynamoDbInboundStore.conversationKey(tenant, phoneNumberId, contactKey)),
+                        ":m", s("MSG#")))
+                .scanIndexForward(false).limit(limit).exclusiveStartKey(decode(cursor)));
+        List<StoredMessage> out = new ArrayList<>();
+        for (Map<String, AttributeValue> item : page.items()) {
+            out.add(message(item, status(item.get("wamid").s())));
+        }
+        return new Page<>(out, encode(page));
+    }
+
+    @Override
+    public Optional<StoredMessage> message(TenantId tenant, String wamid) {
+        Map<String, AttributeValue> pointer = get("WAMID#" + wamid, "MSG");
+        Map<String, AttributeValue> status = status(wamid);
+        if (!pointer.isEmpty() && tenant.value().equals(pointer.get("tenantId").s())) {
+            return Optional.of(message(get(pointer.get("messagePK").s(), pointer.get("messageSK").s()), status));
+        }
+        if (!status.isEmpty() && tenant.value().equals(str(status, "tenantId"))) {
+            // A message the business sent: only its status is known here until the send API stores outbound messages.
+            return Optional.of(new StoredMessage(wamid, str(status, "phoneNumberId"), str(status, "recipient"), "outbound", null, null,
+                    null, null, null, null, null, str(status, "status"), times(status), str(status, "errors")));
+        }
+        return Optional.empty();
+    }
+
+    private StoredMessage message(Map<String, AttributeValue> item, Map<String, AttributeValue> status) {
+        String pk = item.get("PK").s();
+        return new StoredMessage(item.get("wamid").s(), str(item, "phoneNumberId"), pk.substring(pk.lastIndexOf('#') + 1),
+                str(item, "direction"), str(item, "type"), Instant.parse(item.get("sentAt").s()), str(item, "waId"), str(item, "userId"),
+                str(item, "profileName"), str(item, "contextWamid"), str(item, "content"),
+                str(status, "status"), times(status), str(status, "errors"));
+    }
+
+    private static Map<String, Instant> times(Map<String, AttributeValue> status) {
+        Map<String, Instant> out = new LinkedHashMap<>();
+        for (String st : STATUSES) {
+            if (status.containsKey("at_" + st)) {
+                out.put(st, Instant.parse(status.get("at_" + st).s()));
+            }
+        }
+        return out;
+    }
+
+    private Map<String, AttributeValue> status(String wamid) {
+        return get("WAMID#" + wamid, "STATUS");
+    }
+
+    private Map<String, AttributeValue> get(String pk, String sk) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(Map.of("PK", s(pk), "SK", s(sk)))).item();
+        return item == null ? Map.of() : item;
+    }
+
+    private QueryResponse query(java.util.function.Consumer<software.amazon.awssdk.services.dynamodb.model.QueryRequest.Builder> request) {
+        try {
+            return dynamo.query(request);
+        } catch (DynamoDbException e) {
+            if (e.statusCode() == 400 && e.awsErrorDetails() != null && "ValidationException".equals(e.awsErrorDetails().errorCode())) {
+                throw new InvalidCursor();
+            }
+            throw e;
+        }
+    }
+
+    private static String encode(QueryResponse page) {
+        if (!page.hasLastEvaluatedKey() || page.lastEvaluatedKey().isEmpty()) {
+            return null;
+        }
+        StringBuilder raw = new StringBuilder();
+        page.lastEvaluatedKey().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> raw.append(e.getKey()).append('\u0001').append(e.getValue().s()).append('\u0002'));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, AttributeValue> decode(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        try {
+            Map<String, AttributeValue> key = new LinkedHashMap<>();
+            for (String pair : new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\u0002")) {
+                if (!pair.isEmpty()) {
+                    String[] kv = pair.split("\u0001", 2);
+                    key.put(kv[0], s(kv[1]));
+                }
+            }
+            if (key.isEmpty()) {
+                throw new InvalidCursor();
+            }
+            return key;
+        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            throw new InvalidCursor();
+        }
+    }
+
+    private static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+}

@@ -1,0 +1,138 @@
+package io.wabridge.functions.api;
+
+import static io.wabridge.adapters.lambda.HttpResponses.error;
+import static io.wabridge.adapters.lambda.HttpResponses.json;
+import static io.wabridge.adapters.lambda.HttpResponses.query;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.core.inbound.MessageHistory;
+import io.wabridge.core.inbound.MessageHistory.StoredMessage;
+import io.wabridge.core.inbound.TenantId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The read API: a tenant's conversations and message history, newest first, paged with opaque cursors. */
+final class ReadApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MessageHistory history;
+
+    ReadApi(MessageHistory history) {
+        this.history = history;
+    }
+
+    APIGatewayV2HTTPResponse conversations(TenantId tenant, APIGatewayV2HTTPEvent event) {
+        String channel = event.getPathParameters().get("phoneNumberId");
+        if (!channel.matches("[0-9]{1,32}")) {
+            return error(400, "channel_invalid", "phoneNumberId must be Meta's numeric phone number id");
+        }
+        return paged(event, (limit, cursor) -> {
+            var page = history.conversations(tenant, channel, limit, cursor);
+            List<Map<String, Object>> items = new ArrayList<>();
+            page.items().forEach(c -> items.add(compact(Map.of("contact", c.contactKey(), "waId", nullable(c.waId()),
+                    "userId", nullable(c.userId()), "profileName", nullable(c.profileName()), "lastInboundAt", c.lastInboundAt().toString()))));
+            return body(items, page.nextCursor());
+        });
+    }
+
+    APIGatewayV2HTTPResponse messages(TenantId tenant, APIGatewayV2HTTPEvent event) {
+        String channel = event.getPathParameters().get("phoneNumberId");
+        String contact = event.getPathParameters().get("contact");
+        if (!channel.matches("[0-9]{1,32}") || contact == null || contact.isBlank() || contact.contains("#")) {
+            return error(400, "conversation_invalid", "phoneNumberId must be numeric and contact a wa_id or BSUID");
+        }
+        return paged(event, (limit, cursor) -> {
+            var page = history.messages(tenant, channel, contact, limit, cursor);
+            List<Map<String, Object>> items = new ArrayList<>();
+            page.items().forEach(m -> items.add(view(m)));
+            return body(items, page.nextCursor());
+        });
+    }
+
+    APIGatewayV2HTTPResponse message(TenantId tenant, APIGatewayV2HTTPEvent event) {
+        String wamid = event.getPathParameters().get("wamid");
+        return history.message(tenant, wamid).map(m -> json(200, view(m)))
+                .orElseGet(() -> error(404, "message_unknown", "no message " + wamid + " for this tenant"));
+    }
+
+    private interface PageQuery {
+        Map<String, Object> run(int limit, String cursor);
+    }
+
+    private static APIGatewayV2HTTPResponse paged(APIGatewayV2HTTPEvent event, PageQuery query) {
+        int limit;
+        try {
+            limit = Integer.parseInt(query(event, "limit").orElse("20"));
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > 100) {
+            return error(400, "limit_invalid", "limit must be a number from 1 to 100");
+        }
+        try {
+            return json(200, query.run(limit, query(event, "cursor").orElse(null)));
+        } catch (MessageHistory.InvalidCursor e) {
+            return error(400, "cursor_invalid", "cursor must be a nextCursor this API returned for the same query");
+        }
+    }
+
+    private static Map<String, Object> body(List<Map<String, Object>> items, String next) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("items", items);
+        out.put("nextCursor", next);
+        return out;
+    }
+
+    private static Map<String, Object> view(StoredMessage m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", m.wamid());
+        out.put("channel", m.phoneNumberId());
+        out.put("contact", m.contactKey());
+        out.put("direction", m.direction());
+        out.put("type", m.type());
+        out.put("timestamp", m.sentAt() == null ? null : m.sentAt().toString());
+        out.put("from", m.direction().equals("inbound") ? compact(Map.of("waId", nullable(m.waId()), "userId", nullable(m.userId()),
+                "profileName", nullable(m.profileName()))) : null);
+        out.put("context", m.contextWamid() == null ? null : Map.of("id", m.contextWamid()));
+        out.put("content", parse(m.contentJson()));
+        if (m.status() != null) {
+            Map<String, Object> status = new LinkedHashMap<>();
+            status.put("current", m.status());
+            Map<String, String> times = new LinkedHashMap<>();
+            m.statusTimes().forEach((k, v) -> times.put(k, v.toString()));
+            status.put("history", times);
+            status.put("errors", parse(m.errorsJson()));
+            out.put("status", compact(status));
+        }
+        return compact(out);
+    }
+
+    private static Object parse(String json) {
+        try {
+            return json == null ? null : JSON.readTree(json);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static Object nullable(Object o) {
+        return o == null ? NULL : o;
+    }
+
+    private static final Object NULL = new Object();
+
+    private static Map<String, Object> compact(Map<String, Object> in) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        in.forEach((k, v) -> {
+            if (v != null && v != NULL) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+}
