@@ -19,13 +19,16 @@ public final class LocalAwsParts implements AutoCloseable {
     private final LocalSqs sqs;
     private final LocalSecretsManager secrets;
     private final LocalKms kms;
+    private final LocalEventBridge events;
     private final AwsJsonServer json;
 
-    private LocalAwsParts(LocalDynamoDb dynamo, LocalSqs sqs, LocalSecretsManager secrets, LocalKms kms, AwsJsonServer json) {
+    private LocalAwsParts(LocalDynamoDb dynamo, LocalSqs sqs, LocalSecretsManager secrets, LocalKms kms, LocalEventBridge events,
+                          AwsJsonServer json) {
         this.dynamo = dynamo;
         this.sqs = sqs;
         this.secrets = secrets;
         this.kms = kms;
+        this.events = events;
         this.json = json;
     }
 
@@ -40,9 +43,10 @@ public final class LocalAwsParts implements AutoCloseable {
         try {
             secrets = new LocalSecretsManager(dataDir == null ? null : dataDir.resolve("secrets.json"), REGION, ACCOUNT);
             LocalKms kms = new LocalKms(dataDir == null ? null : dataDir.resolve("kms-keys.json"), REGION, ACCOUNT);
-            json = AwsJsonServer.start(List.of(secrets, kms), 0);
+            LocalEventBridge events = new LocalEventBridge(REGION, ACCOUNT);
+            json = AwsJsonServer.start(List.of(secrets, kms, events), 0);
             CompletableFuture.allOf(dynamo, sqs).join();
-            return new LocalAwsParts(dynamo.join(), sqs.join(), secrets, kms, json);
+            return new LocalAwsParts(dynamo.join(), sqs.join(), secrets, kms, events, json);
         } catch (Exception | Error e) {
             // Close whatever did start, so a failed start leaks no server.
             dynamo.thenAccept(LocalAwsParts::closeQuietly);
@@ -71,13 +75,18 @@ public final class LocalAwsParts implements AutoCloseable {
         return kms;
     }
 
-    /** Endpoint of the AWS JSON-protocol services (Secrets Manager, KMS). */
+    public LocalEventBridge events() {
+        return events;
+    }
+
+    /** Endpoint of the AWS JSON-protocol services (Secrets Manager, KMS, EventBridge). */
     public AwsJsonServer json() {
         return json;
     }
 
     @Override
     public void close() {
+        closeQuietly(events);
         closeQuietly(json);
         closeQuietly(sqs);
         closeQuietly(dynamo);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wabridge.localaws.AwsJsonServer;
 import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.localaws.LocalAwsParts;
+import io.wabridge.localaws.LocalEventBridge;
 import io.wabridge.localaws.LocalDynamoDb;
 import io.wabridge.localaws.LocalSecretsManager;
 import io.wabridge.localaws.LocalSqs;
@@ -54,12 +55,13 @@ public final class LocalRuntime implements AutoCloseable {
     public static final String AUDIENCE = "wabridge-local";
     public static final String META_APP_ID = "100000000000001";
     static final String APP_SECRET_NAME = "wabridge-local/meta-app-secret";
+    static final String EVENTS_SECRET_NAME = "wabridge-local/events-signing-secret";
 
     /** How to run: {@code port} 0 picks a free one; {@code dataDir} holds everything kept across restarts. */
-    public record Options(int port, Path dataDir, Path template, Path openApi, int sandboxPort) {
-        /** Free ports for the gateway and the Meta sandbox (tests). */
+    public record Options(int port, Path dataDir, Path template, Path openApi, int sandboxPort, String eventsUrl) {
+        /** Free ports for the gateway and the Meta sandbox, no event target (tests). */
         public Options(int port, Path dataDir, Path template, Path openApi) {
-            this(port, dataDir, template, openApi, 0);
+            this(port, dataDir, template, openApi, 0, null);
         }
     }
 
@@ -117,10 +119,14 @@ public final class LocalRuntime implements AutoCloseable {
 
         String issuer = LocalIdentity.issuer(gateway.port());
         String appSecretArn = secrets.ensure(APP_SECRET_NAME, 32);
+        secrets.ensure(EVENTS_SECRET_NAME, 32);
         resources = new LocalResources(template, STACK, REGION, ACCOUNT, Map.of(
                 "MetaAppId", META_APP_ID, "MetaAppSecretArn", appSecretArn,
                 "JwtIssuer", issuer, "JwtAudience", AUDIENCE));
-        resources.create(dynamo, sqs, secrets, aws.kms());
+        resources.create(dynamo, sqs, secrets, aws.kms(), aws.events());
+        if (options.eventsUrl() != null) {
+            aws.events().addTarget(new LocalEventBridge.Target(options.eventsUrl(), secrets.value(EVENTS_SECRET_NAME).orElseThrow()));
+        }
         long resourcesUp = System.nanoTime();
 
         sandbox = track(MetaSandbox.start(META_APP_ID, secrets.value(APP_SECRET_NAME).orElseThrow(), options.sandboxPort(), Clock.systemUTC()));
@@ -158,6 +164,7 @@ public final class LocalRuntime implements AutoCloseable {
             env.put("AWS_ENDPOINT_URL_SQS", sqsServer.endpoint().toString());
             env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", awsJson.endpoint().toString());
             env.put("AWS_ENDPOINT_URL_KMS", awsJson.endpoint().toString());
+            env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", awsJson.endpoint().toString());
             env.put("GRAPH_API_BASE_URL", sandbox.baseUrl().toString());
             resolveVariables(map(map(globals.get("Environment")).get("Variables")), env);
             resolveVariables(map(map(props.get("Environment")).get("Variables")), env);
@@ -284,6 +291,8 @@ public final class LocalRuntime implements AutoCloseable {
         out.put("startupMillis", startMillis);
         out.put("meta", Map.of("appId", META_APP_ID, "appSecret", secrets.value(APP_SECRET_NAME).orElseThrow(),
                 "webhookVerifyToken", webhookVerifyToken()));
+        out.put("events", Map.of("url", options.eventsUrl() == null ? "" : options.eventsUrl(),
+                "signingSecret", secrets.value(EVENTS_SECRET_NAME).orElseThrow(), "header", "X-WaBridge-Signature"));
         out.put("jwt", Map.of("issuer", issuer, "audience", AUDIENCE,
                 "tenantClaim", resources.parameterValues().getOrDefault("JwtTenantClaim", "tenant_id")));
         out.put("aws", Map.of("region", REGION, "accessKeyId", "local", "secretAccessKey", "local",

@@ -213,6 +213,55 @@ class InboundPipelineEndToEndTest {
         assertThat(view.path("status").path("history").has("delivered")).isTrue();
     }
 
+    @Test
+    void eachHappeningRaisesOneEventOnTheBusDeliveredSignedToHttpTargets() throws Exception {
+        java.util.List<byte[]> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<String> signatures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer target = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 10);
+        java.util.concurrent.atomic.AtomicInteger failFirst = new java.util.concurrent.atomic.AtomicInteger(1);
+        target.createContext("/", ex -> {
+            try (ex) {
+                byte[] body = ex.getRequestBody().readAllBytes();
+                if (failFirst.getAndDecrement() > 0) {
+                    ex.sendResponseHeaders(503, -1);
+                    return;
+                }
+                bodies.add(body);
+                signatures.add(ex.getRequestHeaders().getFirst("x-wabridge-signature"));
+                ex.sendResponseHeaders(200, -1);
+            }
+        });
+        target.start();
+        try {
+            runtime.aws().events().addTarget(new io.wabridge.localaws.LocalEventBridge.Target(
+                    "http://127.0.0.1:" + target.getAddress().getPort() + "/events", "events-secret"));
+            String wamid = "wamid.event-" + System.nanoTime();
+            String body = delivery(List.of(entry(acme.wabaId(), acme.phoneNumberId(), textMessage(wamid, "6281234500007"))));
+            for (int i = 0; i < 3; i++) {
+                post(body);
+            }
+            await("event delivered to the target", () -> bodies.stream().anyMatch(b -> new String(b, StandardCharsets.UTF_8).contains(wamid)));
+            Thread.sleep(1000);
+            long onBus = runtime.aws().events().received().stream()
+                    .filter(e -> e.path("detail-type").asText().equals("message.received") && e.path("detail").path("wamid").asText().equals(wamid))
+                    .count();
+            assertThat(onBus).isEqualTo(1);
+            var event = runtime.aws().events().received().stream().filter(e -> e.path("detail").path("wamid").asText().equals(wamid))
+                    .findFirst().orElseThrow();
+            assertThat(event.path("source").asText()).isEqualTo("wabridge");
+            assertThat(event.path("detail").path("tenantId").asText()).isEqualTo("acme");
+            assertThat(event.path("detail").path("message").path("text").path("body").asText()).isEqualTo("hi");
+            for (int i = 0; i < bodies.size(); i++) {
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+                mac.init(new javax.crypto.spec.SecretKeySpec("events-secret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+                assertThat(signatures.get(i)).isEqualTo("sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(bodies.get(i))));
+            }
+        } finally {
+            target.stop(0);
+        }
+    }
+
     // ----- hand-made deliveries, signed with the app secret ------------------------------------------------------------
 
     static String textMessage(String wamid, String from) {

@@ -44,6 +44,11 @@ public final class AppConfig {
         return require("WEBHOOK_VERIFY_TOKEN_ARN");
     }
 
+    /** The EventBridge bus domain events go to. */
+    public String eventBusName() {
+        return require("EVENT_BUS_NAME");
+    }
+
     /** The KMS key that wraps tenant secrets' data keys. */
     public String tokenKeyArn() {
         return require("TOKEN_KEY_ARN");

@@ -1,6 +1,7 @@
 package io.wabridge.adapters.config;
 
 import io.wabridge.adapters.aws.DynamoDbSecretStore;
+import io.wabridge.adapters.aws.EventBridgeDomainEvents;
 import io.wabridge.adapters.aws.KmsEnvelopeTokenCipher;
 import io.wabridge.adapters.aws.SecretsManagerSecrets;
 import io.wabridge.core.token.CachingTokenCipher;
@@ -83,6 +84,13 @@ public final class Wiring {
 
     public KmsClient kms() {
         return kms.get();
+    }
+
+    /** Domain events to the stack's EventBridge bus, published once each (event log in the table). */
+    public EventBridgeDomainEvents domainEvents() {
+        URI endpoint = config.endpoint("EVENTBRIDGE").orElse(URI.create("https://events." + region.id() + ".amazonaws.com"));
+        return new EventBridgeDomainEvents(http, credentials, region.id(), endpoint, config.eventBusName(), dynamo(),
+                config.tableName(), Clock.systemUTC());
     }
 
     /**

@@ -20,10 +20,12 @@ public final class ProcessInboundUpdate {
 
     private final Routing routing;
     private final InboundStore store;
+    private final DomainEvents events;
 
-    public ProcessInboundUpdate(Routing routing, InboundStore store) {
+    public ProcessInboundUpdate(Routing routing, InboundStore store, DomainEvents events) {
         this.routing = Objects.requireNonNull(routing);
         this.store = Objects.requireNonNull(store);
+        this.events = Objects.requireNonNull(events);
     }
 
     public Result process(InboundUpdate update) {
@@ -31,17 +33,35 @@ public final class ProcessInboundUpdate {
             case MessageReceived m -> route(routing.byPhoneNumber(m.phoneNumberId()), "phone", m.phoneNumberId().value(), tenant -> {
                 boolean stored = store.saveMessageIfAbsent(tenant, m);
                 store.touchContact(tenant, m);
+                raise(Events.received(tenant, m));
                 return stored ? Outcome.STORED : Outcome.DUPLICATE;
             });
-            case StatusChanged s -> route(routing.byPhoneNumber(s.phoneNumberId()), "phone", s.phoneNumberId().value(),
-                    tenant -> store.applyStatus(tenant, s) ? Outcome.STATUS_ADVANCED : Outcome.STATUS_STALE);
+            case StatusChanged s -> route(routing.byPhoneNumber(s.phoneNumberId()), "phone", s.phoneNumberId().value(), tenant -> {
+                boolean advanced = store.applyStatus(tenant, s);
+                raise(Events.status(tenant, s, advanced));
+                return advanced ? Outcome.STATUS_ADVANCED : Outcome.STATUS_STALE;
+            });
             case WabaEvent e -> {
                 Optional<TenantId> tenant = e.phoneNumberId() != null ? routing.byPhoneNumber(e.phoneNumberId()) : routing.byWaba(e.wabaId());
                 yield route(tenant, e.phoneNumberId() != null ? "phone" : "waba",
-                        e.phoneNumberId() != null ? e.phoneNumberId().value() : e.wabaId(),
-                        t -> store.saveEventIfAbsent(t, e) ? Outcome.STORED : Outcome.DUPLICATE);
+                        e.phoneNumberId() != null ? e.phoneNumberId().value() : e.wabaId(), t -> {
+                            boolean stored = store.saveEventIfAbsent(t, e);
+                            raise(Events.account(t, e));
+                            return stored ? Outcome.STORED : Outcome.DUPLICATE;
+                        });
             }
         };
+    }
+
+    /**
+     * Publishes once per key: the effect above is idempotent, and the event log makes a retried update
+     * (after a failed publish, or a redelivery) publish only what was not published yet.
+     */
+    private void raise(DomainEvent event) {
+        if (!events.published(event.key())) {
+            events.publish(event);
+            events.markPublished(event.key());
+        }
     }
 
     private Result route(Optional<TenantId> tenant, String kind, String id, java.util.function.Function<TenantId, Outcome> effect) {

@@ -24,7 +24,27 @@ class ProcessInboundUpdateTest {
     static final TenantId ACME = new TenantId("acme");
 
     /** Fakes of the two ports with the same contracts as the DynamoDB adapters. */
-    static final class Fakes implements Routing, InboundStore {
+    static final class Fakes implements Routing, InboundStore, DomainEvents {
+        final List<DomainEvent> published = new ArrayList<>();
+        final Set<String> publishedKeys = new HashSet<>();
+        int failNextPublishes;
+
+        public void publish(DomainEvent e) {
+            if (failNextPublishes > 0) {
+                failNextPublishes--;
+                throw new IllegalStateException("bus down");
+            }
+            published.add(e);
+        }
+
+        public boolean published(String key) {
+            return publishedKeys.contains(key);
+        }
+
+        public void markPublished(String key) {
+            publishedKeys.add(key);
+        }
+
         final Map<String, TenantId> routes = new HashMap<>(Map.of("phone:111", ACME, "waba:W1", ACME));
         final List<String> unrouted = new ArrayList<>();
         final Map<String, MessageReceived> messages = new HashMap<>();
@@ -67,7 +87,7 @@ class ProcessInboundUpdateTest {
     }
 
     final Fakes fakes = new Fakes();
-    final ProcessInboundUpdate process = new ProcessInboundUpdate(fakes, fakes);
+    final ProcessInboundUpdate process = new ProcessInboundUpdate(fakes, fakes, fakes);
 
     static MessageReceived message(String wamid, long at) {
         return new MessageReceived(ACME_NUMBER, new Contact("62811", "ID.1234567", "Sari"), new Wamid(wamid),
@@ -106,5 +126,26 @@ class ProcessInboundUpdateTest {
         assertThat(process.process(new MessageReceived(new PhoneNumberId("999"), new Contact("1", null, null), new Wamid("wamid.x"),
                 Instant.EPOCH, "text", null, "{}")).outcome()).isEqualTo(Outcome.UNROUTED);
         assertThat(fakes.unrouted).containsExactly("waba:W-unknown", "phone:999");
+    }
+
+    @Test
+    void raisesOneEventPerHappeningEvenWhenAPublishFailsAndTheUpdateIsRetried() {
+        fakes.failNextPublishes = 1;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> process.process(message("wamid.E", 10)))
+                .hasMessageContaining("bus down");
+        assertThat(fakes.messages).hasSize(1);
+        assertThat(process.process(message("wamid.E", 10)).outcome()).isEqualTo(Outcome.DUPLICATE);
+        assertThat(process.process(message("wamid.E", 10)).outcome()).isEqualTo(Outcome.DUPLICATE);
+        assertThat(fakes.published).extracting(DomainEvent::type).containsExactly("message.received");
+        DomainEvent event = fakes.published.get(0);
+        assertThat(event.detail()).containsEntry("tenantId", "acme").containsEntry("wamid", "wamid.E").containsEntry("type", "text");
+
+        process.process(status("wamid.S", MessageStatus.DELIVERED));
+        process.process(status("wamid.S", MessageStatus.SENT));
+        process.process(status("wamid.S", MessageStatus.DELIVERED));
+        process.process(new WabaEvent("W1", null, "message_template_status_update", "k9", "{}"));
+        assertThat(fakes.published).extracting(DomainEvent::type)
+                .containsExactly("message.received", "message.status", "message.status", "template.updated");
+        assertThat(fakes.published.get(2).detail()).containsEntry("status", "sent").containsEntry("advanced", false);
     }
 }

@@ -4,6 +4,7 @@ import static io.wabridge.local.template.SamTemplate.list;
 import static io.wabridge.local.template.SamTemplate.map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.localaws.LocalEventBridge;
 import io.wabridge.localaws.LocalKms;
 import io.wabridge.localaws.LocalSecretsManager;
 import java.util.ArrayList;
@@ -85,7 +86,8 @@ public final class LocalResources {
     }
 
     /** Names every resource, then creates secrets, queues and tables. */
-    public void create(DynamoDbClient dynamo, SqsClient sqs, LocalSecretsManager secrets, LocalKms kms) throws Exception {
+    public void create(DynamoDbClient dynamo, SqsClient sqs, LocalSecretsManager secrets, LocalKms kms, LocalEventBridge events)
+            throws Exception {
         requireAllParameters();
         nameResources();
         for (var e : template.resourcesOfType("AWS::SecretsManager::Secret").entrySet()) {
@@ -94,6 +96,7 @@ public final class LocalResources {
             int length = generate.containsKey("PasswordLength") ? Integer.parseInt(generate.get("PasswordLength").toString()) : 32;
             secrets.ensure(name, length);
         }
+        template.resourcesOfType("AWS::Events::EventBus").keySet().forEach(id -> events.ensureBus(refs.get(id)));
         for (var e : template.resourcesOfType("AWS::KMS::Key").entrySet()) {
             kms.ensureKey(refs.get(e.getKey()), String.valueOf(e.getValue().getOrDefault("Description", e.getKey())));
         }

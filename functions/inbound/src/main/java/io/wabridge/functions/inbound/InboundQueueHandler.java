@@ -35,7 +35,8 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
     public InboundQueueHandler(Wiring wiring) {
         this(new MetaWebhookParser(), new ProcessInboundUpdate(
                 new DynamoDbRouting(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
-                new DynamoDbInboundStore(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC())));
+                new DynamoDbInboundStore(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
+                wiring.domainEvents()));
     }
 
     InboundQueueHandler(MetaWebhookParser parser, ProcessInboundUpdate process) {

@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import io.wabridge.adapters.meta.MetaWebhookParser;
+import io.wabridge.core.inbound.DomainEvent;
+import io.wabridge.core.inbound.DomainEvents;
 import io.wabridge.core.inbound.InboundStore;
 import io.wabridge.core.inbound.InboundUpdate;
 import io.wabridge.core.inbound.ProcessInboundUpdate;
@@ -54,7 +56,24 @@ class InboundQueueHandlerTest {
         }
     };
 
-    private final InboundQueueHandler handler = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, store));
+    private final List<DomainEvent> events = new ArrayList<>();
+    private final DomainEvents bus = new DomainEvents() {
+        private final java.util.Set<String> keys = new java.util.HashSet<>();
+
+        public void publish(DomainEvent event) {
+            events.add(event);
+        }
+
+        public boolean published(String key) {
+            return keys.contains(key);
+        }
+
+        public void markPublished(String key) {
+            keys.add(key);
+        }
+    };
+
+    private final InboundQueueHandler handler = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, store, bus));
 
     @Test
     void stopsAtThePoisonRecordAndReportsItAndEveryLaterRecord() {
@@ -78,6 +97,7 @@ class InboundQueueHandlerTest {
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(stored).hasSize(1);
         assertThat(statuses).containsExactly("wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3MTE5MjVBOTE3MDk5QUVFM0YA:DELIVERED");
+        assertThat(events).extracting(DomainEvent::type).containsExactly("message.received", "message.status");
     }
 
     @Test
@@ -98,7 +118,7 @@ class InboundQueueHandlerTest {
                 return true;
             }
         };
-        InboundQueueHandler h = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, failing));
+        InboundQueueHandler h = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, failing, bus));
         assertThat(h.handleRequest(EventLoader.loadSQSEvent("events/inbound-sqs-batch.json"), null).getBatchItemFailures()).hasSize(3);
     }
 }
