@@ -8,8 +8,10 @@ public final class Main {
         String name = args.length == 0 ? "help" : args[0];
         switch (name) {
             case "vault" -> TokenVaultBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            case "inbound" -> InboundBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             default -> {
-                System.out.println("usage: ./wabridge bench vault [--channels 100] [--sends 10000]");
+                System.out.println("usage: ./wabridge bench vault [--channels 100] [--sends 10000]\n"
+                        + "       ./wabridge bench inbound [--rate 100] [--seconds 20] [--tenants 10] [--deliveries 500] [--updates 8]");
                 if (!name.equals("help")) {
                     System.exit(2);
                 }
