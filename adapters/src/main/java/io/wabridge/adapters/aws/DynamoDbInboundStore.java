@@ -147,15 +147,20 @@ public final class DynamoDbInboundStore implements InboundStore {
             values.put(":pc", s(st.pricingCategory()));
             values.put(":pt", s(st.pricingType() == null ? "" : st.pricingType()));
         }
-        dynamo.updateItem(r -> r.tableName(table).key(key).updateExpression(set.toString()).expressionAttributeValues(values));
+        // Usually statuses arrive in order: one conditional write records the time and advances the state.
+        // If the message is already further along, the second write records only the time.
+        Map<String, AttributeValue> advanceValues = new HashMap<>(values);
+        advanceValues.put(":s", s(st.status().wireName()));
+        advanceValues.put(":rank", AttributeValue.fromN(Integer.toString(st.status().rank())));
         try {
-            dynamo.updateItem(r -> r.tableName(table).key(key).updateExpression("SET #s = :s, statusRank = :rank, statusAt = :at")
+            dynamo.updateItem(r -> r.tableName(table).key(key)
+                    .updateExpression(set + ", #s = :s, statusRank = :rank, statusAt = :at")
                     .conditionExpression("attribute_not_exists(statusRank) OR statusRank < :rank")
                     .expressionAttributeNames(Map.of("#s", "status"))
-                    .expressionAttributeValues(Map.of(":s", s(st.status().wireName()),
-                            ":rank", AttributeValue.fromN(Integer.toString(st.status().rank())), ":at", s(st.at().toString()))));
+                    .expressionAttributeValues(advanceValues));
             return true;
         } catch (ConditionalCheckFailedException stale) {
+            dynamo.updateItem(r -> r.tableName(table).key(key).updateExpression(set.toString()).expressionAttributeValues(values));
             return false;
         }
     }

@@ -33,12 +33,12 @@ public final class ProcessInboundUpdate {
             case MessageReceived m -> route(routing.byPhoneNumber(m.phoneNumberId()), "phone", m.phoneNumberId().value(), tenant -> {
                 boolean stored = store.saveMessageIfAbsent(tenant, m);
                 store.touchContact(tenant, m);
-                raise(Events.received(tenant, m));
+                raise(Events.received(tenant, m), stored);
                 return stored ? Outcome.STORED : Outcome.DUPLICATE;
             });
             case StatusChanged s -> route(routing.byPhoneNumber(s.phoneNumberId()), "phone", s.phoneNumberId().value(), tenant -> {
                 boolean advanced = store.applyStatus(tenant, s);
-                raise(Events.status(tenant, s, advanced));
+                raise(Events.status(tenant, s, advanced), advanced);
                 return advanced ? Outcome.STATUS_ADVANCED : Outcome.STATUS_STALE;
             });
             case WabaEvent e -> {
@@ -46,7 +46,7 @@ public final class ProcessInboundUpdate {
                 yield route(tenant, e.phoneNumberId() != null ? "phone" : "waba",
                         e.phoneNumberId() != null ? e.phoneNumberId().value() : e.wabaId(), t -> {
                             boolean stored = store.saveEventIfAbsent(t, e);
-                            raise(Events.account(t, e));
+                            raise(Events.account(t, e), stored);
                             return stored ? Outcome.STORED : Outcome.DUPLICATE;
                         });
             }
@@ -55,10 +55,11 @@ public final class ProcessInboundUpdate {
 
     /**
      * Publishes once per key: the effect above is idempotent, and the event log makes a retried update
-     * (after a failed publish, or a redelivery) publish only what was not published yet.
+     * (after a failed publish, or a redelivery) publish only what was not published yet. A first-time
+     * effect cannot have been published before, so only repeats consult the log.
      */
-    private void raise(DomainEvent event) {
-        if (!events.published(event.key())) {
+    private void raise(DomainEvent event, boolean firstTime) {
+        if (firstTime || !events.published(event.key())) {
             events.publish(event);
             events.markPublished(event.key());
         }

@@ -53,7 +53,10 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
             try {
                 for (InboundUpdate update : parser.updates(record.getBody())) {
                     ProcessInboundUpdate.Result result = process.process(update);
-                    log.info("inbound record {}: {} -> {} (tenant {})", record.getMessageId(), update, result.outcome(), result.tenant());
+                    log.debug("inbound record {}: {} -> {} (tenant {})", record.getMessageId(), update, result.outcome(), result.tenant());
+                    if (result.outcome() == ProcessInboundUpdate.Outcome.UNROUTED) {
+                        log.warn("inbound record {}: {} has no tenant; recorded as unrouted", record.getMessageId(), update);
+                    }
                 }
             } catch (RuntimeException e) {
                 log.warn("inbound record {} failed ({}: {}); it and {} later records go back to the queue",
