@@ -76,18 +76,7 @@ public final class DynamoDbInboundStore implements InboundStore {
         putIfPresent(message, "contextWamid", m.contextWamid());
         Map<String, AttributeValue> pointer = Map.of("PK", s("WAMID#" + m.wamid().value()), "SK", s("MSG"),
                 "tenantId", s(tenant.value()), "messagePK", s(pk), "messageSK", s(sk));
-        try {
-            dynamo.transactWriteItems(r -> r.transactItems(
-                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(pointer)
-                            .conditionExpression("attribute_not_exists(PK)").build()).build(),
-                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(message).build()).build()));
-            return true;
-        } catch (TransactionCanceledException e) {
-            if (e.cancellationReasons().stream().map(CancellationReason::code).anyMatch("ConditionalCheckFailed"::equals)) {
-                return false;
-            }
-            throw e;
-        }
+        return putWithGuard(pointer, message);
     }
 
     @Override
@@ -178,17 +167,25 @@ public final class DynamoDbInboundStore implements InboundStore {
         event.put("wabaId", s(e.wabaId()));
         event.put("value", s(e.valueJson()));
         putIfPresent(event, "phoneNumberId", e.phoneNumberId() == null ? null : e.phoneNumberId().value());
+        return putWithGuard(seen, event);
+    }
+
+    /**
+     * Writes {@code item} together with its idempotency {@code guard} in one transaction, only if the guard
+     * does not exist yet: false (and nothing written) for a repeat.
+     */
+    private boolean putWithGuard(Map<String, AttributeValue> guard, Map<String, AttributeValue> item) {
         try {
             dynamo.transactWriteItems(r -> r.transactItems(
-                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(seen)
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(guard)
                             .conditionExpression("attribute_not_exists(PK)").build()).build(),
-                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(event).build()).build()));
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(item).build()).build()));
             return true;
-        } catch (TransactionCanceledException ex) {
-            if (ex.cancellationReasons().stream().map(CancellationReason::code).anyMatch("ConditionalCheckFailed"::equals)) {
+        } catch (TransactionCanceledException e) {
+            if (e.cancellationReasons().stream().map(CancellationReason::code).anyMatch("ConditionalCheckFailed"::equals)) {
                 return false;
             }
-            throw ex;
+            throw e;
         }
     }
 
