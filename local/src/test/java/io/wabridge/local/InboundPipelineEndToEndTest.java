@@ -151,6 +151,44 @@ class InboundPipelineEndToEndTest {
     }
 
     @Test
+    void templateAccountQualityAndPreferenceEventsUpdateTheTenantsRecords() throws Exception {
+        meta.addTemplate(globex.wabaId(), "promo_sale", "en", "UTILITY", "Sale {{1}}", "PENDING");
+        meta.setTemplateStatus(globex.wabaId(), "promo_sale", "en", "APPROVED", null);
+        meta.setTemplateQuality(globex.wabaId(), "promo_sale", "en", "YELLOW");
+        meta.setTemplateCategory(globex.wabaId(), "promo_sale", "en", "MARKETING");
+        String templateKey = "TEMPLATE#" + globex.wabaId() + "#promo_sale#en";
+        await("template record complete", () -> {
+            Map<String, AttributeValue> t = item("TENANT#globex", templateKey);
+            return t.containsKey("status") && t.containsKey("quality") && t.containsKey("category");
+        });
+        Map<String, AttributeValue> template = item("TENANT#globex", templateKey);
+        assertThat(template.get("status").s()).isEqualTo("APPROVED");
+        assertThat(template.get("quality").s()).isEqualTo("YELLOW");
+        assertThat(template.get("category").s()).isEqualTo("MARKETING");
+
+        meta.upgradeThroughput(globex.phoneNumberId());
+        await("throughput recorded", () -> "HIGH".equals(java.util.Optional.ofNullable(
+                item("TENANT#globex", "WABA#" + globex.wabaId() + "#NUMBER#6281100000020").get("throughputLevel")).map(AttributeValue::s).orElse(null)));
+
+        String user = "6281234500011";
+        meta.userSendsText(user, globex.phoneNumberId(), "halo");
+        meta.setMarketingPreference(user, globex.phoneNumberId(), true);
+        String contactKey = "CONTACT#" + meta.user(user).bsuid;
+        await("marketing stop recorded", () -> java.util.Optional.ofNullable(
+                item("TENANT#globex#CHANNEL#" + globex.phoneNumberId(), contactKey).get("marketingStopped"))
+                .map(AttributeValue::bool).orElse(false));
+
+        SandboxState.Customer leaving = meta.createCustomer("Leaving", "6281100000030");
+        meta.subscribe(leaving.wabaId());
+        Routes.claim(runtime, "leaving", leaving.wabaId(), leaving.phoneNumberId());
+        meta.revokeApp(leaving.businessId());
+        await("disconnection recorded", () -> "disconnected".equals(java.util.Optional.ofNullable(
+                item("TENANT#leaving", "WABA#" + leaving.wabaId()).get("connection")).map(AttributeValue::s).orElse(null)));
+        assertThat(runtime.aws().events().received()).anyMatch(e -> e.path("detail-type").asText().equals("channel.updated")
+                && e.path("detail").path("tenantId").asText().equals("leaving"));
+    }
+
+    @Test
     void anUnknownNumberIsRecordedAndAcknowledged() throws Exception {
         String unknownNumber = "999000111222";
         post(delivery(List.of(entry("WABA-U", unknownNumber, textMessage("wamid.unrouted-" + System.nanoTime(), "6281234500005")))));

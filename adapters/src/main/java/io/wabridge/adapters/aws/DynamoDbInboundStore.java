@@ -1,5 +1,6 @@
 package io.wabridge.adapters.aws;
 
+import io.wabridge.core.inbound.AccountChange;
 import io.wabridge.core.inbound.InboundStore;
 import io.wabridge.core.inbound.InboundUpdate.MessageReceived;
 import io.wabridge.core.inbound.InboundUpdate.StatusChanged;
@@ -152,6 +153,68 @@ public final class DynamoDbInboundStore implements InboundStore {
             dynamo.updateItem(r -> r.tableName(table).key(key).updateExpression(set.toString()).expressionAttributeValues(values));
             return false;
         }
+    }
+
+    @Override
+    public void applyChange(TenantId tenant, AccountChange change) {
+        Map<String, AttributeValue> set = new java.util.LinkedHashMap<>();
+        set.put("updatedAt", s(clock.instant().toString()));
+        String pk = "TENANT#" + tenant.value();
+        String sk;
+        switch (change) {
+            case AccountChange.TemplateChange t -> {
+                sk = "TEMPLATE#" + t.wabaId() + "#" + t.name() + "#" + t.language();
+                putIfPresent(set, "wabaId", t.wabaId());
+                putIfPresent(set, "templateId", t.templateId());
+                putIfPresent(set, "name", t.name());
+                putIfPresent(set, "language", t.language());
+                putIfPresent(set, "status", t.status());
+                putIfPresent(set, "quality", t.quality());
+                putIfPresent(set, "category", t.category());
+                putIfPresent(set, "reason", t.reason());
+            }
+            case AccountChange.WabaChange w -> {
+                sk = "WABA#" + w.wabaId();
+                set.put("lastAccountEvent", s(w.event()));
+                if (w.disconnects()) {
+                    set.put("connection", s("disconnected"));
+                }
+            }
+            case AccountChange.NumberChange n -> {
+                sk = "WABA#" + n.wabaId() + "#NUMBER#" + n.displayPhoneNumber();
+                putIfPresent(set, "lastNumberEvent", n.event());
+                putIfPresent(set, "qualityRating", n.qualityRating());
+                putIfPresent(set, "messagingLimit", n.messagingLimit());
+                putIfPresent(set, "throughputLevel", n.throughputLevel());
+                putIfPresent(set, "nameStatus", n.nameStatus());
+            }
+            case AccountChange.MarketingPreference p -> {
+                Map<String, AttributeValue> key = Map.of("PK", s("TENANT#" + tenant.value() + "#CHANNEL#" + p.phoneNumberId().value()),
+                        "SK", s("CONTACT#" + p.contact().key()));
+                try {
+                    dynamo.updateItem(r -> r.tableName(table).key(key)
+                            .updateExpression("SET marketingStopped = :stop, marketingPreferenceAt = :at, tenantId = :t")
+                            .conditionExpression("attribute_not_exists(marketingPreferenceAt) OR marketingPreferenceAt <= :at")
+                            .expressionAttributeValues(Map.of(":stop", AttributeValue.fromBool(p.stopped()), ":at", s(p.at().toString()),
+                                    ":t", s(tenant.value()))));
+                } catch (ConditionalCheckFailedException older) {
+                    // a newer preference is already recorded
+                }
+                return;
+            }
+        }
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        StringBuilder expression = new StringBuilder("SET ");
+        int i = 0;
+        for (var e : set.entrySet()) {
+            expression.append(i == 0 ? "" : ", ").append("#a").append(i).append(" = :v").append(i);
+            names.put("#a" + i, e.getKey());
+            values.put(":v" + i, e.getValue());
+            i++;
+        }
+        dynamo.updateItem(r -> r.tableName(table).key(Map.of("PK", s(pk), "SK", s(sk))).updateExpression(expression.toString())
+                .expressionAttributeNames(names).expressionAttributeValues(values));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.wabridge.adapters.meta;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.core.inbound.AccountChange;
 import io.wabridge.core.inbound.Contact;
 import io.wabridge.core.inbound.InboundUpdate;
 import io.wabridge.core.inbound.MessageStatus;
@@ -223,6 +224,49 @@ public final class MetaWebhookParser implements WebhookSplitter {
     private static InboundUpdate.WabaEvent event(String entryId, PhoneNumberId number, String field, JsonNode value) {
         String waba = value.path("waba_info").path("waba_id").asText(entryId);
         String json = value.toString();
-        return new InboundUpdate.WabaEvent(waba, number, field, sha256((field + "|" + waba + "|" + json).getBytes(StandardCharsets.UTF_8)), json);
+        return new InboundUpdate.WabaEvent(waba, number, field, sha256((field + "|" + waba + "|" + json).getBytes(StandardCharsets.UTF_8)),
+                json, change(waba, number, field, value));
+    }
+
+    private static final java.util.Set<String> DISCONNECTING = java.util.Set.of("PARTNER_APP_UNINSTALLED", "PARTNER_REMOVED",
+            "ACCOUNT_DELETED", "DISABLED_UPDATE");
+
+    /** What the field changes in the tenant's records, from the shape Meta documents for it (null: nothing). */
+    private static AccountChange change(String waba, PhoneNumberId number, String field, JsonNode v) {
+        return switch (field) {
+            case "message_template_status_update" -> new AccountChange.TemplateChange(waba, text(v, "message_template_id"),
+                    text(v, "message_template_name"), text(v, "message_template_language"), text(v, "event"), null, null, text(v, "reason"));
+            case "message_template_quality_update" -> new AccountChange.TemplateChange(waba, text(v, "message_template_id"),
+                    text(v, "message_template_name"), text(v, "message_template_language"), null, text(v, "new_quality_score"), null, null);
+            case "template_category_update" -> new AccountChange.TemplateChange(waba, text(v, "message_template_id"),
+                    text(v, "message_template_name"), text(v, "message_template_language"), null, null, text(v, "new_category"), null);
+            case "account_update" -> text(v, "event") == null ? null
+                    : new AccountChange.WabaChange(waba, text(v, "event"), DISCONNECTING.contains(text(v, "event")));
+            case "phone_number_quality_update" -> new AccountChange.NumberChange(waba, text(v, "display_phone_number"), text(v, "event"),
+                    null, text(v, "current_limit"), "THROUGHPUT_UPGRADE".equals(text(v, "event")) ? "HIGH" : null, null);
+            case "phone_number_name_update" -> new AccountChange.NumberChange(waba, text(v, "display_phone_number"), "NAME_UPDATE",
+                    null, null, null, text(v, "decision"));
+            case "user_preferences" -> preference(number, v);
+            default -> null;
+        };
+    }
+
+    private static AccountChange preference(PhoneNumberId number, JsonNode v) {
+        JsonNode p = v.path("user_preferences").path(0);
+        if (number == null || !"marketing_messages".equals(p.path("category").asText()) || p.isMissingNode()) {
+            return null;
+        }
+        String waId = text(p, "wa_id");
+        String userId = text(p, "user_id");
+        if (waId == null && userId == null) {
+            return null;
+        }
+        return new AccountChange.MarketingPreference(number, new Contact(waId, userId, null), "stop".equals(text(p, "value")),
+                Instant.ofEpochSecond(p.path("timestamp").asLong(0)));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.path(field);
+        return v.isMissingNode() || v.isNull() ? null : v.asText();
     }
 }

@@ -101,7 +101,7 @@ class DynamoDbInboundStoreTest {
 
     @Test
     void eventsAreKeptOncePerKeyAndRoutingHasOneOwnerPerNumber() {
-        WabaEvent event = new WabaEvent("W1", null, "message_template_status_update", "key-1", "{\"event\":\"APPROVED\"}");
+        WabaEvent event = new WabaEvent("W1", null, "message_template_status_update", "key-1", "{\"event\":\"APPROVED\"}", null);
         assertThat(store.saveEventIfAbsent(ACME, event)).isTrue();
         assertThat(store.saveEventIfAbsent(ACME, event)).isFalse();
         assertThat(get("SEEN#key-1", "SEEN").get("expiresAt").n()).isNotBlank();

@@ -16,6 +16,9 @@ public interface InboundStore {
     /** Records the status; true only if it moved the message's state forward. */
     boolean applyStatus(TenantId tenant, StatusChanged status);
 
+    /** Applies what an account event changes to the tenant's template, WABA, number or contact record (idempotent). */
+    void applyChange(TenantId tenant, AccountChange change);
+
     /** Stores the event unless an identical one was stored in the last 8 days; false for a duplicate. */
     boolean saveEventIfAbsent(TenantId tenant, WabaEvent event);
 }

@@ -25,10 +25,11 @@ public sealed interface InboundUpdate permits InboundUpdate.MessageReceived, Inb
 
     /**
      * Any other change: template, account, quality and preference events (and statuses of unknown kinds).
-     * Routed by phone number when it names one, else by WABA.
+     * Routed by phone number when it names one, else by WABA. {@code change} is what it changes in the
+     * tenant's records, or null for fields that change none.
      */
-    record WabaEvent(String wabaId, PhoneNumberId phoneNumberId, String field, String eventKey, String valueJson)
-            implements InboundUpdate {
+    record WabaEvent(String wabaId, PhoneNumberId phoneNumberId, String field, String eventKey, String valueJson,
+                     AccountChange change) implements InboundUpdate {
         @Override
         public String toString() {
             return "WabaEvent[" + field + ", waba " + wabaId + "]";

@@ -45,6 +45,9 @@ public final class ProcessInboundUpdate {
                 Optional<TenantId> tenant = e.phoneNumberId() != null ? routing.byPhoneNumber(e.phoneNumberId()) : routing.byWaba(e.wabaId());
                 yield route(tenant, e.phoneNumberId() != null ? "phone" : "waba",
                         e.phoneNumberId() != null ? e.phoneNumberId().value() : e.wabaId(), t -> {
+                            if (e.change() != null) {
+                                store.applyChange(t, e.change());
+                            }
                             boolean stored = store.saveEventIfAbsent(t, e);
                             raise(Events.account(t, e), stored);
                             return stored ? Outcome.STORED : Outcome.DUPLICATE;

@@ -81,6 +81,12 @@ class ProcessInboundUpdateTest {
             return true;
         }
 
+        final List<AccountChange> changes = new ArrayList<>();
+
+        public void applyChange(TenantId t, AccountChange c) {
+            changes.add(c);
+        }
+
         public boolean saveEventIfAbsent(TenantId t, WabaEvent e) {
             return events.add(t + "/" + e.eventKey());
         }
@@ -119,10 +125,10 @@ class ProcessInboundUpdateTest {
 
     @Test
     void routesEventsWithoutANumberByWabaAndRecordsTheUnrouted() {
-        WabaEvent template = new WabaEvent("W1", null, "message_template_status_update", "k1", "{}");
+        WabaEvent template = new WabaEvent("W1", null, "message_template_status_update", "k1", "{}", null);
         assertThat(process.process(template)).isEqualTo(new ProcessInboundUpdate.Result(Outcome.STORED, ACME));
         assertThat(process.process(template).outcome()).isEqualTo(Outcome.DUPLICATE);
-        assertThat(process.process(new WabaEvent("W-unknown", null, "account_update", "k2", "{}")).outcome()).isEqualTo(Outcome.UNROUTED);
+        assertThat(process.process(new WabaEvent("W-unknown", null, "account_update", "k2", "{}", null)).outcome()).isEqualTo(Outcome.UNROUTED);
         assertThat(process.process(new MessageReceived(new PhoneNumberId("999"), new Contact("1", null, null), new Wamid("wamid.x"),
                 Instant.EPOCH, "text", null, "{}")).outcome()).isEqualTo(Outcome.UNROUTED);
         assertThat(fakes.unrouted).containsExactly("waba:W-unknown", "phone:999");
@@ -143,7 +149,7 @@ class ProcessInboundUpdateTest {
         process.process(status("wamid.S", MessageStatus.DELIVERED));
         process.process(status("wamid.S", MessageStatus.SENT));
         process.process(status("wamid.S", MessageStatus.DELIVERED));
-        process.process(new WabaEvent("W1", null, "message_template_status_update", "k9", "{}"));
+        process.process(new WabaEvent("W1", null, "message_template_status_update", "k9", "{}", null));
         assertThat(fakes.published).extracting(DomainEvent::type)
                 .containsExactly("message.received", "message.status", "message.status", "template.updated");
         assertThat(fakes.published.get(2).detail()).containsEntry("status", "sent").containsEntry("advanced", false);

@@ -51,6 +51,9 @@ class InboundQueueHandlerTest {
             return statuses.add(s.wamid() + ":" + s.status());
         }
 
+        public void applyChange(TenantId t, io.wabridge.core.inbound.AccountChange c) {
+        }
+
         public boolean saveEventIfAbsent(TenantId t, InboundUpdate.WabaEvent e) {
             return true;
         }
@@ -112,6 +115,9 @@ class InboundQueueHandlerTest {
 
             public boolean applyStatus(TenantId t, InboundUpdate.StatusChanged s) {
                 return true;
+            }
+
+            public void applyChange(TenantId t, io.wabridge.core.inbound.AccountChange c) {
             }
 
             public boolean saveEventIfAbsent(TenantId t, InboundUpdate.WabaEvent e) {
