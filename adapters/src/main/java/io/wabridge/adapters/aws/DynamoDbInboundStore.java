@@ -133,9 +133,7 @@ public final class DynamoDbInboundStore implements InboundStore {
             values.put(":c", AttributeValue.fromN(Integer.toString(st.errorCode())));
         }
         if (st.pricingCategory() != null) {
-            set.append(", pricingCategory = if_not_exists(pricingCategory, :pc), pricingType = if_not_exists(pricingType, :pt)");
-            values.put(":pc", s(st.pricingCategory()));
-            values.put(":pt", s(st.pricingType() == null ? "" : st.pricingType()));
+            countUsage(tenant, st);
         }
         // Usually statuses arrive in order: one conditional write records the time and advances the state.
         // If the message is already further along, the second write records only the time.
@@ -152,6 +150,34 @@ public final class DynamoDbInboundStore implements InboundStore {
         } catch (ConditionalCheckFailedException stale) {
             dynamo.updateItem(r -> r.tableName(table).key(key).updateExpression(set.toString()).expressionAttributeValues(values));
             return false;
+        }
+    }
+
+    /**
+     * Meta prices a message once (pricing rides on its sent status and on one of delivered/read): the first
+     * status that carries it records it on the status item and counts it in the tenant's day
+     * ({@code PK=TENANT#{tenant}}, {@code SK=USAGE#{yyyy-mm-dd}}, counters {@code <category>#<type>}), in one
+     * transaction, so a repeat counts nothing.
+     */
+    private void countUsage(TenantId tenant, StatusChanged st) {
+        String type = st.pricingType() == null ? "unknown" : st.pricingType();
+        String day = java.time.LocalDate.ofInstant(st.at(), java.time.ZoneOffset.UTC).toString();
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(
+                    TransactWriteItem.builder().update(u -> u.tableName(table)
+                            .key(Map.of("PK", s("WAMID#" + st.wamid().value()), "SK", s("STATUS")))
+                            .updateExpression("SET pricingCategory = :c, pricingType = :t")
+                            .conditionExpression("attribute_not_exists(pricingCategory)")
+                            .expressionAttributeValues(Map.of(":c", s(st.pricingCategory()), ":t", s(type)))).build(),
+                    TransactWriteItem.builder().update(u -> u.tableName(table)
+                            .key(Map.of("PK", s("TENANT#" + tenant.value()), "SK", s("USAGE#" + day)))
+                            .updateExpression("ADD #k :one, #all :one")
+                            .expressionAttributeNames(Map.of("#k", st.pricingCategory() + "#" + type, "#all", "priced"))
+                            .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))).build()));
+        } catch (TransactionCanceledException e) {
+            if (e.cancellationReasons().stream().map(CancellationReason::code).noneMatch("ConditionalCheckFailed"::equals)) {
+                throw e;
+            }
         }
     }
 

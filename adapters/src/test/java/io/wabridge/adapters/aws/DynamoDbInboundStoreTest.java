@@ -87,6 +87,10 @@ class DynamoDbInboundStoreTest {
         assertThat(item.get("at_sent").s()).isEqualTo(Instant.ofEpochSecond(10).toString());
         assertThat(item.get("at_delivered").s()).isEqualTo(Instant.ofEpochSecond(20).toString());
         assertThat(item.get("pricingCategory").s()).isEqualTo("utility");
+        // Priced once, however many statuses carried the pricing.
+        var usage = get("TENANT#acme", "USAGE#1970-01-01");
+        assertThat(usage.get("utility#regular").n()).isEqualTo("1");
+        assertThat(usage.get("priced").n()).isEqualTo("1");
     }
 
     @Test
