@@ -184,8 +184,9 @@ class InboundPipelineEndToEndTest {
         meta.revokeApp(leaving.businessId());
         await("disconnection recorded", () -> "disconnected".equals(java.util.Optional.ofNullable(
                 item("TENANT#leaving", "WABA#" + leaving.wabaId()).get("connection")).map(AttributeValue::s).orElse(null)));
-        assertThat(runtime.aws().events().received()).anyMatch(e -> e.path("detail-type").asText().equals("channel.updated")
-                && e.path("detail").path("tenantId").asText().equals("leaving"));
+        // The record is written before the event is published: wait for the event too.
+        await("channel.updated raised", () -> runtime.aws().events().received().stream().anyMatch(e ->
+                e.path("detail-type").asText().equals("channel.updated") && e.path("detail").path("tenantId").asText().equals("leaving")));
     }
 
     @Test
