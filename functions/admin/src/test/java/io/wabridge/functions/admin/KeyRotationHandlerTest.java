@@ -3,8 +3,12 @@ package io.wabridge.functions.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.wabridge.core.token.EncryptedSecret;
 import io.wabridge.core.token.ReEncryptSecrets;
+import io.wabridge.core.token.SecretContext;
 import io.wabridge.core.token.SecretStore;
+import io.wabridge.core.token.SecretValue;
+import io.wabridge.core.token.TokenCipher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,18 +18,17 @@ import org.junit.jupiter.api.Test;
 class KeyRotationHandlerTest {
 
     private static final String DEFAULT = "arn:aws:kms:us-east-1:111111111111:key/default";
-    private final List<String> targets = new ArrayList<>();
 
     /** An empty store: rotation has nothing to move, which is enough to check the handler's mapping. */
-    private final SecretStore empty = new SecretStore() {
-        public void put(io.wabridge.core.token.SecretContext c, io.wabridge.core.token.EncryptedSecret s) {}
+    private static final SecretStore EMPTY = new SecretStore() {
+        public void put(SecretContext c, EncryptedSecret s) {
+        }
 
-        public Optional<io.wabridge.core.token.EncryptedSecret> get(io.wabridge.core.token.SecretContext c) {
+        public Optional<EncryptedSecret> get(SecretContext c) {
             return Optional.empty();
         }
 
-        public boolean replace(io.wabridge.core.token.SecretContext c, io.wabridge.core.token.EncryptedSecret a,
-                               io.wabridge.core.token.EncryptedSecret b) {
+        public boolean replace(SecretContext c, EncryptedSecret expected, EncryptedSecret replacement) {
             return false;
         }
 
@@ -34,17 +37,21 @@ class KeyRotationHandlerTest {
         }
     };
 
+    /** Never called with an empty store. */
+    private static final TokenCipher UNUSED = new TokenCipher() {
+        public EncryptedSecret encrypt(SecretContext c, SecretValue p) {
+            throw new AssertionError("not expected");
+        }
+
+        public SecretValue decrypt(SecretContext c, EncryptedSecret s) {
+            throw new AssertionError("not expected");
+        }
+    };
+
+    private final List<String> targets = new ArrayList<>();
     private final KeyRotationHandler handler = new KeyRotationHandler(DEFAULT, target -> {
         targets.add(target);
-        return new ReEncryptSecrets(empty, null == target ? null : new io.wabridge.core.token.TokenCipher() {
-            public io.wabridge.core.token.EncryptedSecret encrypt(io.wabridge.core.token.SecretContext c, io.wabridge.core.token.SecretValue p) {
-                throw new AssertionError();
-            }
-
-            public io.wabridge.core.token.SecretValue decrypt(io.wabridge.core.token.SecretContext c, io.wabridge.core.token.EncryptedSecret s) {
-                throw new AssertionError();
-            }
-        }, target);
+        return new ReEncryptSecrets(EMPTY, UNUSED, target);
     });
 
     @Test
@@ -58,5 +65,6 @@ class KeyRotationHandlerTest {
     void refusesATargetThatIsNotAKeyArn() {
         assertThatThrownBy(() -> handler.handleRequest(Map.of("targetKeyArn", "alias/foo"), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("KMS key ARN");
+        assertThat(targets).isEmpty();
     }
 }
