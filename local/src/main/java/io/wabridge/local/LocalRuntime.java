@@ -4,6 +4,9 @@ import static io.wabridge.local.template.SamTemplate.list;
 import static io.wabridge.local.template.SamTemplate.map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.adapters.aws.DynamoDbRouting;
+import io.wabridge.core.inbound.TenantId;
+import io.wabridge.core.messaging.PhoneNumberId;
 import io.wabridge.localaws.AwsJsonServer;
 import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.localaws.LocalAwsParts;
@@ -245,6 +248,22 @@ public final class LocalRuntime implements AutoCloseable {
                 return HttpGateway.LocalResponse.json(404, Map.of("error", Map.of("code", "schedule_unknown", "message", e.getMessage())));
             } catch (IllegalStateException e) {
                 return HttpGateway.LocalResponse.json(502, Map.of("error", Map.of("code", "schedule_failed", "message", e.getMessage())));
+            }
+        });
+        // Until Embedded Signup claims numbers for tenants, this assigns one by hand (the same conditional claim).
+        gateway.addLocalEndpoint("POST", "/.local/routes", r -> {
+            try {
+                var body = JSON.readTree(r.body());
+                if (!body.path("wabaId").asText("").matches("[0-9]{1,32}")) {
+                    throw new IllegalArgumentException("wabaId");
+                }
+                boolean ok = new DynamoDbRouting(dynamo, resources.tableNames().get("Table"), Clock.systemUTC()).claim(
+                        new TenantId(body.path("tenant").asText()), body.path("wabaId").asText(), new PhoneNumberId(body.path("phoneNumberId").asText()));
+                return ok ? HttpGateway.LocalResponse.json(200, Map.of("claimed", true))
+                        : HttpGateway.LocalResponse.json(409, Map.of("error", Map.of("code", "route_taken", "message", "another tenant owns this number or WABA")));
+            } catch (Exception e) {
+                return HttpGateway.LocalResponse.json(400, Map.of("error", Map.of("code", "route_invalid",
+                        "message", "body must be {\"tenant\", \"wabaId\", \"phoneNumberId\"} with a numeric phoneNumberId")));
             }
         });
         // Lambda's own Invoke API, so `aws lambda invoke --endpoint-url` and `./wabridge invoke` work locally.

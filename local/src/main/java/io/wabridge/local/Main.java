@@ -40,6 +40,7 @@ public final class Main {
             case "local" -> local(flags, data);
             case "token" -> token(flags, data);
             case "fire" -> fire(args.length > 1 ? args[1] : null, data);
+            case "route" -> route(flags, data);
             case "invoke" -> invoke(args.length > 1 ? args[1] : null, args.length > 2 && !args[2].startsWith("--") ? args[2] : "{}", data);
             default -> {
                 System.err.println("unknown command: " + args[0]);
@@ -112,6 +113,22 @@ public final class Main {
         }
     }
 
+    private static void route(Map<String, String> flags, Path data) throws Exception {
+        if (flags.get("tenant") == null || flags.get("waba") == null || flags.get("number") == null) {
+            fail("usage: ./wabridge route --tenant T --waba WABA_ID --number PHONE_NUMBER_ID");
+        }
+        JsonNode config = readConfig(data);
+        String body = JSON.writeValueAsString(Map.of("tenant", flags.get("tenant"), "wabaId", flags.get("waba"),
+                "phoneNumberId", flags.get("number")));
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(config.path("gateway").asText() + "/.local/routes"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        System.out.println(response.body());
+        if (response.statusCode() != 200) {
+            System.exit(1);
+        }
+    }
+
     private static void invoke(String function, String payload, Path data) throws Exception {
         if (function == null) {
             fail("usage: ./wabridge invoke FunctionId ['{json}']");
@@ -158,6 +175,7 @@ public final class Main {
                   token --tenant T [--ttl-minutes 60] [--data .wabridge]             print a JWT for tenant T
                   fire FunctionId.EventName [--data .wabridge]                       fire a schedule by hand
                   invoke FunctionId ['{json}'] [--data .wabridge]                    invoke a function (Lambda Invoke API)
+                  route --tenant T --waba WABA_ID --number PHONE_NUMBER_ID            give a number to a tenant (until signup does)
                 """);
     }
 

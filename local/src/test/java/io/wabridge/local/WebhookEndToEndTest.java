@@ -197,6 +197,19 @@ class WebhookEndToEndTest {
     }
 
     @Test
+    void numbersAreGivenToOneTenantByHandUntilSignupDoes() throws Exception {
+        URI routes = uri("/.local/routes");
+        String body = "{\"tenant\":\"acme\",\"wabaId\":\"555\",\"phoneNumberId\":\"5550001\"}";
+        assertThat(Http.post(routes, body.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
+        assertThat(Http.post(routes, body.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
+        var taken = Http.post(routes, body.replace("acme", "globex").getBytes(StandardCharsets.UTF_8));
+        assertThat(taken.statusCode()).isEqualTo(409);
+        assertThat(taken.body()).contains("route_taken");
+        assertThat(Http.post(routes, "{\"tenant\":\"acme\",\"phoneNumberId\":\"abc\"}".getBytes(StandardCharsets.UTF_8)).statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
     void writesItsEffectiveConfigurationAndServesTheOpenApiFile() throws Exception {
         JsonNode local = JSON.readTree(data.resolve("local.json").toFile());
         assertThat(local.path("meta").path("appSecret").asText()).isEqualTo(runtime.metaAppSecret());
