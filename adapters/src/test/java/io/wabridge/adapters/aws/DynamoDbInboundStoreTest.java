@@ -126,4 +126,16 @@ class DynamoDbInboundStoreTest {
     private static StatusChanged status(Wamid wamid, MessageStatus s, long at) {
         return new StatusChanged(NUMBER, wamid, s, Instant.ofEpochSecond(at), "62811", null, null, "utility", "regular");
     }
+
+    @Test
+    void theFailureLogKeepsTheLatestReasonOfARecord() {
+        DynamoDbFailureLog failures = new DynamoDbFailureLog(dynamo, table, Clock.systemUTC());
+        failures.record("msg-1", 1, "IllegalStateException: throttled");
+        failures.record("msg-1", 2, "X".repeat(5000));
+        var item = get("QUEUE_FAILURE#msg-1", "FAILURE");
+        assertThat(item.get("receiveCount").n()).isEqualTo("2");
+        assertThat(item.get("reason").s()).hasSize(1000);
+        assertThat(item.get("expiresAt").n()).isNotBlank();
+        new DynamoDbFailureLog(dynamo, "no-such-table", Clock.systemUTC()).record("msg-2", 1, "never throws");
+    }
 }

@@ -4,10 +4,12 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.wabridge.adapters.aws.DynamoDbFailureLog;
 import io.wabridge.adapters.aws.DynamoDbInboundStore;
 import io.wabridge.adapters.aws.DynamoDbRouting;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.meta.MetaWebhookParser;
+import io.wabridge.core.inbound.FailureLog;
 import io.wabridge.core.inbound.InboundUpdate;
 import io.wabridge.core.inbound.ProcessInboundUpdate;
 import java.time.Clock;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes the inbound FIFO queue ({@code ReportBatchItemFailures}). On the first record that fails it
  * reports that record and every later one, so SQS redelivers them in order (AWS: "with FIFO, stop at
- * the first failure"); after {@code maxReceiveCount} a poison record moves to the dead-letter queue.
+ * the first failure"); after {@code maxReceiveCount} a poison record moves to the dead-letter queue, and
+ * the failure log says why ({@code QUEUE_FAILURE#{message id}}).
  */
 public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -27,6 +30,7 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
 
     private final MetaWebhookParser parser;
     private final ProcessInboundUpdate process;
+    private final FailureLog failures;
 
     public InboundQueueHandler() {
         this(Wiring.fromSystem());
@@ -36,18 +40,19 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
         this(new MetaWebhookParser(), new ProcessInboundUpdate(
                 new DynamoDbRouting(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
                 new DynamoDbInboundStore(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
-                wiring.domainEvents()));
+                wiring.domainEvents()), new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()));
     }
 
-    InboundQueueHandler(MetaWebhookParser parser, ProcessInboundUpdate process) {
+    InboundQueueHandler(MetaWebhookParser parser, ProcessInboundUpdate process, FailureLog failures) {
         this.parser = parser;
         this.process = process;
+        this.failures = failures;
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        List<SQSBatchResponse.BatchItemFailure> failed = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             SQSEvent.SQSMessage record = records.get(i);
             try {
@@ -59,13 +64,23 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
                     }
                 }
             } catch (RuntimeException e) {
-                log.warn("inbound record {} failed ({}: {}); it and {} later records go back to the queue",
-                        record.getMessageId(), e.getClass().getSimpleName(), e.getMessage(), records.size() - i - 1);
+                String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+                log.warn("inbound record {} failed ({}); it and {} later records go back to the queue",
+                        record.getMessageId(), reason, records.size() - i - 1);
+                failures.record(record.getMessageId(), receiveCount(record), reason);
                 records.subList(i, records.size()).forEach(r ->
-                        failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(r.getMessageId()).build()));
+                        failed.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(r.getMessageId()).build()));
                 break;
             }
         }
-        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+        return SQSBatchResponse.builder().withBatchItemFailures(failed).build();
+    }
+
+    private static int receiveCount(SQSEvent.SQSMessage record) {
+        try {
+            return Integer.parseInt(record.getAttributes().getOrDefault("ApproximateReceiveCount", "0"));
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 }

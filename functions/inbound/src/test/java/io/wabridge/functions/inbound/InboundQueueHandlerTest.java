@@ -76,7 +76,9 @@ class InboundQueueHandlerTest {
         }
     };
 
-    private final InboundQueueHandler handler = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, store, bus));
+    private final List<String> failureLog = new ArrayList<>();
+    private final InboundQueueHandler handler = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, store, bus),
+            (id, count, reason) -> failureLog.add(id + "|" + count + "|" + reason));
 
     @Test
     void stopsAtThePoisonRecordAndReportsItAndEveryLaterRecord() {
@@ -90,6 +92,8 @@ class InboundQueueHandlerTest {
         assertThat(message.contact().waId()).isEqualTo("16505551234");
         assertThat(message.contentJson()).contains("Does it come in another color?");
         assertThat(statuses).isEmpty();
+        // The poison record's reason is kept for whoever finds it in the dead-letter queue; not its body.
+        assertThat(failureLog).containsExactly(event.getRecords().get(1).getMessageId() + "|1|MalformedWebhook: webhook body is not valid JSON (at line 1)");
     }
 
     @Test
@@ -124,7 +128,8 @@ class InboundQueueHandlerTest {
                 return true;
             }
         };
-        InboundQueueHandler h = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, failing, bus));
+        InboundQueueHandler h = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, failing, bus),
+                (id, count, reason) -> failureLog.add(id + "|" + count + "|" + reason));
         assertThat(h.handleRequest(EventLoader.loadSQSEvent("events/inbound-sqs-batch.json"), null).getBatchItemFailures()).hasSize(3);
     }
 }
