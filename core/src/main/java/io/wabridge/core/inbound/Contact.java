@@ -11,6 +11,12 @@ public record Contact(String waId, String userId, String profileName) {
         }
     }
 
+    /** Without the phone number or name: logs never carry them. */
+    @Override
+    public String toString() {
+        return "Contact[" + (userId != null ? userId : "wa_id ***" + (waId.length() > 4 ? waId.substring(waId.length() - 4) : "")) + "]";
+    }
+
     /** The key a contact is stored under: the BSUID when present, else the wa_id. */
     public String key() {
         return userId != null && !userId.isBlank() ? userId : waId;

@@ -21,7 +21,13 @@ public sealed interface InboundUpdate permits InboundUpdate.MessageReceived, Inb
 
     /** A status of a message the business sent; {@code errorsJson} and pricing as Meta sent them (may be null). */
     record StatusChanged(PhoneNumberId phoneNumberId, Wamid wamid, MessageStatus status, Instant at, String recipient,
-                         Integer errorCode, String errorsJson, String pricingCategory, String pricingType) implements InboundUpdate {}
+                         Integer errorCode, String errorsJson, String pricingCategory, String pricingType) implements InboundUpdate {
+        /** Without the recipient: logs never carry a user's phone number. */
+        @Override
+        public String toString() {
+            return "StatusChanged[" + phoneNumberId + ", " + wamid + ", " + status + (errorCode == null ? "" : ", error " + errorCode) + "]";
+        }
+    }
 
     /**
      * Any other change: template, account, quality and preference events (and statuses of unknown kinds).

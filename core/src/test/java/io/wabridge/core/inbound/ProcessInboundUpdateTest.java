@@ -154,4 +154,11 @@ class ProcessInboundUpdateTest {
                 .containsExactly("message.received", "message.status", "message.status", "template.updated");
         assertThat(fakes.published.get(2).detail()).containsEntry("status", "sent").containsEntry("advanced", false);
     }
+
+    @Test
+    void updatesNeverPrintAUsersPhoneNumberOrMessage() {
+        assertThat(status("wamid.S", MessageStatus.READ).toString()).doesNotContain("62811");
+        assertThat(message("wamid.M", 1).toString()).doesNotContain("62811").doesNotContain("Sari");
+        assertThat(new Contact("6281234567890", null, "Sari").toString()).doesNotContain("628123456").doesNotContain("Sari");
+    }
 }
