@@ -41,6 +41,15 @@ public final class LocalAws implements ParameterResolver {
         return new Wiring(AppConfig.of(env));
     }
 
+    /** A fresh table with the stack's key schema (PK/SK strings). */
+    public static String createTable(software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo, String prefix) {
+        String table = prefix + "-" + java.util.UUID.randomUUID();
+        dynamo.createTable(r -> r.tableName(table).billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("PK").attributeType("S"), a -> a.attributeName("SK").attributeType("S"))
+                .keySchema(k -> k.attributeName("PK").keyType("HASH"), k -> k.attributeName("SK").keyType("RANGE")));
+        return table;
+    }
+
     private static LocalAwsParts start() {
         try {
             return LocalAwsParts.start(null);

@@ -84,23 +84,13 @@ public final class DynamoDbInboundStore implements InboundStore {
     public void touchContact(TenantId tenant, MessageReceived m) {
         Map<String, AttributeValue> key = Map.of("PK", s("TENANT#" + tenant.value() + "#CHANNEL#" + m.phoneNumberId().value()),
                 "SK", s("CONTACT#" + m.contact().key()));
-        Map<String, AttributeValue> values = new HashMap<>();
-        StringBuilder set = new StringBuilder("SET tenantId = :t, phoneNumberId = :p");
-        values.put(":t", s(tenant.value()));
-        values.put(":p", s(m.phoneNumberId().value()));
-        if (m.contact().waId() != null) {
-            set.append(", waId = :w");
-            values.put(":w", s(m.contact().waId()));
-        }
-        if (m.contact().userId() != null) {
-            set.append(", userId = :u");
-            values.put(":u", s(m.contact().userId()));
-        }
-        if (m.contact().profileName() != null) {
-            set.append(", profileName = :n");
-            values.put(":n", s(m.contact().profileName()));
-        }
-        dynamo.updateItem(r -> r.tableName(table).key(key).updateExpression(set.toString()).expressionAttributeValues(values));
+        Map<String, AttributeValue> profile = new java.util.LinkedHashMap<>();
+        profile.put("tenantId", s(tenant.value()));
+        profile.put("phoneNumberId", s(m.phoneNumberId().value()));
+        putIfPresent(profile, "waId", m.contact().waId());
+        putIfPresent(profile, "userId", m.contact().userId());
+        putIfPresent(profile, "profileName", m.contact().profileName());
+        setAttributes(key, profile);
         try {
             // GSI1 lists a channel's conversations by recency (read API).
             dynamo.updateItem(r -> r.tableName(table).key(key)
@@ -229,17 +219,22 @@ public final class DynamoDbInboundStore implements InboundStore {
                 return;
             }
         }
+        setAttributes(Map.of("PK", s(pk), "SK", s(sk)), set);
+    }
+
+    /** Upserts the item at {@code key}, setting each of {@code attributes} (placeholders keep any name legal). */
+    private void setAttributes(Map<String, AttributeValue> key, Map<String, AttributeValue> attributes) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         StringBuilder expression = new StringBuilder("SET ");
         int i = 0;
-        for (var e : set.entrySet()) {
+        for (var e : attributes.entrySet()) {
             expression.append(i == 0 ? "" : ", ").append("#a").append(i).append(" = :v").append(i);
             names.put("#a" + i, e.getKey());
             values.put(":v" + i, e.getValue());
             i++;
         }
-        dynamo.updateItem(r -> r.tableName(table).key(Map.of("PK", s(pk), "SK", s(sk))).updateExpression(expression.toString())
+        dynamo.updateItem(r -> r.tableName(table).key(key).updateExpression(expression.toString())
                 .expressionAttributeNames(names).expressionAttributeValues(values));
     }
 

@@ -2,10 +2,8 @@ package io.wabridge.adapters.aws;
 
 import io.wabridge.core.inbound.MessageHistory;
 import io.wabridge.core.inbound.TenantId;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,32 +106,13 @@ public final class DynamoDbMessageHistory implements MessageHistory {
     }
 
     private static String encode(QueryResponse page) {
-        if (!page.hasLastEvaluatedKey() || page.lastEvaluatedKey().isEmpty()) {
-            return null;
-        }
-        StringBuilder raw = new StringBuilder();
-        page.lastEvaluatedKey().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> raw.append(e.getKey()).append('\u0001').append(e.getValue().s()).append('\u0002'));
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.toString().getBytes(StandardCharsets.UTF_8));
+        return page.hasLastEvaluatedKey() ? DynamoDbCursor.encode(page.lastEvaluatedKey()) : null;
     }
 
     private static Map<String, AttributeValue> decode(String cursor) {
-        if (cursor == null || cursor.isBlank()) {
-            return null;
-        }
         try {
-            Map<String, AttributeValue> key = new LinkedHashMap<>();
-            for (String pair : new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\u0002")) {
-                if (!pair.isEmpty()) {
-                    String[] kv = pair.split("\u0001", 2);
-                    key.put(kv[0], s(kv[1]));
-                }
-            }
-            if (key.isEmpty()) {
-                throw new InvalidCursor();
-            }
-            return key;
-        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            return DynamoDbCursor.decode(cursor);
+        } catch (IllegalArgumentException e) {
             throw new InvalidCursor();
         }
     }

@@ -4,10 +4,8 @@ import io.wabridge.core.token.EncryptedSecret;
 import io.wabridge.core.token.SecretContext;
 import io.wabridge.core.token.SecretField;
 import io.wabridge.core.token.SecretStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +71,7 @@ public final class DynamoDbSecretStore implements SecretStore {
     @Override
     public Page notUnderKey(String keyId, String cursor, int limit) {
         List<Stored> out = new ArrayList<>();
-        Map<String, AttributeValue> start = decodeCursor(cursor);
+        Map<String, AttributeValue> start = DynamoDbCursor.decode(cursor);
         while (true) {
             Map<String, AttributeValue> from = start;
             ScanResponse page = dynamo.scan(r -> r.tableName(table).limit(Math.max(limit, 25))
@@ -85,7 +83,7 @@ public final class DynamoDbSecretStore implements SecretStore {
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
             if (start == null || out.size() >= limit) {
-                return new Page(out, start == null ? null : encodeCursor(start));
+                return new Page(out, DynamoDbCursor.encode(start));
             }
         }
     }
@@ -96,16 +94,4 @@ public final class DynamoDbSecretStore implements SecretStore {
         return new SecretContext(tenant, sk[0], SecretField.fromWireName(sk[1]));
     }
 
-    private static String encodeCursor(Map<String, AttributeValue> key) {
-        String raw = key.get("PK").s() + "\n" + key.get("SK").s();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Map<String, AttributeValue> decodeCursor(String cursor) {
-        if (cursor == null) {
-            return null;
-        }
-        String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\n", 2);
-        return Map.of("PK", AttributeValue.fromS(parts[0]), "SK", AttributeValue.fromS(parts[1]));
-    }
 }

@@ -15,15 +15,11 @@ import io.wabridge.core.messaging.Wamid;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 @ExtendWith(LocalAws.class)
 class DynamoDbInboundStoreTest {
@@ -38,11 +34,7 @@ class DynamoDbInboundStoreTest {
     @BeforeEach
     void createTable(Wiring wiring) {
         dynamo = wiring.dynamo();
-        table = "inbound-" + UUID.randomUUID();
-        dynamo.createTable(r -> r.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(a -> a.attributeName("PK").attributeType(ScalarAttributeType.S),
-                        a -> a.attributeName("SK").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("PK").keyType(KeyType.HASH), k -> k.attributeName("SK").keyType(KeyType.RANGE)));
+        table = LocalAws.createTable(dynamo, "inbound");
         store = new DynamoDbInboundStore(dynamo, table, Clock.systemUTC());
     }
 

@@ -25,9 +25,6 @@ import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /** The token vault through the real KmsClient against the local key service, and the real table. */
@@ -48,13 +45,9 @@ class TokenVaultKmsTest {
         this.parts = parts;
         String keyId = UUID.randomUUID().toString();
         keyArn = parts.kms().ensureKey(keyId, "test key");
-        table = "vault-" + UUID.randomUUID();
+        table = LocalAws.createTable(LocalAws.wiring(parts, Map.of()).dynamo(), "vault");
         wiring = LocalAws.wiring(parts, Map.of("TOKEN_KEY_ARN", keyArn, "TABLE_NAME", table));
         kms = wiring.kms();
-        wiring.dynamo().createTable(r -> r.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(a -> a.attributeName("PK").attributeType(ScalarAttributeType.S),
-                        a -> a.attributeName("SK").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("PK").keyType(KeyType.HASH), k -> k.attributeName("SK").keyType(KeyType.RANGE)));
     }
 
     private KmsEnvelopeTokenCipher cipher() {

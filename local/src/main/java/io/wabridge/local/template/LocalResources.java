@@ -228,12 +228,11 @@ public final class LocalResources {
         List<GlobalSecondaryIndex> gsis = list(props.get("GlobalSecondaryIndexes")).stream().map(SamTemplate::map)
                 .map(g -> {
                     Map<String, Object> projection = map(g.get("Projection"));
+                    List<String> nonKey = list(projection.get("NonKeyAttributes")).stream().map(Object::toString).toList();
                     return GlobalSecondaryIndex.builder().indexName(g.get("IndexName").toString())
                             .keySchema(keySchema(g.get("KeySchema")))
                             .projection(Projection.builder().projectionType(String.valueOf(projection.getOrDefault("ProjectionType", "ALL")))
-                                    .nonKeyAttributes(list(projection.get("NonKeyAttributes")).stream().map(Object::toString).toList().isEmpty()
-                                            ? null : list(projection.get("NonKeyAttributes")).stream().map(Object::toString).toList())
-                                    .build()).build();
+                                    .nonKeyAttributes(nonKey.isEmpty() ? null : nonKey).build()).build();
                 }).toList();
         dynamo.createTable(r -> r.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(attributes).keySchema(keySchema(props.get("KeySchema")))
