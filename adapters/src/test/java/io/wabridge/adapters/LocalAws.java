@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Starts DynamoDB Local, ElasticMQ and the local Secrets Manager once per test JVM (in memory) and
+ * Starts the local AWS parts once per test JVM (in memory) and
  * hands tests a {@link Wiring} whose real SDK clients point at them.
  */
 public final class LocalAws implements ParameterResolver {
@@ -38,6 +38,12 @@ public final class LocalAws implements ParameterResolver {
         env.put("AWS_ENDPOINT_URL_SQS", parts.sqs().endpoint().toString());
         env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", parts.json().endpoint().toString());
         env.put("AWS_ENDPOINT_URL_KMS", parts.json().endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_S3", parts.s3().endpoint().toString());
+        if (!env.containsKey("MEDIA_BUCKET")) {
+            // A test that names its own bucket creates it (or wants it missing).
+            env.put("MEDIA_BUCKET", "media");
+            parts.s3().ensureBucket("media");
+        }
         return new Wiring(AppConfig.of(env));
     }
 

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * DynamoDB Local, ElasticMQ and the local Secrets Manager, started together (in parallel) on free
+ * DynamoDB Local, ElasticMQ, the local Secrets Manager, KMS, EventBridge and S3, started together (in parallel) on free
  * loopback ports. With a data folder everything is kept there across restarts; without one it all lives
  * in memory, as tests want.
  */
@@ -21,15 +21,17 @@ public final class LocalAwsParts implements AutoCloseable {
     private final LocalKms kms;
     private final LocalEventBridge events;
     private final AwsJsonServer json;
+    private final LocalS3 s3;
 
     private LocalAwsParts(LocalDynamoDb dynamo, LocalSqs sqs, LocalSecretsManager secrets, LocalKms kms, LocalEventBridge events,
-                          AwsJsonServer json) {
+                          AwsJsonServer json, LocalS3 s3) {
         this.dynamo = dynamo;
         this.sqs = sqs;
         this.secrets = secrets;
         this.kms = kms;
         this.events = events;
         this.json = json;
+        this.s3 = s3;
     }
 
     /** Starts every part; {@code dataDir} may be null for in-memory parts. */
@@ -40,18 +42,21 @@ public final class LocalAwsParts implements AutoCloseable {
                 LocalSqs.start(dataDir == null ? null : dataDir.resolve("sqs"), REGION, ACCOUNT, 0)));
         LocalSecretsManager secrets = null;
         AwsJsonServer json = null;
+        LocalS3 s3 = null;
         try {
             secrets = new LocalSecretsManager(dataDir == null ? null : dataDir.resolve("secrets.json"), REGION, ACCOUNT);
             LocalKms kms = new LocalKms(dataDir == null ? null : dataDir.resolve("kms-keys.json"), REGION, ACCOUNT);
             LocalEventBridge events = new LocalEventBridge(REGION, ACCOUNT);
             json = AwsJsonServer.start(List.of(secrets, kms, events), 0);
+            s3 = LocalS3.start(dataDir == null ? null : dataDir.resolve("s3"));
             CompletableFuture.allOf(dynamo, sqs).join();
-            return new LocalAwsParts(dynamo.join(), sqs.join(), secrets, kms, events, json);
+            return new LocalAwsParts(dynamo.join(), sqs.join(), secrets, kms, events, json, s3);
         } catch (Exception | Error e) {
             // Close whatever did start, so a failed start leaks no server.
             dynamo.thenAccept(LocalAwsParts::closeQuietly);
             sqs.thenAccept(LocalAwsParts::closeQuietly);
             closeQuietly(json);
+            closeQuietly(s3);
             if (e instanceof CompletionException ce && ce.getCause() instanceof Exception cause) {
                 throw cause;
             }
@@ -84,8 +89,14 @@ public final class LocalAwsParts implements AutoCloseable {
         return json;
     }
 
+    /** The local S3 (path-style). */
+    public LocalS3 s3() {
+        return s3;
+    }
+
     @Override
     public void close() {
+        closeQuietly(s3);
         closeQuietly(events);
         closeQuietly(json);
         closeQuietly(sqs);

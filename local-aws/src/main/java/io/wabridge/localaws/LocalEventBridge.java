@@ -82,6 +82,8 @@ public final class LocalEventBridge implements AwsJsonServer.Service, AutoClosea
         return "AWSEvents.";
     }
 
+    static final int MAX_REQUEST_BYTES = 256 * 1024;
+
     @Override
     public JsonNode handle(String operation, JsonNode request) {
         if (!operation.equals("PutEvents")) {
@@ -90,6 +92,15 @@ public final class LocalEventBridge implements AwsJsonServer.Service, AutoClosea
         JsonNode entries = request.path("Entries");
         if (!entries.isArray() || entries.isEmpty() || entries.size() > 10) {
             throw new AwsJsonServer.AwsError(400, "ValidationException", "Entries must hold 1 to 10 events");
+        }
+        long size = 0;
+        for (JsonNode entry : entries) {
+            size += entry.path("Detail").asText("").getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                    + entry.path("DetailType").asText("").length() + entry.path("Source").asText("").length();
+        }
+        if (size > MAX_REQUEST_BYTES) {
+            // As on AWS: the entries of one PutEvents together stay under 256 KB.
+            throw new AwsJsonServer.AwsError(400, "ValidationException", "Total size of the entries in the request is over the limit.");
         }
         ObjectNode out = JSON.createObjectNode();
         var results = out.putArray("Entries");

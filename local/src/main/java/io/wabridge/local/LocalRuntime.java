@@ -126,7 +126,7 @@ public final class LocalRuntime implements AutoCloseable {
         resources = new LocalResources(template, STACK, REGION, ACCOUNT, Map.of(
                 "MetaAppId", META_APP_ID, "MetaAppSecretArn", appSecretArn,
                 "JwtIssuer", issuer, "JwtAudience", AUDIENCE));
-        resources.create(dynamo, sqs, secrets, aws.kms(), aws.events());
+        resources.create(dynamo, sqs, secrets, aws.kms(), aws.events(), aws.s3());
         if (options.eventsUrl() != null) {
             aws.events().addTarget(new LocalEventBridge.Target(options.eventsUrl(), secrets.value(EVENTS_SECRET_NAME).orElseThrow()));
         }
@@ -168,6 +168,7 @@ public final class LocalRuntime implements AutoCloseable {
             env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", awsJson.endpoint().toString());
             env.put("AWS_ENDPOINT_URL_KMS", awsJson.endpoint().toString());
             env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", awsJson.endpoint().toString());
+            env.put("AWS_ENDPOINT_URL_S3", aws.s3().endpoint().toString());
             env.put("GRAPH_API_BASE_URL", sandbox.baseUrl().toString());
             resolveVariables(map(map(globals.get("Environment")).get("Variables")), env);
             resolveVariables(map(map(props.get("Environment")).get("Variables")), env);

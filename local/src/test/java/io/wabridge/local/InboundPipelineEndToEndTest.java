@@ -190,6 +190,27 @@ class InboundPipelineEndToEndTest {
     }
 
     @Test
+    void anUpdateLargerThanTheQueueTakesIsClaimCheckedAndStored() throws Exception {
+        String wamid = "wamid.large-" + System.nanoTime();
+        String from = "6281234500006";
+        // An unsupported message whose errors carry ~400 KB: larger than SQS's 256 KiB, inside Meta's 3 MB.
+        String details = "d".repeat(400 * 1024);
+        post(delivery(List.of(entry(acme.wabaId(), acme.phoneNumberId(), "\"contacts\":[{\"profile\":{\"name\":\"L\"},\"wa_id\":\""
+                + from + "\"}],\"messages\":[{\"from\":\"" + from + "\",\"id\":\"" + wamid + "\",\"timestamp\":\""
+                + Instant.now().getEpochSecond() + "\",\"type\":\"unsupported\",\"errors\":[{\"code\":131051,\"title\":\"Unsupported\","
+                + "\"error_data\":{\"details\":\"" + details + "\"}}]}]"))));
+        await("large update stored", () -> !message(wamid).isEmpty());
+        assertThat(message(wamid).get("type").s()).isEqualTo("unsupported");
+        String bucket = runtime.resources().bucketNames().get("MediaBucket");
+        assertThat(runtime.aws().s3().keys(bucket, "inbound/")).as("claim-checked payloads").hasSize(1);
+        await("message.received raised without the large content", () -> runtime.aws().events().received().stream().anyMatch(e ->
+                e.path("detail").path("wamid").asText().equals(wamid) && e.path("detail").path("messageOmitted").asBoolean()));
+        var read = Http.get(URI.create(runtime.baseUrl() + "/v1/messages/" + wamid), "authorization", "Bearer " + runtime.token("acme", Duration.ofMinutes(5)));
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.body()).contains(details);
+    }
+
+    @Test
     void anUnknownNumberIsRecordedAndAcknowledged() throws Exception {
         String unknownNumber = "999000111222";
         post(delivery(List.of(entry("WABA-U", unknownNumber, textMessage("wamid.unrouted-" + System.nanoTime(), "6281234500005")))));

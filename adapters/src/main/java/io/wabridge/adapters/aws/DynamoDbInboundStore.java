@@ -41,10 +41,21 @@ public final class DynamoDbInboundStore implements InboundStore {
     private final String table;
     private final Clock clock;
 
-    public DynamoDbInboundStore(DynamoDbClient dynamo, String table, Clock clock) {
+    /** Content above this size goes to the bucket (an item holds at most 400 KB); the item keeps its key. */
+    static final int MAX_INLINE_CONTENT = 64 * 1024;
+
+    private final java.util.function.Supplier<S3Objects> largeContent;
+
+    public DynamoDbInboundStore(DynamoDbClient dynamo, String table, Clock clock, java.util.function.Supplier<S3Objects> largeContent) {
         this.dynamo = dynamo;
         this.table = table;
         this.clock = clock;
+        this.largeContent = largeContent;
+    }
+
+    /** Where a message's content lives when it is too large for its item. */
+    static String contentKey(TenantId tenant, String wamid) {
+        return "content/" + tenant.value() + "/" + wamid + ".json";
     }
 
     public static String conversationKey(TenantId tenant, String phoneNumberId, String contactKey) {
@@ -69,7 +80,15 @@ public final class DynamoDbInboundStore implements InboundStore {
         message.put("type", s(m.type()));
         message.put("wamid", s(m.wamid().value()));
         message.put("sentAt", s(m.sentAt().toString()));
-        message.put("content", s(m.contentJson()));
+        byte[] content = m.contentJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (content.length > MAX_INLINE_CONTENT) {
+            // Written before the guarded put, under a key of its own: a retry rewrites the same object.
+            String key = contentKey(tenant, m.wamid().value());
+            largeContent.get().put(key, content, "application/json");
+            message.put("contentKey", s(key));
+        } else {
+            message.put("content", s(m.contentJson()));
+        }
         message.put("receivedAt", s(clock.instant().toString()));
         putIfPresent(message, "waId", m.contact().waId());
         putIfPresent(message, "userId", m.contact().userId());

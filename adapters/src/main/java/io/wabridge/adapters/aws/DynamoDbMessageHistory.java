@@ -21,9 +21,21 @@ public final class DynamoDbMessageHistory implements MessageHistory {
     private final DynamoDbClient dynamo;
     private final String table;
 
-    public DynamoDbMessageHistory(DynamoDbClient dynamo, String table) {
+    private final java.util.function.Supplier<S3Objects> largeContent;
+
+    public DynamoDbMessageHistory(DynamoDbClient dynamo, String table, java.util.function.Supplier<S3Objects> largeContent) {
         this.dynamo = dynamo;
         this.table = table;
+        this.largeContent = largeContent;
+    }
+
+    /** The content inline, or read from the bucket when it was too large for the item. */
+    private String content(Map<String, AttributeValue> item) {
+        if (!item.containsKey("contentKey")) {
+            return str(item, "content");
+        }
+        return largeContent.get().get(item.get("contentKey").s())
+                .map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8)).orElse(null);
     }
 
     @Override
@@ -71,7 +83,7 @@ public final class DynamoDbMessageHistory implements MessageHistory {
         String pk = item.get("PK").s();
         return new StoredMessage(item.get("wamid").s(), str(item, "phoneNumberId"), pk.substring(pk.lastIndexOf('#') + 1),
                 str(item, "direction"), str(item, "type"), Instant.parse(item.get("sentAt").s()), str(item, "waId"), str(item, "userId"),
-                str(item, "profileName"), str(item, "contextWamid"), str(item, "content"),
+                str(item, "profileName"), str(item, "contextWamid"), content(item),
                 str(status, "status"), times(status), str(status, "errors"));
     }
 

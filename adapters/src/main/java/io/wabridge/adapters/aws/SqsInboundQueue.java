@@ -5,6 +5,10 @@ import io.wabridge.core.webhook.WebhookUpdate;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -13,19 +17,40 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * The inbound FIFO queue, fed in batches of up to ten updates. Each update's deduplication id is the
  * SHA-256 of its bytes, so an update Meta redelivers within SQS's five-minute window is queued once;
  * later redeliveries are caught by the consumer's idempotent writes.
+ *
+ * <p>An update larger than SQS's 256 KiB limit (Meta's POSTs reach 3 MB) is written to the payload
+ * bucket under {@code inbound/{deduplication id}} and a pointer goes on the queue instead (claim check,
+ * message attribute {@value #CLAIM_CHECK}); {@link #body} gives the consumer the update either way.
  */
 public final class SqsInboundQueue implements InboundQueue {
 
-    /** SQS's message size limit (256 KiB); larger updates need a claim check (not built yet). */
-    static final int MAX_MESSAGE_BYTES = 256 * 1024;
-    private static final int MAX_BATCH_BYTES = 256 * 1024;
+    /** SQS's message size limit (256 KiB), less room for the attributes; larger updates are claim-checked. */
+    static final int MAX_MESSAGE_BYTES = 250 * 1024;
+    private static final int MAX_BATCH_BYTES = 250 * 1024;
+    /** The message attribute that names a claim-checked update's key in the payload bucket. */
+    public static final String CLAIM_CHECK = "wabridge-claim-check";
 
     private final SqsClient sqs;
     private final String queueUrl;
+    private final Supplier<S3Objects> payloads;
 
-    public SqsInboundQueue(SqsClient sqs, String queueUrl) {
+    /** {@code payloads} is asked for only when an update needs a claim check, so the common path never builds an S3 client. */
+    public SqsInboundQueue(SqsClient sqs, String queueUrl, Supplier<S3Objects> payloads) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
+        this.payloads = payloads;
+    }
+
+    /** The update a queued record carries: its body, or the claim-checked payload it points to. */
+    public static String body(SQSEvent.SQSMessage record, Supplier<S3Objects> payloads) {
+        Map<String, SQSEvent.MessageAttribute> attributes = record.getMessageAttributes();
+        SQSEvent.MessageAttribute claim = attributes == null ? null : attributes.get(CLAIM_CHECK);
+        if (claim == null) {
+            return record.getBody();
+        }
+        byte[] payload = payloads.get().get(claim.getStringValue()).orElseThrow(() ->
+                new IllegalStateException("claim-checked payload " + claim.getStringValue() + " is missing from the bucket"));
+        return new String(payload, StandardCharsets.UTF_8);
     }
 
     @Override
@@ -33,21 +58,38 @@ public final class SqsInboundQueue implements InboundQueue {
         List<SendMessageBatchRequestEntry> batch = new ArrayList<>();
         int batchBytes = 0;
         for (WebhookUpdate u : updates) {
+            SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder()
+                    .messageGroupId(u.groupId()).messageDeduplicationId(u.deduplicationId());
+            int bytes;
             if (u.body().length > MAX_MESSAGE_BYTES) {
-                throw new EnqueueFailed("an update of " + u.body().length + " bytes exceeds the queue's message limit", null);
+                String key = claimCheck(u);
+                entry.messageBody("claim-check " + key).messageAttributes(Map.of(CLAIM_CHECK,
+                        MessageAttributeValue.builder().dataType("String").stringValue(key).build()));
+                bytes = 512;
+            } else {
+                entry.messageBody(new String(u.body(), StandardCharsets.UTF_8));
+                bytes = u.body().length;
             }
-            if (batch.size() == 10 || batchBytes + u.body().length > MAX_BATCH_BYTES) {
+            if (batch.size() == 10 || batchBytes + bytes > MAX_BATCH_BYTES) {
                 send(batch);
                 batch = new ArrayList<>();
                 batchBytes = 0;
             }
-            batch.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(batch.size()))
-                    .messageBody(new String(u.body(), StandardCharsets.UTF_8))
-                    .messageGroupId(u.groupId()).messageDeduplicationId(u.deduplicationId()).build());
-            batchBytes += u.body().length;
+            batch.add(entry.id(Integer.toString(batch.size())).build());
+            batchBytes += bytes;
         }
         if (!batch.isEmpty()) {
             send(batch);
+        }
+    }
+
+    private String claimCheck(WebhookUpdate u) {
+        String key = "inbound/" + u.deduplicationId();
+        try {
+            payloads.get().put(key, u.body(), "application/json");
+            return key;
+        } catch (SdkException e) {
+            throw new EnqueueFailed("could not store a " + u.body().length + "-byte update in the payload bucket", e);
         }
     }
 

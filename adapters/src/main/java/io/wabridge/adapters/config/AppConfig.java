@@ -44,6 +44,11 @@ public final class AppConfig {
         return require("WEBHOOK_VERIFY_TOKEN_ARN");
     }
 
+    /** The private bucket for media bytes and claim-checked webhook payloads. */
+    public String mediaBucket() {
+        return require("MEDIA_BUCKET");
+    }
+
     /** The EventBridge bus domain events go to. */
     public String eventBusName() {
         return require("EVENT_BUS_NAME");

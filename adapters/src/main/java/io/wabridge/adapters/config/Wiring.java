@@ -24,7 +24,12 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import io.wabridge.adapters.aws.S3Objects;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 
 /**
  * Builds every client once per function instance (one Lambda container): one HTTP client
@@ -42,6 +47,7 @@ public final class Wiring {
     private final Supplier<SecretsManagerSecrets> secrets;
     private final Supplier<KmsClient> kms;
     private final Supplier<TokenVault> tokenVault;
+    private final Supplier<S3Objects> media;
 
     public Wiring(AppConfig config) {
         this.config = config;
@@ -57,6 +63,15 @@ public final class Wiring {
         this.secrets = memoize(() -> new SecretsManagerSecrets(
                 configure(SecretsManagerClient.builder(), "SECRETS_MANAGER").build()));
         this.kms = memoize(() -> configure(KmsClient.builder(), "KMS").build());
+        this.media = memoize(() -> {
+            // Against a local endpoint: path-style addressing and plain (not aws-chunked) bodies.
+            boolean local = config.endpoint("S3").isPresent();
+            S3Client s3 = configure(S3Client.builder(), "S3")
+                    .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(local).chunkedEncodingEnabled(!local).build())
+                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED).build();
+            return new S3Objects(s3, config.mediaBucket());
+        });
         this.tokenVault = memoize(() -> new TokenVault(
                 new CachingTokenCipher(new KmsEnvelopeTokenCipher(kms(), config.tokenKeyArn()), Duration.ofMinutes(5), 10_000, Clock.systemUTC()),
                 new DynamoDbSecretStore(dynamo(), config.tableName())));
@@ -84,6 +99,11 @@ public final class Wiring {
 
     public KmsClient kms() {
         return kms.get();
+    }
+
+    /** The media/payload bucket ({@code MEDIA_BUCKET}). */
+    public S3Objects media() {
+        return media.get();
     }
 
     /** Domain events to the stack's EventBridge bus, published once each (event log in the table). */

@@ -35,7 +35,25 @@ class DynamoDbInboundStoreTest {
     void createTable(Wiring wiring) {
         dynamo = wiring.dynamo();
         table = LocalAws.createTable(dynamo, "inbound");
-        store = new DynamoDbInboundStore(dynamo, table, Clock.systemUTC());
+        media = wiring.media();
+        store = new DynamoDbInboundStore(dynamo, table, Clock.systemUTC(), () -> media);
+    }
+
+    private S3Objects media;
+
+    @Test
+    void contentTooLargeForAnItemGoesToTheBucketAndReadsBackWhole() {
+        String big = "{\"unsupported\":{\"details\":\"" + "x".repeat(500 * 1024) + "\"}}";
+        MessageReceived m = new MessageReceived(NUMBER, new Contact("6281234567890", null, null), new Wamid("wamid.BIG"),
+                Instant.ofEpochSecond(3000), "unsupported", null, big);
+        assertThat(store.saveMessageIfAbsent(ACME, m)).isTrue();
+        assertThat(store.saveMessageIfAbsent(ACME, m)).isFalse();
+        var pointer = get("WAMID#wamid.BIG", "MSG");
+        var item = get(pointer.get("messagePK").s(), pointer.get("messageSK").s());
+        assertThat(item).doesNotContainKey("content");
+        assertThat(item.get("contentKey").s()).isEqualTo("content/acme/wamid.BIG.json");
+        var read = new DynamoDbMessageHistory(dynamo, table, () -> media).message(ACME, "wamid.BIG");
+        assertThat(read).hasValueSatisfying(r -> assertThat(r.contentJson()).isEqualTo(big));
     }
 
     private Map<String, AttributeValue> get(String pk, String sk) {

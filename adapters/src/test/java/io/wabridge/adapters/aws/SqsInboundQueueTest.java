@@ -41,7 +41,7 @@ class SqsInboundQueueTest {
     void queuesTheBodyOnceWithinTheDeduplicationWindow(Wiring wiring) {
         SqsClient sqs = wiring.sqs();
         String url = fifoQueue(sqs);
-        SqsInboundQueue queue = new SqsInboundQueue(sqs, url);
+        SqsInboundQueue queue = new SqsInboundQueue(sqs, url, wiring::media);
         WebhookUpdate one = update("g1", "d1", "{\"entry\":[1]}");
         queue.enqueue(List.of(one, one));
         queue.enqueue(List.of(one, update("g2", "d2", "{\"entry\":[2]}")));
@@ -58,8 +58,50 @@ class SqsInboundQueueTest {
         for (int i = 0; i < 25; i++) {
             updates.add(update("g" + (i % 3), "d" + i, "{\"n\":" + i + "}"));
         }
-        new SqsInboundQueue(sqs, url).enqueue(updates);
+        new SqsInboundQueue(sqs, url, wiring::media).enqueue(updates);
         assertThat(drain(sqs, url)).hasSize(25);
+    }
+
+    @Test
+    void claimChecksAnUpdateLargerThanTheQueueTakesAndTheConsumerReadsItBack(Wiring wiring) {
+        SqsClient sqs = wiring.sqs();
+        String url = fifoQueue(sqs);
+        String big = "{\"pad\":\"" + "x".repeat(900 * 1024) + "\"}";
+        new SqsInboundQueue(sqs, url, wiring::media).enqueue(List.of(update("g", "big", big), update("g", "small", "{}")));
+        List<Message> messages = new ArrayList<>();
+        for (int i = 0; i < 3 && messages.size() < 2; i++) {
+            var batch = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
+                    .messageAttributeNames("All")).messages();
+            messages.addAll(batch);
+            batch.forEach(m -> sqs.deleteMessage(d -> d.queueUrl(url).receiptHandle(m.receiptHandle())));
+        }
+        assertThat(messages).hasSize(2);
+        assertThat(messages.get(0).body()).hasSizeLessThan(1024);
+        assertThat(messages.stream().map(m -> SqsInboundQueue.body(asRecord(m), wiring::media)))
+                .containsExactly(big, "{}");
+        assertThat(wiring.media().get("inbound/big")).isPresent();
+    }
+
+    private static com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage asRecord(Message m) {
+        var record = new com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage();
+        record.setBody(m.body());
+        Map<String, com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute> attributes = new java.util.HashMap<>();
+        m.messageAttributes().forEach((k, v) -> {
+            var a = new com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute();
+            a.setStringValue(v.stringValue());
+            a.setDataType(v.dataType());
+            attributes.put(k, a);
+        });
+        record.setMessageAttributes(attributes);
+        return record;
+    }
+
+    @Test
+    void anOversizedUpdateThatCannotBeStoredFailsTheEnqueue(Wiring wiring, io.wabridge.localaws.LocalAwsParts parts) {
+        Wiring noBucket = LocalAws.wiring(parts, Map.of("MEDIA_BUCKET", "missing-" + UUID.randomUUID()));
+        SqsInboundQueue queue = new SqsInboundQueue(wiring.sqs(), fifoQueue(wiring.sqs()), noBucket::media);
+        assertThatThrownBy(() -> queue.enqueue(List.of(update("g", "d", "{\"pad\":\"" + "y".repeat(300 * 1024) + "\"}"))))
+                .isInstanceOf(InboundQueue.EnqueueFailed.class).hasMessageContaining("payload bucket");
     }
 
     private static WebhookUpdate update(String group, String dedup, String body) {
@@ -71,7 +113,7 @@ class SqsInboundQueueTest {
         String missing = wiring.sqs().createQueue(r -> r.queueName("gone-" + UUID.randomUUID() + ".fifo")
                 .attributesWithStrings(Map.of("FifoQueue", "true"))).queueUrl();
         wiring.sqs().deleteQueue(r -> r.queueUrl(missing));
-        SqsInboundQueue queue = new SqsInboundQueue(wiring.sqs(), missing);
+        SqsInboundQueue queue = new SqsInboundQueue(wiring.sqs(), missing, wiring::media);
         assertThatThrownBy(() -> queue.enqueue(List.of(update("g", "d", "{}"))))
                 .isInstanceOf(InboundQueue.EnqueueFailed.class).hasMessageNotContaining("{}");
     }

@@ -12,6 +12,9 @@ final class Events {
 
     private Events() {}
 
+    /** Message content larger than this stays out of the event (EventBridge entries are at most 256 KB). */
+    static final int MAX_INLINE_CONTENT_CHARS = 64 * 1024;
+
     static DomainEvent received(TenantId tenant, MessageReceived m) {
         Map<String, Object> contact = new LinkedHashMap<>();
         contact.put("key", m.contact().key());
@@ -24,7 +27,12 @@ final class Events {
         detail.put("timestamp", m.sentAt().toString());
         detail.put("contact", contact);
         putIfPresent(detail, "contextWamid", m.contextWamid());
-        detail.put("message", new RawJson(m.contentJson()));
+        if (m.contentJson().length() <= MAX_INLINE_CONTENT_CHARS) {
+            detail.put("message", new RawJson(m.contentJson()));
+        } else {
+            // An event must fit EventBridge's 256 KB: the SaaS reads a large message through the read API.
+            detail.put("messageOmitted", true);
+        }
         return new DomainEvent("message.received", tenant, "message.received#" + m.wamid().value(), detail);
     }
 

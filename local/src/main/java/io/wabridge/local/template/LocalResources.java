@@ -86,7 +86,8 @@ public final class LocalResources {
     }
 
     /** Names every resource, then creates secrets, queues and tables. */
-    public void create(DynamoDbClient dynamo, SqsClient sqs, LocalSecretsManager secrets, LocalKms kms, LocalEventBridge events)
+    public void create(DynamoDbClient dynamo, SqsClient sqs, LocalSecretsManager secrets, LocalKms kms, LocalEventBridge events,
+                       io.wabridge.localaws.LocalS3 s3)
             throws Exception {
         requireAllParameters();
         nameResources();
@@ -97,6 +98,7 @@ public final class LocalResources {
             secrets.ensure(name, length);
         }
         template.resourcesOfType("AWS::Events::EventBus").keySet().forEach(id -> events.ensureBus(refs.get(id)));
+        template.resourcesOfType("AWS::S3::Bucket").keySet().forEach(id -> s3.ensureBucket(refs.get(id)));
         for (var e : template.resourcesOfType("AWS::KMS::Key").entrySet()) {
             kms.ensureKey(refs.get(e.getKey()), String.valueOf(e.getValue().getOrDefault("Description", e.getKey())));
         }
@@ -147,6 +149,12 @@ public final class LocalResources {
                     attrs.put(id + ".Arn", "arn:aws:lambda:" + region + ":" + accountId + ":function:" + name);
                 }
                 case "AWS::Serverless::HttpApi" -> refs.put(id, "local");
+                case "AWS::S3::Bucket" -> {
+                    String name = props.containsKey("BucketName") ? intrinsics.string(props.get("BucketName"))
+                            : (stackName + "-" + id).toLowerCase(java.util.Locale.ROOT);
+                    refs.put(id, name);
+                    attrs.put(id + ".Arn", "arn:aws:s3:::" + name);
+                }
                 default -> refs.put(id, id);
             }
         });
@@ -163,6 +171,13 @@ public final class LocalResources {
     public Map<String, String> queueUrls() {
         Map<String, String> out = new java.util.TreeMap<>();
         template.resourcesOfType("AWS::SQS::Queue").keySet().forEach(id -> out.put(id, attrs.get(id + ".QueueUrl")));
+        return out;
+    }
+
+    /** Logical id to name of every bucket. */
+    public Map<String, String> bucketNames() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        template.resourcesOfType("AWS::S3::Bucket").keySet().forEach(id -> out.put(id, refs.get(id)));
         return out;
     }
 

@@ -28,7 +28,7 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
     }
 
     public ApiHttpHandler(Wiring wiring) {
-        this(wiring.config().tenantClaim(), new DynamoDbMessageHistory(wiring.dynamo(), wiring.config().tableName()));
+        this(wiring.config().tenantClaim(), new DynamoDbMessageHistory(wiring.dynamo(), wiring.config().tableName(), wiring::media));
     }
 
     ApiHttpHandler(String tenantClaim, MessageHistory history) {

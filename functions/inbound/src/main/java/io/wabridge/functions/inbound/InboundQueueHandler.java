@@ -7,6 +7,9 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.wabridge.adapters.aws.DynamoDbFailureLog;
 import io.wabridge.adapters.aws.DynamoDbInboundStore;
 import io.wabridge.adapters.aws.DynamoDbRouting;
+import io.wabridge.adapters.aws.S3Objects;
+import io.wabridge.adapters.aws.SqsInboundQueue;
+import java.util.function.Supplier;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.meta.MetaWebhookParser;
 import io.wabridge.core.inbound.FailureLog;
@@ -31,6 +34,7 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
     private final MetaWebhookParser parser;
     private final ProcessInboundUpdate process;
     private final FailureLog failures;
+    private final Supplier<S3Objects> payloads;
 
     public InboundQueueHandler() {
         this(Wiring.fromSystem());
@@ -39,14 +43,16 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
     public InboundQueueHandler(Wiring wiring) {
         this(new MetaWebhookParser(), new ProcessInboundUpdate(
                 new DynamoDbRouting(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
-                new DynamoDbInboundStore(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
-                wiring.domainEvents()), new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()));
+                new DynamoDbInboundStore(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC(), wiring::media),
+                wiring.domainEvents()), new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
+                wiring::media);
     }
 
-    InboundQueueHandler(MetaWebhookParser parser, ProcessInboundUpdate process, FailureLog failures) {
+    InboundQueueHandler(MetaWebhookParser parser, ProcessInboundUpdate process, FailureLog failures, Supplier<S3Objects> payloads) {
         this.parser = parser;
         this.process = process;
         this.failures = failures;
+        this.payloads = payloads;
     }
 
     @Override
@@ -56,7 +62,7 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
         for (int i = 0; i < records.size(); i++) {
             SQSEvent.SQSMessage record = records.get(i);
             try {
-                for (InboundUpdate update : parser.updates(record.getBody())) {
+                for (InboundUpdate update : parser.updates(SqsInboundQueue.body(record, payloads))) {
                     ProcessInboundUpdate.Result result = process.process(update);
                     log.debug("inbound record {}: {} -> {} (tenant {})", record.getMessageId(), update, result.outcome(), result.tenant());
                     if (result.outcome() == ProcessInboundUpdate.Outcome.UNROUTED) {

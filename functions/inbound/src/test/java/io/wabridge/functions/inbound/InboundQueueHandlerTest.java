@@ -78,7 +78,8 @@ class InboundQueueHandlerTest {
 
     private final List<String> failureLog = new ArrayList<>();
     private final InboundQueueHandler handler = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, store, bus),
-            (id, count, reason) -> failureLog.add(id + "|" + count + "|" + reason));
+            (id, count, reason) -> failureLog.add(id + "|" + count + "|" + reason),
+            () -> { throw new AssertionError("no claim checks in these batches"); });
 
     @Test
     void stopsAtThePoisonRecordAndReportsItAndEveryLaterRecord() {
@@ -129,7 +130,8 @@ class InboundQueueHandlerTest {
             }
         };
         InboundQueueHandler h = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, failing, bus),
-                (id, count, reason) -> failureLog.add(id + "|" + count + "|" + reason));
+                (id, count, reason) -> failureLog.add(id + "|" + count + "|" + reason),
+            () -> { throw new AssertionError("no claim checks in these batches"); });
         assertThat(h.handleRequest(EventLoader.loadSQSEvent("events/inbound-sqs-batch.json"), null).getBatchItemFailures()).hasSize(3);
     }
 }

@@ -42,7 +42,13 @@ public final class MetaWebhookHandler implements RequestHandler<APIGatewayV2HTTP
     private MetaWebhookHandler(AppConfig config, Wiring wiring) {
         this(new VerifyChallenge(wiring.secrets().get(config.webhookVerifyTokenArn())),
                 new ReceiveWebhook(WebhookSignature.withSecret(wiring.secrets().get(config.metaAppSecretArn())),
-                        new MetaWebhookParser(), new SqsInboundQueue(wiring.sqs(), config.inboundQueueUrl())));
+                        new MetaWebhookParser(), new SqsInboundQueue(wiring.sqs(), config.inboundQueueUrl(), payloads(config, wiring))));
+    }
+
+    /** The payload bucket is checked at cold start but its client built only for the first oversized update. */
+    private static java.util.function.Supplier<io.wabridge.adapters.aws.S3Objects> payloads(AppConfig config, Wiring wiring) {
+        config.mediaBucket();
+        return wiring::media;
     }
 
     MetaWebhookHandler(VerifyChallenge verify, ReceiveWebhook receive) {
