@@ -211,6 +211,42 @@ class InboundPipelineEndToEndTest {
     }
 
     @Test
+    void inboundMediaIsCopiedIntoTheBucketWithTheChannelsToken() throws Exception {
+        var wiring = new io.wabridge.adapters.config.Wiring(io.wabridge.adapters.config.AppConfig.of(
+                runtime.function("MediaFunction").definition().environment()));
+        wiring.tokenVault().put(new io.wabridge.core.token.SecretContext("acme", acme.phoneNumberId(),
+                        io.wabridge.core.token.SecretField.BUSINESS_TOKEN),
+                io.wabridge.core.token.SecretValue.of(meta.businessToken(acme.businessId(), Duration.ofDays(60))));
+        byte[] photo = new byte[300 * 1024];
+        new java.util.Random(7).nextBytes(photo);
+        String wamid = meta.userSendsMedia("6281234500007", acme.phoneNumberId(), "image", "image/jpeg", photo, "receipt");
+        await("media stored", () -> message(wamid).containsKey("media")
+                && "stored".equals(message(wamid).get("media").m().get("status").s()));
+        var media = message(wamid).get("media").m();
+        assertThat(media.get("size").n()).isEqualTo(Integer.toString(photo.length));
+        assertThat(media.get("mimeType").s()).isEqualTo("image/jpeg");
+        String bucket = runtime.resources().bucketNames().get("MediaBucket");
+        assertThat(runtime.aws().s3().object(bucket, media.get("key").s())).hasValueSatisfying(b -> assertThat(b).isEqualTo(photo));
+        String token = "Bearer " + runtime.token("acme", Duration.ofMinutes(5));
+        var link = JSON.readTree(Http.get(URI.create(runtime.baseUrl() + "/v1/messages/" + wamid + "/media"), "authorization", token).body());
+        assertThat(link.path("mimeType").asText()).isEqualTo("image/jpeg");
+        var download = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(URI.create(link.path("url").asText())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(download.body()).as("the presigned link serves the bytes").isEqualTo(photo);
+        assertThat(Http.get(URI.create(runtime.baseUrl() + "/v1/messages/" + wamid + "/media"), "authorization",
+                "Bearer " + runtime.token("globex", Duration.ofMinutes(5))).statusCode()).as("another tenant").isEqualTo(404);
+
+        // A media id Meta no longer has is recorded as unavailable, not retried for days.
+        String gone = "wamid.gone-" + System.nanoTime();
+        post(delivery(List.of(entry(acme.wabaId(), acme.phoneNumberId(), "\"contacts\":[{\"profile\":{\"name\":\"G\"},\"wa_id\":\"6281234500008\"}],"
+                + "\"messages\":[{\"from\":\"6281234500008\",\"id\":\"" + gone + "\",\"timestamp\":\"" + Instant.now().getEpochSecond()
+                + "\",\"type\":\"document\",\"document\":{\"id\":\"999999999\",\"mime_type\":\"application/pdf\"}}]"))));
+        await("gone media recorded", () -> message(gone).containsKey("media")
+                && "unavailable".equals(message(gone).get("media").m().get("status").s()));
+        assertThat(Http.get(URI.create(runtime.baseUrl() + "/v1/messages/" + gone + "/media"), "authorization", token).statusCode()).isEqualTo(410);
+    }
+
+    @Test
     void anUnknownNumberIsRecordedAndAcknowledged() throws Exception {
         String unknownNumber = "999000111222";
         post(delivery(List.of(entry("WABA-U", unknownNumber, textMessage("wamid.unrouted-" + System.nanoTime(), "6281234500005")))));

@@ -189,6 +189,21 @@ public final class MetaSandbox implements AutoCloseable {
         return messaging.receive(state.user(waId), state.number(phoneNumberId).orElseThrow(), type, content, replyTo);
     }
 
+    /**
+     * A simulated user sends media (image, audio, video, document, sticker): the bytes become media the
+     * business can fetch with {@code GET /{media-id}} and its token, as Meta's, and the webhook carries
+     * the id, MIME type and SHA-256.
+     */
+    public String userSendsMedia(String waId, String phoneNumberId, String type, String mimeType, byte[] bytes, String caption) {
+        SandboxState.Media m = new SandboxState.Media(state.nextId(), phoneNumberId, mimeType, bytes, sha256(bytes));
+        state.media.put(m.id, m);
+        Map<String, Object> content = new java.util.LinkedHashMap<>(Map.of("id", m.id, "mime_type", mimeType, "sha256", m.sha256));
+        if (caption != null) {
+            content.put("caption", caption);
+        }
+        return userSends(waId, phoneNumberId, type, content, null);
+    }
+
     /** Adds an approved (or other status) template to a WABA. */
     public void addTemplate(String wabaId, String name, String language, String category, String bodyText, String status) {
         Waba waba = state.waba(wabaId).orElseThrow();

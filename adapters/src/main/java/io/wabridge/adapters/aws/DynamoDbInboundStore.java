@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *       value, and a dedupe item {@code PK=SEEN#{key}} that expires after 8 days.</li>
  * </ul>
  */
-public final class DynamoDbInboundStore implements InboundStore {
+public final class DynamoDbInboundStore implements InboundStore, io.wabridge.core.media.MediaRecords {
 
     private static final Duration DEDUPE_TTL = Duration.ofDays(8);
 
@@ -277,6 +277,29 @@ public final class DynamoDbInboundStore implements InboundStore {
      * Writes {@code item} together with its idempotency {@code guard} in one transaction, only if the guard
      * does not exist yet: false (and nothing written) for a repeat.
      */
+    @Override
+    public void stored(io.wabridge.core.media.MediaJob job, String key, long size, String mimeType) {
+        setMedia(job, Map.of("status", s("stored"), "key", s(key), "size", AttributeValue.fromN(Long.toString(size)),
+                "mimeType", s(mimeType == null ? "application/octet-stream" : mimeType), "at", s(clock.instant().toString())));
+    }
+
+    @Override
+    public void unavailable(io.wabridge.core.media.MediaJob job, String reason) {
+        setMedia(job, Map.of("status", s("unavailable"), "reason", s(reason), "at", s(clock.instant().toString())));
+    }
+
+    /** Sets the message's {@code media} map, found through its wamid pointer. */
+    private void setMedia(io.wabridge.core.media.MediaJob job, Map<String, AttributeValue> media) {
+        Map<String, AttributeValue> pointer = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("PK", s("WAMID#" + job.wamid()), "SK", s("MSG")))).item();
+        if (pointer.isEmpty() || !job.tenant().value().equals(pointer.get("tenantId").s())) {
+            throw new IllegalStateException("message " + job.wamid() + " is not stored for its tenant");
+        }
+        dynamo.updateItem(r -> r.tableName(table)
+                .key(Map.of("PK", pointer.get("messagePK"), "SK", pointer.get("messageSK")))
+                .updateExpression("SET media = :m").expressionAttributeValues(Map.of(":m", AttributeValue.fromM(media))));
+    }
+
     private boolean putWithGuard(Map<String, AttributeValue> guard, Map<String, AttributeValue> item) {
         try {
             dynamo.transactWriteItems(r -> r.transactItems(

@@ -74,7 +74,7 @@ public final class DynamoDbMessageHistory implements MessageHistory {
         if (!status.isEmpty() && tenant.value().equals(str(status, "tenantId"))) {
             // A message the business sent: only its status is known here until the send API stores outbound messages.
             return Optional.of(new StoredMessage(wamid, str(status, "phoneNumberId"), str(status, "recipient"), "outbound", null, null,
-                    null, null, null, null, null, str(status, "status"), times(status), str(status, "errors")));
+                    null, null, null, null, null, str(status, "status"), times(status), str(status, "errors"), null));
         }
         return Optional.empty();
     }
@@ -84,7 +84,16 @@ public final class DynamoDbMessageHistory implements MessageHistory {
         return new StoredMessage(item.get("wamid").s(), str(item, "phoneNumberId"), pk.substring(pk.lastIndexOf('#') + 1),
                 str(item, "direction"), str(item, "type"), Instant.parse(item.get("sentAt").s()), str(item, "waId"), str(item, "userId"),
                 str(item, "profileName"), str(item, "contextWamid"), content(item),
-                str(status, "status"), times(status), str(status, "errors"));
+                str(status, "status"), times(status), str(status, "errors"), media(item));
+    }
+
+    private static MessageHistory.MediaState media(Map<String, AttributeValue> item) {
+        if (!item.containsKey("media")) {
+            return null;
+        }
+        Map<String, AttributeValue> m = item.get("media").m();
+        return new MessageHistory.MediaState(str(m, "status"), str(m, "mimeType"), m.containsKey("size") ? Long.valueOf(m.get("size").n()) : null,
+                str(m, "key"), str(m, "reason"));
     }
 
     private static Map<String, Instant> times(Map<String, AttributeValue> status) {

@@ -44,6 +44,21 @@ public final class AppConfig {
         return require("WEBHOOK_VERIFY_TOKEN_ARN");
     }
 
+    /** The standard queue of media fetches. */
+    public String mediaQueueUrl() {
+        return require("MEDIA_QUEUE_URL");
+    }
+
+    /** Meta's Graph API host ({@code https://graph.facebook.com} unless set; the local runtime points it at the sandbox). */
+    public URI graphApiBaseUrl() {
+        return URI.create(optional("GRAPH_API_BASE_URL").orElse("https://graph.facebook.com"));
+    }
+
+    /** The Graph API version every call uses, e.g. {@code v25.0}. */
+    public String graphApiVersion() {
+        return require("GRAPH_API_VERSION");
+    }
+
     /** The private bucket for media bytes and claim-checked webhook payloads. */
     public String mediaBucket() {
         return require("MEDIA_BUCKET");

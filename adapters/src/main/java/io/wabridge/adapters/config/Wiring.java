@@ -48,6 +48,7 @@ public final class Wiring {
     private final Supplier<KmsClient> kms;
     private final Supplier<TokenVault> tokenVault;
     private final Supplier<S3Objects> media;
+    private final Supplier<io.wabridge.adapters.meta.GraphClient> graph;
 
     public Wiring(AppConfig config) {
         this.config = config;
@@ -66,12 +67,17 @@ public final class Wiring {
         this.media = memoize(() -> {
             // Against a local endpoint: path-style addressing and plain (not aws-chunked) bodies.
             boolean local = config.endpoint("S3").isPresent();
-            S3Client s3 = configure(S3Client.builder(), "S3")
-                    .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(local).chunkedEncodingEnabled(!local).build())
+            S3Configuration s3Config = S3Configuration.builder().pathStyleAccessEnabled(local).chunkedEncodingEnabled(!local).build();
+            S3Client s3 = configure(S3Client.builder(), "S3").serviceConfiguration(s3Config)
                     .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                     .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED).build();
-            return new S3Objects(s3, config.mediaBucket());
+            var presigner = software.amazon.awssdk.services.s3.presigner.S3Presigner.builder().region(region).credentialsProvider(credentials)
+                    .serviceConfiguration(s3Config);
+            config.endpoint("S3").ifPresent(presigner::endpointOverride);
+            return new S3Objects(s3, presigner.build(), config.mediaBucket());
         });
+        this.graph = memoize(() -> new io.wabridge.adapters.meta.GraphClient(config.graphApiBaseUrl(), config.graphApiVersion(),
+                Duration.ofSeconds(20)));
         this.tokenVault = memoize(() -> new TokenVault(
                 new CachingTokenCipher(new KmsEnvelopeTokenCipher(kms(), config.tokenKeyArn()), Duration.ofMinutes(5), 10_000, Clock.systemUTC()),
                 new DynamoDbSecretStore(dynamo(), config.tableName())));
@@ -99,6 +105,11 @@ public final class Wiring {
 
     public KmsClient kms() {
         return kms.get();
+    }
+
+    /** Meta's Graph API at the configured host and version. */
+    public io.wabridge.adapters.meta.GraphClient graph() {
+        return graph.get();
     }
 
     /** The media/payload bucket ({@code MEDIA_BUCKET}). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wabridge.core.inbound.AccountChange;
 import io.wabridge.core.inbound.Contact;
+import io.wabridge.core.inbound.MediaRef;
 import io.wabridge.core.inbound.InboundUpdate;
 import io.wabridge.core.inbound.MessageStatus;
 import io.wabridge.core.messaging.PhoneNumberId;
@@ -195,10 +196,22 @@ public final class MetaWebhookParser implements WebhookSplitter {
             return new InboundUpdate.MessageReceived(number,
                     new Contact(from, userId, profile == null ? null : profile.path("profile").path("name").asText(null)),
                     new Wamid(m.path("id").asText(null)), Instant.ofEpochSecond(Long.parseLong(m.path("timestamp").asText("0"))),
-                    KNOWN_TYPES.contains(type) ? type : "unsupported", m.path("context").path("id").asText(null), m.toString());
+                    KNOWN_TYPES.contains(type) ? type : "unsupported", m.path("context").path("id").asText(null), m.toString(),
+                    media(type, m));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new MalformedWebhook("a message is missing its id, sender or timestamp");
         }
+    }
+
+    private static final java.util.Set<String> MEDIA_TYPES = java.util.Set.of("image", "audio", "video", "document", "sticker");
+
+    /** The media of an image, audio, video, document or sticker message (null for others, or without an id). */
+    private static MediaRef media(String type, JsonNode m) {
+        JsonNode media = m.path(type);
+        if (!MEDIA_TYPES.contains(type) || media.path("id").asText("").isEmpty()) {
+            return null;
+        }
+        return new MediaRef(media.path("id").asText(), media.path("mime_type").asText(null), media.path("sha256").asText(null));
     }
 
     /** A status update, or null for a status kind this code does not know (kept as an event instead). */

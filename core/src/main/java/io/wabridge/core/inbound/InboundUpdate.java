@@ -12,7 +12,13 @@ public sealed interface InboundUpdate permits InboundUpdate.MessageReceived, Inb
      * code does not know; {@code contentJson} is Meta's message object as received (never logged).
      */
     record MessageReceived(PhoneNumberId phoneNumberId, Contact contact, Wamid wamid, Instant sentAt, String type,
-                           String contextWamid, String contentJson) implements InboundUpdate {
+                           String contextWamid, String contentJson, MediaRef media) implements InboundUpdate {
+        /** A message without media. */
+        public MessageReceived(PhoneNumberId phoneNumberId, Contact contact, Wamid wamid, Instant sentAt, String type,
+                               String contextWamid, String contentJson) {
+            this(phoneNumberId, contact, wamid, sentAt, type, contextWamid, contentJson, null);
+        }
+
         @Override
         public String toString() {
             return "MessageReceived[" + phoneNumberId + ", " + wamid + ", " + type + "]";

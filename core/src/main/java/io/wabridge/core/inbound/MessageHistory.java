@@ -14,7 +14,10 @@ public interface MessageHistory {
     /** A stored message with its delivery status (for messages the business sent) as far as known. */
     record StoredMessage(String wamid, String phoneNumberId, String contactKey, String direction, String type, Instant sentAt,
                          String waId, String userId, String profileName, String contextWamid, String contentJson,
-                         String status, Map<String, Instant> statusTimes, String errorsJson) {}
+                         String status, Map<String, Instant> statusTimes, String errorsJson, MediaState media) {}
+
+    /** Where a message's media bytes stand: {@code stored} (with its key in the media store) or {@code unavailable}. */
+    record MediaState(String status, String mimeType, Long size, String key, String reason) {}
 
     /** A page of results; {@code nextCursor} is null on the last page. */
     record Page<T>(List<T> items, String nextCursor) {}

@@ -3,13 +3,15 @@ package io.wabridge.core.inbound;
 import io.wabridge.core.inbound.InboundUpdate.MessageReceived;
 import io.wabridge.core.inbound.InboundUpdate.StatusChanged;
 import io.wabridge.core.inbound.InboundUpdate.WabaEvent;
+import io.wabridge.core.media.MediaJob;
+import io.wabridge.core.media.MediaJobs;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Applies one inbound update for the tenant that owns it: messages stored once, contacts' windows moved
  * forward, statuses only advanced, events kept. An update for a number or WABA nobody owns is recorded
- * and acknowledged. Safe to run again on the same update (SQS or Meta redelivery): no second effect.
+ * and acknowledged. A message with media queues a fetch of its bytes. Safe to run again on the same update (SQS or Meta redelivery): no second effect.
  */
 public final class ProcessInboundUpdate {
 
@@ -21,11 +23,13 @@ public final class ProcessInboundUpdate {
     private final Routing routing;
     private final InboundStore store;
     private final DomainEvents events;
+    private final MediaJobs media;
 
-    public ProcessInboundUpdate(Routing routing, InboundStore store, DomainEvents events) {
+    public ProcessInboundUpdate(Routing routing, InboundStore store, DomainEvents events, MediaJobs media) {
         this.routing = Objects.requireNonNull(routing);
         this.store = Objects.requireNonNull(store);
         this.events = Objects.requireNonNull(events);
+        this.media = Objects.requireNonNull(media);
     }
 
     public Result process(InboundUpdate update) {
@@ -33,7 +37,12 @@ public final class ProcessInboundUpdate {
             case MessageReceived m -> route(routing.byPhoneNumber(m.phoneNumberId()), "phone", m.phoneNumberId().value(), tenant -> {
                 boolean stored = store.saveMessageIfAbsent(tenant, m);
                 store.touchContact(tenant, m);
-                raise(Events.received(tenant, m), stored);
+                raise(Events.received(tenant, m), stored, () -> {
+                    if (m.media() != null) {
+                        media.request(new MediaJob(tenant, m.phoneNumberId().value(), m.wamid().value(), m.media().id(),
+                                m.media().mimeType(), m.media().sha256(), m.sentAt()));
+                    }
+                });
                 return stored ? Outcome.STORED : Outcome.DUPLICATE;
             });
             case StatusChanged s -> route(routing.byPhoneNumber(s.phoneNumberId()), "phone", s.phoneNumberId().value(), tenant -> {
@@ -62,7 +71,13 @@ public final class ProcessInboundUpdate {
      * effect cannot have been published before, so only repeats consult the log.
      */
     private void raise(DomainEvent event, boolean firstTime) {
+        raise(event, firstTime, () -> { });
+    }
+
+    /** As {@link #raise(DomainEvent, boolean)}, with follow-up work queued before the event (so a published event implies it). */
+    private void raise(DomainEvent event, boolean firstTime, Runnable followUps) {
         if (firstTime || !events.published(event.key())) {
+            followUps.run();
             events.publish(event);
             events.markPublished(event.key());
         }

@@ -93,7 +93,23 @@ class ProcessInboundUpdateTest {
     }
 
     final Fakes fakes = new Fakes();
-    final ProcessInboundUpdate process = new ProcessInboundUpdate(fakes, fakes, fakes);
+    final List<io.wabridge.core.media.MediaJob> mediaJobs = new ArrayList<>();
+    final ProcessInboundUpdate process = new ProcessInboundUpdate(fakes, fakes, fakes, mediaJobs::add);
+
+    @Test
+    void aMessageWithMediaQueuesOneFetchEvenWhenItsFirstAttemptFailedAfterStoring() {
+        MessageReceived image = new MessageReceived(ACME_NUMBER, new Contact("62811", null, null), new Wamid("wamid.IMG"),
+                Instant.ofEpochSecond(50), "image", null, "{}", new MediaRef("M1", "image/jpeg", "abc"));
+        fakes.failNextPublishes = 1;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> process.process(image)).hasMessageContaining("bus down");
+        process.process(image);
+        process.process(image);
+        assertThat(mediaJobs).extracting(j -> j.mediaId() + "@" + j.storeKey())
+                .as("queued again only by the retry that had not published yet; the fetch itself is idempotent")
+                .containsExactly("M1@media/acme/111/wamid.IMG", "M1@media/acme/111/wamid.IMG");
+        assertThat(process.process(message("wamid.TXT", 60)).outcome()).isEqualTo(Outcome.STORED);
+        assertThat(mediaJobs).hasSize(2);
+    }
 
     static MessageReceived message(String wamid, long at) {
         return new MessageReceived(ACME_NUMBER, new Contact("62811", "ID.1234567", "Sari"), new Wamid(wamid),

@@ -4,12 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A test cipher: "encrypts" by tagging the plaintext with its context and key; checks both on decrypt. */
-final class FakeCipher implements TokenCipher {
+public final class FakeCipher implements TokenCipher {
     final String keyId;
     final AtomicInteger decrypts = new AtomicInteger();
     final AtomicInteger encrypts = new AtomicInteger();
 
-    FakeCipher(String keyId) {
+    public FakeCipher(String keyId) {
         this.keyId = keyId;
     }
 

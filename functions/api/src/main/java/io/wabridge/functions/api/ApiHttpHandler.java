@@ -28,12 +28,13 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
     }
 
     public ApiHttpHandler(Wiring wiring) {
-        this(wiring.config().tenantClaim(), new DynamoDbMessageHistory(wiring.dynamo(), wiring.config().tableName(), wiring::media));
+        this(wiring.config().tenantClaim(), new DynamoDbMessageHistory(wiring.dynamo(), wiring.config().tableName(), wiring::media),
+                (key, ttl) -> wiring.media().link(key, ttl).toString());
     }
 
-    ApiHttpHandler(String tenantClaim, MessageHistory history) {
+    ApiHttpHandler(String tenantClaim, MessageHistory history, ReadApi.MediaLinks links) {
         this.tenantClaim = tenantClaim;
-        this.read = new ReadApi(history);
+        this.read = new ReadApi(history, links);
     }
 
     @Override
@@ -50,6 +51,7 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
             case "GET /v1/channels/{phoneNumberId}/conversations" -> read.conversations(tenant, event);
             case "GET /v1/channels/{phoneNumberId}/conversations/{contact}/messages" -> read.messages(tenant, event);
             case "GET /v1/messages/{wamid}" -> read.message(tenant, event);
+            case "GET /v1/messages/{wamid}/media" -> read.media(tenant, event);
             default -> error(404, "route_unknown", "no such route: " + event.getRouteKey());
         };
     }

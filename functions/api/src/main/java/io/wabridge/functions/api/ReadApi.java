@@ -20,10 +20,42 @@ final class ReadApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final MessageHistory history;
+    /** How long a media link works. */
+    static final java.time.Duration MEDIA_LINK_TTL = java.time.Duration.ofMinutes(15);
 
-    ReadApi(MessageHistory history) {
+    /** Signs a time-limited download link for a key in the media store. */
+    interface MediaLinks {
+        String link(String key, java.time.Duration ttl);
+    }
+
+    private final MessageHistory history;
+    private final MediaLinks links;
+
+    ReadApi(MessageHistory history, MediaLinks links) {
         this.history = history;
+        this.links = links;
+    }
+
+    /** A time-limited link to the media bytes of an inbound message, once the media function stored them. */
+    APIGatewayV2HTTPResponse media(TenantId tenant, APIGatewayV2HTTPEvent event) {
+        String wamid = event.getPathParameters().get("wamid");
+        var message = history.message(tenant, wamid);
+        if (message.isEmpty()) {
+            return error(404, "message_unknown", "no message " + wamid + " for this tenant");
+        }
+        MessageHistory.MediaState media = message.get().media();
+        if (media == null) {
+            return error(404, "media_none", "message " + wamid + " has no media, or its fetch has not finished; retry shortly");
+        }
+        if (!"stored".equals(media.status())) {
+            return error(410, "media_unavailable", "Meta no longer has this media (" + media.reason() + ")");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("url", links.link(media.key(), MEDIA_LINK_TTL));
+        out.put("expiresInSeconds", MEDIA_LINK_TTL.toSeconds());
+        out.put("mimeType", media.mimeType());
+        out.put("size", media.size());
+        return json(200, out);
     }
 
     APIGatewayV2HTTPResponse conversations(TenantId tenant, APIGatewayV2HTTPEvent event) {
@@ -100,6 +132,10 @@ final class ReadApi {
                 "profileName", nullable(m.profileName()))) : null);
         out.put("context", m.contextWamid() == null ? null : Map.of("id", m.contextWamid()));
         out.put("content", parse(m.contentJson()));
+        if (m.media() != null) {
+            out.put("media", compact(Map.of("status", m.media().status(), "mimeType", nullable(m.media().mimeType()),
+                    "size", nullable(m.media().size()), "reason", nullable(m.media().reason()))));
+        }
         if (m.status() != null) {
             Map<String, Object> status = new LinkedHashMap<>();
             status.put("current", m.status());

@@ -9,6 +9,7 @@ import io.wabridge.adapters.aws.DynamoDbInboundStore;
 import io.wabridge.adapters.aws.DynamoDbRouting;
 import io.wabridge.adapters.aws.S3Objects;
 import io.wabridge.adapters.aws.SqsInboundQueue;
+import io.wabridge.adapters.aws.SqsMediaJobs;
 import java.util.function.Supplier;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.meta.MetaWebhookParser;
@@ -44,7 +45,7 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
         this(new MetaWebhookParser(), new ProcessInboundUpdate(
                 new DynamoDbRouting(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
                 new DynamoDbInboundStore(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC(), wiring::media),
-                wiring.domainEvents()), new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
+                wiring.domainEvents(), new SqsMediaJobs(wiring.sqs(), wiring.config().mediaQueueUrl())), new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
                 wiring::media);
     }
 
@@ -82,7 +83,7 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
         return SQSBatchResponse.builder().withBatchItemFailures(failed).build();
     }
 
-    private static int receiveCount(SQSEvent.SQSMessage record) {
+    static int receiveCount(SQSEvent.SQSMessage record) {
         try {
             return Integer.parseInt(record.getAttributes().getOrDefault("ApproximateReceiveCount", "0"));
         } catch (RuntimeException e) {

@@ -1,0 +1,126 @@
+package io.wabridge.adapters.meta;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Meta's Graph API over HTTPS (locally: the Meta sandbox), one client per function instance. Every call
+ * carries the caller's token as a bearer header; tokens never reach a log or an exception message. A
+ * Graph error becomes a {@link GraphException} with Meta's code and subcode, so the core can classify it.
+ */
+public final class GraphClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A Graph API error (or a transport failure: status 0). */
+    public static final class GraphException extends RuntimeException {
+        private final int httpStatus;
+        private final int code;
+        private final int subcode;
+
+        public GraphException(int httpStatus, int code, int subcode, String message, Throwable cause) {
+            super(message, cause);
+            this.httpStatus = httpStatus;
+            this.code = code;
+            this.subcode = subcode;
+        }
+
+        public int httpStatus() {
+            return httpStatus;
+        }
+
+        /** Meta's {@code error.code}; 0 when there was none (transport failure, non-JSON answer). */
+        public int code() {
+            return code;
+        }
+
+        public int subcode() {
+            return subcode;
+        }
+    }
+
+    private final HttpClient http;
+    private final URI base;
+    private final String version;
+    private final Duration timeout;
+
+    public GraphClient(URI baseUrl, String version, Duration timeout) {
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.base = URI.create(baseUrl.toString().replaceAll("/+$", ""));
+        this.version = version;
+        this.timeout = timeout;
+    }
+
+    /** {@code GET /{version}/{path}?query}. */
+    public JsonNode get(String token, String path, Map<String, String> query) {
+        return send(token, request(path, query).GET());
+    }
+
+    /** {@code POST /{version}/{path}} with a JSON body. */
+    public JsonNode post(String token, String path, Object body) {
+        try {
+            return send(token, request(path, Map.of()).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("body is not serialisable", e);
+        }
+    }
+
+    /** A streamed GET of an absolute URL (media downloads), with the bearer token; the caller closes the body. */
+    public HttpResponse<InputStream> download(String token, URI url) {
+        try {
+            return http.send(HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(2)).header("Authorization", "Bearer " + token)
+                    .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new GraphException(0, 0, 0, "media download failed: " + e.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GraphException(0, 0, 0, "interrupted", e);
+        }
+    }
+
+    private HttpRequest.Builder request(String path, Map<String, String> query) {
+        String q = query.isEmpty() ? "" : "?" + query.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return HttpRequest.newBuilder(URI.create(base + "/" + version + "/" + path + q)).timeout(timeout);
+    }
+
+    private JsonNode send(String token, HttpRequest.Builder builder) {
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(builder.header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (HttpTimeoutException e) {
+            throw new GraphException(0, 0, 0, "Graph API call timed out", e);
+        } catch (IOException e) {
+            throw new GraphException(0, 0, 0, "Graph API call failed: " + e.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GraphException(0, 0, 0, "interrupted", e);
+        }
+        JsonNode body;
+        try {
+            body = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            body = JSON.createObjectNode();
+        }
+        if (response.statusCode() / 100 != 2 || body.has("error")) {
+            JsonNode error = body.path("error");
+            throw new GraphException(response.statusCode(), error.path("code").asInt(0), error.path("error_subcode").asInt(0),
+                    "Graph API " + response.statusCode() + ": " + error.path("message").asText("no error body"), null);
+        }
+        return body;
+    }
+}

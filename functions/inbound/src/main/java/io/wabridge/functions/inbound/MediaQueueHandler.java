@@ -1,0 +1,66 @@
+package io.wabridge.functions.inbound;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.wabridge.adapters.aws.DynamoDbFailureLog;
+import io.wabridge.adapters.aws.DynamoDbInboundStore;
+import io.wabridge.adapters.aws.SqsMediaJobs;
+import io.wabridge.adapters.config.Wiring;
+import io.wabridge.adapters.meta.GraphMediaSource;
+import io.wabridge.core.inbound.FailureLog;
+import io.wabridge.core.media.FetchMedia;
+import io.wabridge.core.media.MediaJob;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes the media queue (standard SQS, {@code ReportBatchItemFailures}): each job copies one inbound
+ * message's media from Meta into the media bucket. A failed job is reported alone and retried after the
+ * visibility timeout (each retry asks Meta for a fresh URL); after {@code maxReceiveCount} it moves to the
+ * media dead-letter queue, with the reason in the failure log.
+ */
+public final class MediaQueueHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private static final Logger log = LoggerFactory.getLogger(MediaQueueHandler.class);
+
+    private final FetchMedia fetch;
+    private final FailureLog failures;
+
+    public MediaQueueHandler() {
+        this(Wiring.fromSystem());
+    }
+
+    public MediaQueueHandler(Wiring wiring) {
+        this(new FetchMedia(wiring.tokenVault(), new GraphMediaSource(wiring.graph()), wiring.media(),
+                new DynamoDbInboundStore(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC(), wiring::media), Clock.systemUTC()),
+                new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()));
+    }
+
+    MediaQueueHandler(FetchMedia fetch, FailureLog failures) {
+        this.fetch = fetch;
+        this.failures = failures;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<SQSBatchResponse.BatchItemFailure> failed = new ArrayList<>();
+        for (SQSEvent.SQSMessage record : event.getRecords() == null ? List.<SQSEvent.SQSMessage>of() : event.getRecords()) {
+            try {
+                MediaJob job = SqsMediaJobs.parse(record.getBody());
+                FetchMedia.Outcome outcome = fetch.fetch(job);
+                log.debug("media {} of {} (tenant {}): {}", job.mediaId(), job.wamid(), job.tenant().value(), outcome);
+            } catch (RuntimeException e) {
+                String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+                log.warn("media record {} failed ({}); it will be retried", record.getMessageId(), reason);
+                failures.record(record.getMessageId(), InboundQueueHandler.receiveCount(record), reason);
+                failed.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(record.getMessageId()).build());
+            }
+        }
+        return SQSBatchResponse.builder().withBatchItemFailures(failed).build();
+    }
+}
