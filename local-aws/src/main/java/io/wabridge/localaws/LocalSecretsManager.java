@@ -56,6 +56,13 @@ public final class LocalSecretsManager implements AwsJsonServer.Service {
         return arn(name);
     }
 
+    /** Creates or replaces a secret with a given value. */
+    public synchronized String put(String name, String value) throws IOException {
+        secrets.put(name, value);
+        save();
+        return arn(name);
+    }
+
     public synchronized Optional<String> value(String name) {
         return Optional.ofNullable(secrets.get(name));
     }

@@ -58,13 +58,22 @@ public final class LocalRuntime implements AutoCloseable {
     public static final String AUDIENCE = "wabridge-local";
     public static final String META_APP_ID = "100000000000001";
     static final String APP_SECRET_NAME = "wabridge-local/meta-app-secret";
+    static final String PARTNER_TOKEN_NAME = "wabridge-local/partner-system-user-token";
+    /** The Embedded Signup configuration id the sandbox's stand-in SDK expects to be given. */
+    static final String SIGNUP_CONFIG_ID = "sandbox-embedded-signup-config";
     static final String EVENTS_SECRET_NAME = "wabridge-local/events-signing-secret";
 
     /** How to run: {@code port} 0 picks a free one; {@code dataDir} holds everything kept across restarts. */
-    public record Options(int port, Path dataDir, Path template, Path openApi, int sandboxPort, String eventsUrl) {
+    /** @param parameters template parameter values that override the local defaults (e.g. {@code SignupMode}) */
+    public record Options(int port, Path dataDir, Path template, Path openApi, int sandboxPort, String eventsUrl,
+                          Map<String, String> parameters) {
         /** Free ports for the gateway and the Meta sandbox, no event target (tests). */
         public Options(int port, Path dataDir, Path template, Path openApi) {
-            this(port, dataDir, template, openApi, 0, null);
+            this(port, dataDir, template, openApi, 0, null, Map.of());
+        }
+
+        public Options withParameters(Map<String, String> overrides) {
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, overrides);
         }
     }
 
@@ -123,16 +132,22 @@ public final class LocalRuntime implements AutoCloseable {
         String issuer = LocalIdentity.issuer(gateway.port());
         String appSecretArn = secrets.ensure(APP_SECRET_NAME, 32);
         secrets.ensure(EVENTS_SECRET_NAME, 32);
-        resources = new LocalResources(template, STACK, REGION, ACCOUNT, Map.of(
+        // The sandbox plays Meta, including the Solution Partner's own business: its system-user token goes in
+        // a local secret and its credit line id in the template parameters.
+        sandbox = track(MetaSandbox.start(META_APP_ID, secrets.value(APP_SECRET_NAME).orElseThrow(), options.sandboxPort(), Clock.systemUTC()));
+        String partnerTokenArn = secrets.put(PARTNER_TOKEN_NAME, sandbox.partnerSystemUserToken());
+        Map<String, String> parameters = new LinkedHashMap<>(Map.of(
                 "MetaAppId", META_APP_ID, "MetaAppSecretArn", appSecretArn,
-                "JwtIssuer", issuer, "JwtAudience", AUDIENCE));
+                "JwtIssuer", issuer, "JwtAudience", AUDIENCE, "EmbeddedSignupConfigId", SIGNUP_CONFIG_ID,
+                "PartnerSystemUserTokenArn", partnerTokenArn, "PartnerCreditLineId", sandbox.partnerCreditLineId()));
+        parameters.putAll(options.parameters());
+        resources = new LocalResources(template, STACK, REGION, ACCOUNT, parameters);
         resources.create(dynamo, sqs, secrets, aws.kms(), aws.events(), aws.s3());
         if (options.eventsUrl() != null) {
             aws.events().addTarget(new LocalEventBridge.Target(options.eventsUrl(), secrets.value(EVENTS_SECRET_NAME).orElseThrow()));
         }
         long resourcesUp = System.nanoTime();
 
-        sandbox = track(MetaSandbox.start(META_APP_ID, secrets.value(APP_SECRET_NAME).orElseThrow(), options.sandboxPort(), Clock.systemUTC()));
         startFunctions(template);
         addRoutes(template);
         addEventSources(template);
@@ -170,6 +185,8 @@ public final class LocalRuntime implements AutoCloseable {
             env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", awsJson.endpoint().toString());
             env.put("AWS_ENDPOINT_URL_S3", aws.s3().endpoint().toString());
             env.put("GRAPH_API_BASE_URL", sandbox.baseUrl().toString());
+            env.put("FACEBOOK_SDK_URL", sandbox.baseUrl() + "/en_US/sdk.js");
+            env.put("SIGNUP_MESSAGE_ORIGINS", sandbox.baseUrl().toString().replaceAll("/+$", ""));
             resolveVariables(map(map(globals.get("Environment")).get("Variables")), env);
             resolveVariables(map(map(props.get("Environment")).get("Variables")), env);
             int timeout = Integer.parseInt(String.valueOf(props.getOrDefault("Timeout", globals.getOrDefault("Timeout", 3))));

@@ -58,7 +58,12 @@ public final class Main {
         }
         Path openApi = template.toAbsolutePath().resolveSibling("openapi.yaml");
         int sandboxPort = Integer.parseInt(flags.getOrDefault("sandbox-port", Integer.toString(port + 1)));
-        LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Options(port, data, template, openApi, sandboxPort, flags.get("events-url")));
+        Map<String, String> parameters = new java.util.LinkedHashMap<>();
+        if (flags.containsKey("signup-mode")) {
+            parameters.put("SignupMode", flags.get("signup-mode"));
+        }
+        LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Options(port, data, template, openApi, sandboxPort, flags.get("events-url"),
+                parameters));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping WaBridge local runtime...");
@@ -171,7 +176,7 @@ public final class Main {
     private static void usage() {
         System.out.println("""
                 usage: ./wabridge <command>
-                  local [--port 8080] [--sandbox-port 8081] [--data .wabridge] [--events-url URL]  start the local runtime
+                  local [--port 8080] [--sandbox-port 8081] [--data .wabridge] [--events-url URL] [--signup-mode tech_provider|solution_partner]  start the local runtime
                   token --tenant T [--ttl-minutes 60] [--data .wabridge]             print a JWT for tenant T
                   fire FunctionId.EventName [--data .wabridge]                       fire a schedule by hand
                   invoke FunctionId ['{json}'] [--data .wabridge]                    invoke a function (Lambda Invoke API)

@@ -45,6 +45,7 @@ final class GraphApi {
             case "GET phone_numbers" -> phoneNumbers(s, r, id);
             case "GET subscribed_apps", "POST subscribed_apps", "DELETE subscribed_apps" -> subscribedApps(s, r, id);
             case "POST register" -> register(s, r, id);
+            case "POST deregister" -> deregister(s, r, id);
             case "POST whatsapp_credit_sharing_and_attach" -> shareCredit(s, r, id);
             case "GET extendedcredits" -> extendedCredits(s, r, id);
             case "POST messages" -> {
@@ -271,6 +272,26 @@ final class GraphApi {
             }
             n.pin = pin;
             n.registered = true;
+        }
+        return Map.of("success", true);
+    }
+
+    /** Deregistration counts against the same 10-per-72-hours window as registration. */
+    private static Object deregister(MetaSandbox s, Request r, String id) {
+        Token t = s.token(r);
+        s.requireAccess(t, id);
+        PhoneNumber n = s.state().number(id).orElseThrow(() -> GraphError.unknownObject(id));
+        Instant now = s.state().now();
+        synchronized (n) {
+            while (!n.registerCalls.isEmpty() && n.registerCalls.peekFirst().isBefore(now.minus(Duration.ofHours(72)))) {
+                n.registerCalls.pollFirst();
+            }
+            n.registerCalls.addLast(now);
+            if (n.registerCalls.size() > 10) {
+                throw GraphError.whatsapp(400, 133016, "Account register deregister rate limit exceeded",
+                        "Too many register/deregister requests for this number in 72 hours.");
+            }
+            n.registered = false;
         }
         return Map.of("success", true);
     }

@@ -270,7 +270,7 @@ public final class SandboxState {
         return users.computeIfAbsent(waId, id -> new User(id, "US." + (10_000_000_000L + Math.abs(id.hashCode())) + "000000001", "User " + id));
     }
 
-    Optional<PhoneNumber> number(String id) {
+    public Optional<PhoneNumber> number(String id) {
         return Optional.ofNullable(numbers.get(id));
     }
 

@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Routing records ({@code PK=PHONE#{id}} or {@code WABA#{id}}, {@code SK=ROUTE}, attribute {@code tenantId})
@@ -21,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * container, since a number changes owner only through a new signup; a missing route is never cached, so a
  * number's first message after its signup is routed.
  */
-public final class DynamoDbRouting implements Routing {
+public final class DynamoDbRouting implements Routing, io.wabridge.core.channel.RoutingClaims {
 
     private static final Duration CACHE_TTL = Duration.ofMinutes(1);
 
@@ -68,26 +70,60 @@ public final class DynamoDbRouting implements Routing {
     }
 
     /**
-     * Claims a WABA and its number for a tenant. A number or WABA already owned by another tenant is
-     * refused (one owner per number); claiming again for the same tenant is a no-op.
+     * Claims a WABA and its number for a tenant in one transaction: both or neither. A number or WABA
+     * already owned by another tenant is refused (one owner per number); claiming again for the same
+     * tenant is a no-op.
      *
-     * @return false if another tenant owns it
+     * @return false if another tenant owns either
      */
-    public boolean claim(TenantId tenant, String wabaId, PhoneNumberId phoneNumberId) {
-        return claim("WABA#" + wabaId, tenant, wabaId) && claim("PHONE#" + phoneNumberId.value(), tenant, wabaId);
+    @Override
+    public boolean claim(TenantId tenant, String wabaId, String phoneNumberId) {
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(
+                    t -> t.put(claimPut("WABA#" + wabaId, tenant, wabaId)),
+                    t -> t.put(claimPut("PHONE#" + phoneNumberId, tenant, wabaId))));
+            cache.remove("WABA#" + wabaId);
+            cache.remove("PHONE#" + phoneNumberId);
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (e.cancellationReasons().stream().anyMatch(reason -> "ConditionalCheckFailed".equals(reason.code()))) {
+                return false;
+            }
+            throw e;
+        }
     }
 
-    private boolean claim(String pk, TenantId tenant, String wabaId) {
-        try {
-            dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS("ROUTE"),
-                            "tenantId", AttributeValue.fromS(tenant.value()), "wabaId", AttributeValue.fromS(wabaId)))
-                    .conditionExpression("attribute_not_exists(PK) OR tenantId = :t")
-                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenant.value()))));
-            cache.remove(pk);
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
+    public boolean claim(TenantId tenant, String wabaId, PhoneNumberId phoneNumberId) {
+        return claim(tenant, wabaId, phoneNumberId.value());
+    }
+
+    private Put claimPut(String pk, TenantId tenant, String wabaId) {
+        return Put.builder().tableName(table).item(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS("ROUTE"),
+                        "tenantId", AttributeValue.fromS(tenant.value()), "wabaId", AttributeValue.fromS(wabaId)))
+                .conditionExpression("attribute_not_exists(PK) OR tenantId = :t")
+                .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenant.value()))).build();
+    }
+
+    /**
+     * Releases routing records this tenant owns. Other Lambda containers may route to the tenant for up to
+     * the cache's minute afterwards; updates for a released number then land on a disconnected channel.
+     */
+    @Override
+    public void release(TenantId tenant, String wabaId, String phoneNumberId, boolean releaseWaba) {
+        release("PHONE#" + phoneNumberId, tenant);
+        if (releaseWaba) {
+            release("WABA#" + wabaId, tenant);
         }
+    }
+
+    private void release(String pk, TenantId tenant) {
+        try {
+            dynamo.deleteItem(r -> r.tableName(table).key(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS("ROUTE")))
+                    .conditionExpression("tenantId = :t").expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenant.value()))));
+        } catch (ConditionalCheckFailedException e) {
+            // not ours (or gone already): nothing to release
+        }
+        cache.remove(pk);
     }
 
     @Override

@@ -57,6 +57,11 @@ public final class DynamoDbSecretStore implements SecretStore {
     }
 
     @Override
+    public void delete(SecretContext context) {
+        dynamo.deleteItem(r -> r.tableName(table).key(key(context)));
+    }
+
+    @Override
     public boolean replace(SecretContext context, EncryptedSecret expected, EncryptedSecret replacement) {
         try {
             dynamo.putItem(r -> r.tableName(table).item(item(context, replacement))

@@ -44,6 +44,51 @@ public final class AppConfig {
         return require("WEBHOOK_VERIFY_TOKEN_ARN");
     }
 
+    public String metaAppId() {
+        return require("META_APP_ID");
+    }
+
+    /** The Facebook Login for Business configuration id of the Embedded Signup flow. */
+    public String metaConfigId() {
+        return require("META_CONFIG_ID");
+    }
+
+    /** {@code tech_provider} or {@code solution_partner}. */
+    public io.wabridge.core.channel.ConnectChannel.Mode signupMode() {
+        String mode = require("SIGNUP_MODE");
+        return switch (mode) {
+            case "tech_provider" -> io.wabridge.core.channel.ConnectChannel.Mode.TECH_PROVIDER;
+            case "solution_partner" -> io.wabridge.core.channel.ConnectChannel.Mode.SOLUTION_PARTNER;
+            default -> throw new IllegalStateException("SIGNUP_MODE must be tech_provider or solution_partner, not " + mode);
+        };
+    }
+
+    /** Solution Partner mode: the secret holding the partner's system-user token. */
+    public Optional<String> partnerSystemUserTokenArn() {
+        return optional("PARTNER_SYSTEM_USER_TOKEN_ARN");
+    }
+
+    /** Solution Partner mode: the partner's extended credit line id. */
+    public Optional<String> partnerCreditLineId() {
+        return optional("PARTNER_CREDIT_LINE_ID");
+    }
+
+    /** The secret whose value signs signup states. */
+    public String signupStateSecretArn() {
+        return require("SIGNUP_STATE_SECRET_ARN");
+    }
+
+    /** Where the front end loads Facebook's JS SDK from (the sandbox's stand-in locally). */
+    public String facebookSdkUrl() {
+        return optional("FACEBOOK_SDK_URL").orElse("https://connect.facebook.net/en_US/sdk.js");
+    }
+
+    /** The exact origins whose {@code WA_EMBEDDED_SIGNUP} messages the front end accepts. */
+    public java.util.List<String> signupMessageOrigins() {
+        return java.util.Arrays.stream(optional("SIGNUP_MESSAGE_ORIGINS").orElse("https://www.facebook.com,https://web.facebook.com")
+                .split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
     /** The standard queue of media fetches. */
     public String mediaQueueUrl() {
         return require("MEDIA_QUEUE_URL");

@@ -35,6 +35,12 @@ public final class HttpResponses {
         return json(status, Map.of("error", error));
     }
 
+    /** Any body with its content type (pages, scripts); headers stay mutable for callers to add to. */
+    public static APIGatewayV2HTTPResponse body(int status, String contentType, String body) {
+        return APIGatewayV2HTTPResponse.builder().withStatusCode(status)
+                .withHeaders(new java.util.HashMap<>(Map.of("content-type", contentType))).withBody(body).build();
+    }
+
     public static APIGatewayV2HTTPResponse text(int status, String body) {
         return APIGatewayV2HTTPResponse.builder().withStatusCode(status)
                 .withHeaders(Map.of("content-type", "text/plain")).withBody(body).build();

@@ -2,6 +2,7 @@ package io.wabridge.adapters.meta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.core.meta.MetaApiException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -16,8 +17,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Meta's Graph API over HTTPS (locally: the Meta sandbox), one client per function instance. Every call
- * carries the caller's token as a bearer header; tokens never reach a log or an exception message. A
+ * Meta's Graph API over HTTPS (locally: the Meta sandbox), one client per function instance. A call
+ * carries the caller's token as a bearer header (none for the code exchange, which sends app credentials); tokens never reach a log or an exception message. A
  * Graph error becomes a {@link GraphException} with Meta's code and subcode, so the core can classify it.
  */
 public final class GraphClient {
@@ -25,29 +26,9 @@ public final class GraphClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A Graph API error (or a transport failure: status 0). */
-    public static final class GraphException extends RuntimeException {
-        private final int httpStatus;
-        private final int code;
-        private final int subcode;
-
+    public static final class GraphException extends MetaApiException {
         public GraphException(int httpStatus, int code, int subcode, String message, Throwable cause) {
-            super(message, cause);
-            this.httpStatus = httpStatus;
-            this.code = code;
-            this.subcode = subcode;
-        }
-
-        public int httpStatus() {
-            return httpStatus;
-        }
-
-        /** Meta's {@code error.code}; 0 when there was none (transport failure, non-JSON answer). */
-        public int code() {
-            return code;
-        }
-
-        public int subcode() {
-            return subcode;
+            super(httpStatus, code, subcode, message, cause);
         }
     }
 
@@ -78,6 +59,16 @@ public final class GraphClient {
         }
     }
 
+    /** {@code POST /{version}/{path}?query} without a body (Meta's query-parameter style calls). */
+    public JsonNode postQuery(String token, String path, Map<String, String> query) {
+        return send(token, request(path, query).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** {@code DELETE /{version}/{path}}. */
+    public JsonNode delete(String token, String path) {
+        return send(token, request(path, Map.of()).DELETE());
+    }
+
     /** A streamed GET of an absolute URL (media downloads), with the bearer token; the caller closes the body. */
     public HttpResponse<InputStream> download(String token, URI url) {
         try {
@@ -101,7 +92,10 @@ public final class GraphClient {
     private JsonNode send(String token, HttpRequest.Builder builder) {
         HttpResponse<byte[]> response;
         try {
-            response = http.send(builder.header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (token != null) {
+                builder.header("Authorization", "Bearer " + token);
+            }
+            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpTimeoutException e) {
             throw new GraphException(0, 0, 0, "Graph API call timed out", e);
         } catch (IOException e) {

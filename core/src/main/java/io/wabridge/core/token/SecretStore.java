@@ -10,6 +10,9 @@ public interface SecretStore {
 
     Optional<EncryptedSecret> get(SecretContext context);
 
+    /** Removes the secret (a disconnected channel's token and PIN); no-op if there is none. */
+    void delete(SecretContext context);
+
     /**
      * Replaces {@code expected} by {@code replacement} only if the stored secret is still {@code expected}.
      *

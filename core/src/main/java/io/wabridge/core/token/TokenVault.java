@@ -18,6 +18,11 @@ public final class TokenVault {
         store.put(context, cipher.encrypt(context, value));
     }
 
+    /** Destroys the stored secret: nothing can reveal it afterwards. */
+    public void destroy(SecretContext context) {
+        store.delete(context);
+    }
+
     /** The secret, or empty if none is stored; {@link TokenCipher.SecretUnreadable} if it cannot be decrypted. */
     public Optional<SecretValue> reveal(SecretContext context) {
         return store.get(context).map(secret -> cipher.decrypt(context, secret));

@@ -24,6 +24,11 @@ public final class InMemorySecretStore implements SecretStore {
     }
 
     @Override
+    public void delete(SecretContext context) {
+        items.remove(key(context));
+    }
+
+    @Override
     public Optional<EncryptedSecret> get(SecretContext context) {
         return Optional.ofNullable(items.get(key(context))).map(Stored::secret);
     }

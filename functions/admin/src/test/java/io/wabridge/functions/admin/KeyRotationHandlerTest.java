@@ -28,6 +28,9 @@ class KeyRotationHandlerTest {
             return Optional.empty();
         }
 
+        public void delete(SecretContext c) {
+        }
+
         public boolean replace(SecretContext c, EncryptedSecret expected, EncryptedSecret replacement) {
             return false;
         }

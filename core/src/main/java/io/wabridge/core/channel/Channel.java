@@ -1,0 +1,99 @@
+package io.wabridge.core.channel;
+
+import io.wabridge.core.inbound.TenantId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A tenant's WhatsApp number as WaBridge holds it: where onboarding stands, what Meta says of the number,
+ * and when its business token expires. Its id is the phone number id; it keeps that id, and its history,
+ * through re-authorisation and disconnection. Never holds the token or PIN (they are in the vault).
+ *
+ * @param tokenExpiresAt null when the token never expires
+ */
+public record Channel(TenantId tenant, String phoneNumberId, String wabaId, String businessId, String displayPhoneNumber,
+                      String verifiedName, String qualityRating, String messagingLimit, String throughput, Status status,
+                      Instant tokenExpiresAt, boolean coexistence, List<OnboardingStep> steps, Instant connectedAt, Instant updatedAt) {
+
+    public enum Status {
+        ONBOARDING_INCOMPLETE("onboarding_incomplete"), ACTIVE("active"), NEEDS_REAUTH("needs_reauth"), DISCONNECTED("disconnected");
+
+        private final String wireName;
+
+        Status(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+
+        public static Status fromWireName(String name) {
+            for (Status s : values()) {
+                if (s.wireName.equals(name)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("unknown channel status " + name);
+        }
+    }
+
+    public Channel {
+        Objects.requireNonNull(tenant);
+        Objects.requireNonNull(phoneNumberId);
+        Objects.requireNonNull(wabaId);
+        Objects.requireNonNull(status);
+        steps = List.copyOf(steps);
+    }
+
+    public Channel withStatus(Status newStatus, Instant at) {
+        return new Channel(tenant, phoneNumberId, wabaId, businessId, displayPhoneNumber, verifiedName, qualityRating, messagingLimit,
+                throughput, newStatus, tokenExpiresAt, coexistence, steps,
+                newStatus == Status.ACTIVE && status != Status.ACTIVE ? at : connectedAt, at);
+    }
+
+    public Channel withNumber(String display, String name, String quality, String limit, String level, boolean onBusinessApp, Instant at) {
+        return new Channel(tenant, phoneNumberId, wabaId, businessId, display, name, quality, limit, level, status, tokenExpiresAt,
+                onBusinessApp, steps, connectedAt, at);
+    }
+
+    public Channel withToken(String business, Instant expiresAt, Instant at) {
+        return new Channel(tenant, phoneNumberId, wabaId, business, displayPhoneNumber, verifiedName, qualityRating, messagingLimit,
+                throughput, status, expiresAt, coexistence, steps, connectedAt, at);
+    }
+
+    /** This channel with {@code step} replacing the step of the same name (appended if new). */
+    public Channel withStep(OnboardingStep step, Instant at) {
+        List<OnboardingStep> out = new ArrayList<>();
+        boolean replaced = false;
+        for (OnboardingStep s : steps) {
+            if (s.name().equals(step.name())) {
+                out.add(step);
+                replaced = true;
+            } else {
+                out.add(s);
+            }
+        }
+        if (!replaced) {
+            out.add(step);
+        }
+        return new Channel(tenant, phoneNumberId, wabaId, businessId, displayPhoneNumber, verifiedName, qualityRating, messagingLimit,
+                throughput, status, tokenExpiresAt, coexistence, out, connectedAt, at);
+    }
+
+    public OnboardingStep step(String name) {
+        return steps.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+    }
+
+    public boolean allStepsDone() {
+        return steps.stream().allMatch(OnboardingStep::finished);
+    }
+
+    /** Logs and exceptions name the channel, never more. */
+    @Override
+    public String toString() {
+        return "Channel[" + tenant + ", " + phoneNumberId + ", " + status.wireName() + "]";
+    }
+}

@@ -1,0 +1,38 @@
+package io.wabridge.core.channel;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * The Graph API calls onboarding makes, each with the customer's business token except the code
+ * exchange and token inspection (app credentials) and the credit line (the partner's system-user token).
+ * Failures are {@link io.wabridge.core.meta.MetaApiException}s.
+ */
+public interface MetaOnboarding {
+
+    /** What {@code debug_token} says; {@code expiresAt} null when the token never expires. */
+    record TokenInfo(boolean valid, Instant expiresAt, Set<String> scopes, Set<String> managedWabas, Set<String> messagingWabas) {}
+
+    /** What Meta says of a number. */
+    record NumberInfo(String displayPhoneNumber, String verifiedName, String qualityRating, String messagingLimit, String throughput,
+                      String status, boolean onBusinessApp) {}
+
+    String exchangeCode(String code);
+
+    TokenInfo inspect(String token);
+
+    NumberInfo number(String token, String phoneNumberId);
+
+    String wabaCurrency(String token, String wabaId);
+
+    void subscribe(String token, String wabaId);
+
+    void unsubscribe(String token, String wabaId);
+
+    void register(String token, String phoneNumberId, String pin);
+
+    void deregister(String token, String phoneNumberId);
+
+    /** Solution Partner mode: shares the partner's credit line with the customer's WABA. */
+    void shareCreditLine(String wabaId, String currency);
+}
