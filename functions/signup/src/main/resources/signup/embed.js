@@ -25,7 +25,6 @@
       var s = document.createElement('script');
       s.src = session.sdkUrl;
       s.async = true;
-      s.crossOrigin = 'anonymous';
       s.onerror = function () { reject(new Error('could not load the Facebook SDK from ' + session.sdkUrl)); };
       document.head.appendChild(s);
     });

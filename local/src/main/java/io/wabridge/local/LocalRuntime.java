@@ -201,6 +201,10 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     private void addRoutes(SamTemplate template) {
+        template.resourcesOfType("AWS::Serverless::HttpApi").values().stream()
+                .map(api -> map(resources.intrinsics().resolve(map(api).get("CorsConfiguration")))).filter(c -> !c.isEmpty()).findFirst()
+                .ifPresent(c -> gateway.cors(new HttpGateway.Cors(strings(c.get("AllowOrigins")), strings(c.get("AllowHeaders")),
+                        strings(c.get("AllowMethods")), Integer.parseInt(String.valueOf(c.getOrDefault("MaxAge", 0))))));
         Map<String, JwtAuthorizer> authorizers = new HashMap<>();
         for (SamTemplate.FunctionEvent event : template.functionEvents("HttpApi")) {
             Map<String, Object> p = event.properties();
@@ -223,6 +227,10 @@ public final class LocalRuntime implements AutoCloseable {
             String path = String.valueOf(p.getOrDefault("Path", "/"));
             gateway.addRoute(new HttpGateway.Route(method, path, functions.get(event.functionId()), authorizer));
         }
+    }
+
+    private static List<String> strings(Object value) {
+        return list(value).stream().map(Object::toString).toList();
     }
 
     private void addEventSources(SamTemplate template) {

@@ -117,12 +117,44 @@ public final class HttpGateway implements AutoCloseable {
         server.start();
     }
 
+    /** An HTTP API's {@code CorsConfiguration}: the gateway answers preflights and adds the allow headers, as API Gateway does. */
+    public record Cors(List<String> allowOrigins, List<String> allowHeaders, List<String> allowMethods, int maxAge) {}
+
+    private volatile Cors cors;
+
+    public void cors(Cors configuration) {
+        this.cors = configuration;
+    }
+
+    /** The CORS response headers for this request's Origin, empty when it is not allowed (or CORS is off). */
+    private Map<String, String> corsHeaders(HttpExchange exchange) {
+        Cors c = cors;
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        if (c == null || origin == null || !(c.allowOrigins().contains("*") || c.allowOrigins().contains(origin))) {
+            return Map.of();
+        }
+        return Map.of("access-control-allow-origin", c.allowOrigins().contains("*") ? "*" : origin, "vary", "origin");
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
             String path = exchange.getRequestURI().getRawPath();
             String rawQuery = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
             byte[] body = readBody(exchange);
+            Map<String, String> corsHeaders = corsHeaders(exchange);
+            exchange.setAttribute(CORS_ATTRIBUTE, corsHeaders);
+            if (method.equals("OPTIONS") && cors != null && exchange.getRequestHeaders().containsKey("Access-Control-Request-Method")
+                    && match(method, path).isEmpty()) {
+                Map<String, String> preflight = new LinkedHashMap<>(corsHeaders);
+                if (!corsHeaders.isEmpty()) {
+                    preflight.put("access-control-allow-methods", String.join(",", cors.allowMethods()));
+                    preflight.put("access-control-allow-headers", String.join(",", cors.allowHeaders()));
+                    preflight.put("access-control-max-age", Integer.toString(cors.maxAge()));
+                }
+                send(exchange, 204, preflight, new byte[0]);
+                return;
+            }
             if (body == null) {
                 send(exchange, 413, Map.of("content-type", "application/json"), bytes("{\"message\":\"Request Entity Too Large\"}"));
                 return;
@@ -150,6 +182,10 @@ public final class HttpGateway implements AutoCloseable {
                         String rawQuery, byte[] body) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        // As API Gateway adds them (over plain HTTP here).
+        headers.put("x-forwarded-proto", "http");
+        headers.put("x-forwarded-port", Integer.toString(exchange.getLocalAddress().getPort()));
+        headers.put("x-forwarded-for", exchange.getRemoteAddress().getAddress().getHostAddress());
         List<String> cookies = null;
         String cookieHeader = headers.remove("cookie");
         if (cookieHeader != null) {
@@ -283,8 +319,13 @@ public final class HttpGateway implements AutoCloseable {
                 || type.equals("application/x-www-form-urlencoded") || type.equals("application/x-yaml");
     }
 
+    private static final String CORS_ATTRIBUTE = "wabridge.cors";
+
     private static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {
         headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        if (exchange.getAttribute(CORS_ATTRIBUTE) instanceof Map<?, ?> cors) {
+            cors.forEach((k, v) -> exchange.getResponseHeaders().set(k.toString(), v.toString()));
+        }
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             exchange.getResponseBody().write(body);

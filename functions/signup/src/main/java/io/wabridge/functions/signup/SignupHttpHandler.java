@@ -139,7 +139,8 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
         out.put("mode", connect.mode().name().toLowerCase());
         String host = event.getRequestContext() == null ? null : event.getRequestContext().getDomainName();
         String path = "/v1/signup/page?session=" + s.state();
-        out.put("pageUrl", host == null ? path : "https://" + host + path);
+        String scheme = HttpResponses.header(event, "x-forwarded-proto").orElse("https");
+        out.put("pageUrl", host == null ? path : scheme + "://" + host + path);
         return json(201, out);
     }
 
