@@ -200,6 +200,26 @@ class SignupEndToEndTest {
     }
 
     @Test
+    void aRegistrationBlockedByMetaWaitsForTheBlockToEnd() throws Exception {
+        SandboxState.Customer c = meta.createCustomer("Blocked", "6281100001006");
+        meta.faults().add(Faults.Rule.graphError(".*/" + c.phoneNumberId() + "/register", 133016, 1));
+        JsonNode first = json(call("POST", "/v1/signup/complete", "blocked", finish(session("blocked"), c, meta.signupCode(c.businessId()))));
+        assertThat(first.path("outcome").asText()).isEqualTo("onboarding_incomplete");
+        JsonNode register = null;
+        for (JsonNode s : first.path("channel").path("onboarding").path("steps")) {
+            if (s.path("name").asText().equals("number_registered")) {
+                register = s;
+            }
+        }
+        assertThat(register.path("errorCode").asInt()).isEqualTo(133016);
+        assertThat(java.time.Instant.parse(register.path("retryAfter").asText())).isAfter(java.time.Instant.now().plus(Duration.ofHours(71)));
+        long registers = callsTo(c.phoneNumberId() + "/register");
+        JsonNode resumed = json(call("POST", "/v1/channels/" + c.phoneNumberId() + "/onboarding/resume", "blocked", Map.of()));
+        assertThat(resumed.path("outcome").asText()).isEqualTo("onboarding_incomplete");
+        assertThat(callsTo(c.phoneNumberId() + "/register")).as("no register call while Meta blocks it").isEqualTo(registers);
+    }
+
+    @Test
     void disconnectingDestroysTheTokenReleasesTheNumberAndReauthorisationKeepsTheChannel() throws Exception {
         SandboxState.Customer c = meta.createCustomer("Leaving", "6281100001005");
         assertThat(call("POST", "/v1/signup/complete", "leaver", finish(session("leaver"), c, meta.signupCode(c.businessId()))).statusCode())
