@@ -220,6 +220,24 @@ class SignupEndToEndTest {
     }
 
     @Test
+    void aCoexistenceNumberIsNotRegisteredAndAWabaWithoutANumberIsReported() throws Exception {
+        SandboxState.Customer c = meta.createCustomer("Coexisting", "6281100001007");
+        Map<String, Object> body = new java.util.HashMap<>(finish(session("coex"), c, meta.signupCode(c.businessId())));
+        body.put("event", "FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING");
+        JsonNode done = json(call("POST", "/v1/signup/complete", "coex", body));
+        assertThat(done.path("outcome").asText()).isEqualTo("active");
+        assertThat(done.path("channel").path("coexistence").asBoolean()).isTrue();
+        assertThat(done.path("channel").path("onboarding").toString()).contains("\"name\":\"number_registered\",\"status\":\"skipped\"");
+        assertThat(callsTo(c.phoneNumberId() + "/register")).isZero();
+
+        SandboxState.Customer w = meta.createCustomer("Waba only", "6281100001008");
+        JsonNode wabaOnly = json(call("POST", "/v1/signup/complete", "coex", Map.of("state", session("coex"), "event", "FINISH_ONLY_WABA",
+                "code", meta.signupCode(w.businessId()), "waba_id", w.wabaId(), "business_id", w.businessId())));
+        assertThat(wabaOnly.path("outcome").asText()).isEqualTo("waba_only");
+        assertThat(callsTo(w.wabaId() + "/subscribed_apps")).isEqualTo(1);
+    }
+
+    @Test
     void disconnectingDestroysTheTokenReleasesTheNumberAndReauthorisationKeepsTheChannel() throws Exception {
         SandboxState.Customer c = meta.createCustomer("Leaving", "6281100001005");
         assertThat(call("POST", "/v1/signup/complete", "leaver", finish(session("leaver"), c, meta.signupCode(c.businessId()))).statusCode())
