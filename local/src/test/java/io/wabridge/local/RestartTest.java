@@ -41,8 +41,8 @@ class RestartTest {
                     "x-hub-signature-256", WebhookSignature.withSecret(secret).sign(body.getBytes(StandardCharsets.UTF_8)));
             String table = first.resources().tableNames().get("Table");
             assertThat(Http.eventually(Duration.ofSeconds(20), () -> !pointer(first, table, wamid).isEmpty())).isTrue();
-            // The outbound queue has no consumer yet, so this message just waits there.
-            first.sqs().sendMessage(r -> r.queueUrl(first.resources().queueUrls().get("OutboundQueue")).messageBody(queued)
+            // A dead-letter queue has no consumer, so this message just waits there.
+            first.sqs().sendMessage(r -> r.queueUrl(first.resources().queueUrls().get("OutboundDeadLetterQueue")).messageBody(queued)
                     .messageGroupId("g").messageDeduplicationId(queued));
             kid = first.identity().kid();
         }
@@ -51,7 +51,7 @@ class RestartTest {
             assertThat(pointer(second, table, wamid)).isNotEmpty();
             assertThat(second.metaAppSecret()).isEqualTo(secret);
             assertThat(second.webhookVerifyTokenValue()).isEqualTo(verifyToken);
-            List<Message> messages = second.sqs().receiveMessage(r -> r.queueUrl(second.resources().queueUrls().get("OutboundQueue"))
+            List<Message> messages = second.sqs().receiveMessage(r -> r.queueUrl(second.resources().queueUrls().get("OutboundDeadLetterQueue"))
                     .maxNumberOfMessages(10).waitTimeSeconds(2)).messages();
             assertThat(messages).extracting(Message::body).contains(queued);
             // The JWT signing key is kept, so `./wabridge token` keeps working across restarts.

@@ -71,7 +71,7 @@ class SignupEndToEndTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         JsonNode s = json(r);
         assertThat(s.path("configId").asText()).isNotEmpty();
-        assertThat(s.path("appId").asText()).isEqualTo(meta.appId());
+        assertThat(s.path("appId").asText()).isEqualTo(runtime.sandbox().appId());
         assertThat(s.path("messageOrigins").toString()).contains(runtime.sandbox().baseUrl().getPort() + "");
         return s.path("state").asText();
     }

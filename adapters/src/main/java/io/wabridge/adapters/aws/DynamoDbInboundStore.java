@@ -110,6 +110,11 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
         putIfPresent(profile, "userId", m.contact().userId());
         putIfPresent(profile, "profileName", m.contact().profileName());
         setAttributes(key, profile);
+        if (m.contact().userId() != null && m.contact().waId() != null) {
+            // The contact is keyed by BSUID; a send addressed to the wa_id finds it through this alias.
+            dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", key.get("PK"), "SK", s("WAID#" + m.contact().waId()),
+                    "contactKey", s(m.contact().key()))));
+        }
         try {
             // GSI1 lists a channel's conversations by recency (read API).
             dynamo.updateItem(r -> r.tableName(table).key(key)
@@ -143,6 +148,12 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
         }
         if (st.pricingCategory() != null) {
             countUsage(tenant, st);
+        }
+        if (st.callbackData() != null && st.callbackData().startsWith("msg_")) {
+            // A WaBridge send (its id echoed by Meta): lets the sender settle an attempt whose answer was lost.
+            dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s("OUTCB#" + st.callbackData()), "SK", s("WAMID"),
+                    "wamid", s(st.wamid().value()), "tenantId", s(tenant.value()),
+                    "expiresAt", AttributeValue.fromN(Long.toString(clock.instant().plus(java.time.Duration.ofDays(8)).getEpochSecond())))));
         }
         // Usually statuses arrive in order: one conditional write records the time and advances the state.
         // If the message is already further along, the second write records only the time.

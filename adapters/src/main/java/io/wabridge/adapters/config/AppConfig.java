@@ -36,6 +36,10 @@ public final class AppConfig {
         return require("INBOUND_QUEUE_URL");
     }
 
+    public String outboundQueueUrl() {
+        return require("OUTBOUND_QUEUE_URL");
+    }
+
     public String metaAppSecretArn() {
         return require("META_APP_SECRET_ARN");
     }

@@ -228,7 +228,8 @@ public final class MetaWebhookParser implements WebhookSplitter {
                     s.hasNonNull("recipient_id") ? s.get("recipient_id").asText() : s.path("recipient_user_id").asText(null),
                     errors.isArray() && !errors.isEmpty() ? errors.get(0).path("code").asInt() : null,
                     errors.isArray() && !errors.isEmpty() ? errors.toString() : null,
-                    pricing.path("category").asText(null), pricing.path("type").asText(null));
+                    pricing.path("category").asText(null), pricing.path("type").asText(null),
+                    s.path("biz_opaque_callback_data").asText(null));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new MalformedWebhook("a status is missing its id or timestamp");
         }

@@ -55,10 +55,12 @@ public final class ConnectChannel {
     private final DomainEvents events;
     private final Mode mode;
     private final Clock clock;
+    private final ChannelActivated activated;
     private final SecureRandom random = new SecureRandom();
 
     public ConnectChannel(SignupState states, SignupSessions sessions, MetaOnboarding meta, RoutingClaims routing, Channels channels,
-                          TokenVault vault, DomainEvents events, Mode mode, Clock clock) {
+                          TokenVault vault, DomainEvents events, Mode mode, Clock clock, ChannelActivated activated) {
+        this.activated = Objects.requireNonNull(activated);
         this.states = Objects.requireNonNull(states);
         this.sessions = Objects.requireNonNull(sessions);
         this.meta = Objects.requireNonNull(meta);
@@ -308,6 +310,7 @@ public final class ConnectChannel {
             channels.save(channel);
             publish(new DomainEvent("channel.connected", channel.tenant(), "channel.connected#" + channel.phoneNumberId() + "#"
                     + channel.connectedAt().toEpochMilli(), channelDetail(channel)));
+            activated.activated(channel);
         }
         return channel;
     }

@@ -27,7 +27,14 @@ public sealed interface InboundUpdate permits InboundUpdate.MessageReceived, Inb
 
     /** A status of a message the business sent; {@code errorsJson} and pricing as Meta sent them (may be null). */
     record StatusChanged(PhoneNumberId phoneNumberId, Wamid wamid, MessageStatus status, Instant at, String recipient,
-                         Integer errorCode, String errorsJson, String pricingCategory, String pricingType) implements InboundUpdate {
+                         Integer errorCode, String errorsJson, String pricingCategory, String pricingType, String callbackData)
+            implements InboundUpdate {
+        /** A status without {@code biz_opaque_callback_data}. */
+        public StatusChanged(PhoneNumberId phoneNumberId, Wamid wamid, MessageStatus status, Instant at, String recipient,
+                             Integer errorCode, String errorsJson, String pricingCategory, String pricingType) {
+            this(phoneNumberId, wamid, status, at, recipient, errorCode, errorsJson, pricingCategory, pricingType, null);
+        }
+
         /** Without the recipient: logs never carry a user's phone number. */
         @Override
         public String toString() {

@@ -7,7 +7,15 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.wabridge.adapters.aws.DynamoDbChannels;
 import io.wabridge.adapters.aws.DynamoDbMessageHistory;
+import io.wabridge.adapters.aws.DynamoDbOutbox;
+import io.wabridge.adapters.aws.SqsOutboundQueue;
+import io.wabridge.adapters.meta.GraphClient;
+import io.wabridge.core.send.AcceptSend;
+import io.wabridge.core.token.SecretContext;
+import io.wabridge.core.token.SecretField;
+import java.time.Clock;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.HttpResponses;
 import io.wabridge.core.inbound.MessageHistory;
@@ -22,6 +30,7 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     private final String tenantClaim;
     private final ReadApi read;
+    private final SendApi send;
 
     public ApiHttpHandler() {
         this(Wiring.fromSystem());
@@ -29,12 +38,43 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     public ApiHttpHandler(Wiring wiring) {
         this(wiring.config().tenantClaim(), new DynamoDbMessageHistory(wiring.dynamo(), wiring.config().tableName(), wiring::media),
-                (key, ttl) -> wiring.media().link(key, ttl).toString());
+                (key, ttl) -> wiring.media().link(key, ttl).toString(), wiring);
     }
 
-    ApiHttpHandler(String tenantClaim, MessageHistory history, ReadApi.MediaLinks links) {
+    private ApiHttpHandler(String tenantClaim, MessageHistory history, ReadApi.MediaLinks links, Wiring wiring) {
+        this(tenantClaim, history, links, sendApi(wiring, history));
+    }
+
+    private static SendApi sendApi(Wiring wiring, MessageHistory history) {
+        String table = wiring.config().tableName();
+        DynamoDbOutbox outbox = new DynamoDbOutbox(wiring.dynamo(), table, Clock.systemUTC());
+        GraphClient graph = wiring.graph();
+        return new SendApi(new AcceptSend(new DynamoDbChannels(wiring.dynamo(), table), outbox, outbox,
+                new SqsOutboundQueue(wiring.sqs(), wiring.config().outboundQueueUrl()), Clock.systemUTC()),
+                new SendApi.Sends() {
+                    public java.util.Optional<io.wabridge.core.send.OutboundMessage> byId(TenantId t, String id) {
+                        return outbox.get(t, id);
+                    }
+
+                    public java.util.Optional<io.wabridge.core.send.OutboundMessage> byWamid(TenantId t, String wamid) {
+                        return outbox.byWamid(t, wamid);
+                    }
+                }, history, (tenant, phoneNumberId, wamid, typing) -> {
+                    String token = wiring.tokenVault().reveal(new SecretContext(tenant.value(), phoneNumberId, SecretField.BUSINESS_TOKEN))
+                            .orElseThrow(() -> new IllegalStateException("the channel has no business token; run signup again")).reveal();
+                    Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("messaging_product", "whatsapp", "status", "read",
+                            "message_id", wamid));
+                    if (typing) {
+                        body.put("typing_indicator", Map.of("type", "text"));
+                    }
+                    graph.post(token, phoneNumberId + "/messages", body);
+                });
+    }
+
+    ApiHttpHandler(String tenantClaim, MessageHistory history, ReadApi.MediaLinks links, SendApi send) {
         this.tenantClaim = tenantClaim;
         this.read = new ReadApi(history, links);
+        this.send = send;
     }
 
     @Override
@@ -50,7 +90,10 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
             case "GET /v1/whoami" -> HttpResponses.json(200, Map.of("tenantId", tenant.value(), "subject", claim(event, "sub").orElse("")));
             case "GET /v1/channels/{phoneNumberId}/conversations" -> read.conversations(tenant, event);
             case "GET /v1/channels/{phoneNumberId}/conversations/{contact}/messages" -> read.messages(tenant, event);
-            case "GET /v1/messages/{wamid}" -> read.message(tenant, event);
+            case "GET /v1/messages/{wamid}" -> send.read(tenant, event.getPathParameters().get("wamid"))
+                    .orElseGet(() -> read.message(tenant, event));
+            case "POST /v1/messages" -> send.send(tenant, event);
+            case "POST /v1/messages/{wamid}/read" -> send.markRead(tenant, event);
             case "GET /v1/messages/{wamid}/media" -> read.media(tenant, event);
             default -> error(404, "route_unknown", "no such route: " + event.getRouteKey());
         };

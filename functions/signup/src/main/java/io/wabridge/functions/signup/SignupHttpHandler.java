@@ -74,7 +74,10 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
                                         .orElse(null), config.partnerCreditLineId().orElse(null)),
                         new DynamoDbRouting(wiring.dynamo(), config.tableName(), Clock.systemUTC()),
                         new DynamoDbChannels(wiring.dynamo(), config.tableName()), wiring.tokenVault(), wiring.domainEvents(),
-                        config.signupMode(), Clock.systemUTC()),
+                        config.signupMode(), Clock.systemUTC(),
+                        new io.wabridge.core.send.ReleaseHeld(new io.wabridge.adapters.aws.DynamoDbOutbox(wiring.dynamo(), config.tableName(),
+                                Clock.systemUTC()), new io.wabridge.adapters.aws.SqsOutboundQueue(wiring.sqs(), config.outboundQueueUrl()),
+                                Clock.systemUTC())),
                 new DynamoDbChannels(wiring.dynamo(), config.tableName()),
                 new FrontEnd(config.metaAppId(), config.metaConfigId(), config.graphApiVersion(), config.facebookSdkUrl(),
                         config.signupMessageOrigins()));

@@ -1,0 +1,188 @@
+package io.wabridge.adapters.aws;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.core.inbound.TenantId;
+import io.wabridge.core.send.OutboundMessage;
+import io.wabridge.core.send.Outbox;
+import io.wabridge.core.send.SendFacts;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * Sends as items {@code OUT#{id}} / {@code MSG} (content as Meta's JSON object), idempotency keys as
+ * {@code IDEMP#{tenant}#{key}} (7 days), held sends listed through GSI1 ({@code HELD#{tenant}#{phoneNumberId}}),
+ * and the facts the send policy reads (contact window and preferences, template state).
+ */
+public final class DynamoDbOutbox implements Outbox, SendFacts {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration IDEMPOTENCY_TTL = Duration.ofDays(7);
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+
+    public DynamoDbOutbox(DynamoDbClient dynamo, String table, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.clock = clock;
+    }
+
+    private static AttributeValue s(String v) {
+        return AttributeValue.fromS(v);
+    }
+
+    private Map<String, AttributeValue> get(String pk, String sk) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("PK", s(pk), "SK", s(sk)))).item();
+        return item == null ? Map.of() : item;
+    }
+
+    @Override
+    public Optional<String> reserve(TenantId tenant, String idempotencyKey, String messageId) {
+        String pk = "IDEMP#" + tenant.value() + "#" + idempotencyKey;
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s(pk), "SK", s("KEY"), "messageId", s(messageId),
+                            "expiresAt", AttributeValue.fromN(Long.toString(clock.instant().plus(IDEMPOTENCY_TTL).getEpochSecond()))))
+                    .conditionExpression("attribute_not_exists(PK)"));
+            return Optional.empty();
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.of(get(pk, "KEY").get("messageId").s());
+        }
+    }
+
+    @Override
+    public void save(OutboundMessage m) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("PK", s("OUT#" + m.id()));
+        item.put("SK", s("MSG"));
+        item.put("tenantId", s(m.tenant().value()));
+        item.put("phoneNumberId", s(m.phoneNumberId()));
+        item.put("to", s(m.to()));
+        item.put("type", s(m.type()));
+        item.put("state", s(m.state()));
+        item.put("attempts", AttributeValue.fromN(Integer.toString(m.attempts())));
+        item.put("createdAt", s(m.createdAt().toString()));
+        item.put("updatedAt", s(m.updatedAt().toString()));
+        try {
+            item.put("content", s(JSON.writeValueAsString(m.content())));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("content is not serialisable", e);
+        }
+        if (m.replyTo() != null) {
+            item.put("replyTo", s(m.replyTo()));
+        }
+        if (m.wamid() != null) {
+            item.put("wamid", s(m.wamid()));
+        }
+        if (m.errorCode() != null) {
+            item.put("errorCode", AttributeValue.fromN(Integer.toString(m.errorCode())));
+        }
+        if (m.error() != null) {
+            item.put("error", s(m.error()));
+        }
+        if (m.state().equals("held")) {
+            item.put("GSI1PK", s("HELD#" + m.tenant().value() + "#" + m.phoneNumberId()));
+            item.put("GSI1SK", s(m.createdAt() + "#" + m.id()));
+        }
+        dynamo.putItem(r -> r.tableName(table).item(item));
+        if (m.wamid() != null) {
+            // The read API finds a send by Meta's wamid too.
+            dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s("WAMID#" + m.wamid()), "SK", s("OUT"),
+                    "tenantId", s(m.tenant().value()), "messageId", s(m.id()))));
+        }
+    }
+
+    @Override
+    public Optional<OutboundMessage> get(TenantId tenant, String id) {
+        Map<String, AttributeValue> item = get("OUT#" + id, "MSG");
+        if (item.isEmpty() || !tenant.value().equals(item.get("tenantId").s())) {
+            return Optional.empty();
+        }
+        return Optional.of(message(item));
+    }
+
+    /** A send by Meta's wamid, for the read API. */
+    public Optional<OutboundMessage> byWamid(TenantId tenant, String wamid) {
+        Map<String, AttributeValue> pointer = get("WAMID#" + wamid, "OUT");
+        return pointer.isEmpty() ? Optional.empty() : get(tenant, pointer.get("messageId").s());
+    }
+
+    @Override
+    public Optional<String> confirmedWamid(String id) {
+        Map<String, AttributeValue> item = get("OUTCB#" + id, "WAMID");
+        return item.isEmpty() ? Optional.empty() : Optional.of(item.get("wamid").s());
+    }
+
+    @Override
+    public List<OutboundMessage> held(TenantId tenant, String phoneNumberId, int limit) {
+        var page = dynamo.query(r -> r.tableName(table).indexName("GSI1").keyConditionExpression("GSI1PK = :p")
+                .expressionAttributeValues(Map.of(":p", s("HELD#" + tenant.value() + "#" + phoneNumberId))).limit(limit));
+        List<OutboundMessage> out = new ArrayList<>();
+        for (Map<String, AttributeValue> key : page.items()) {
+            get(tenant, key.get("PK").s().substring("OUT#".length())).filter(m -> m.state().equals("held")).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private static OutboundMessage message(Map<String, AttributeValue> item) {
+        Map<String, Object> content;
+        try {
+            content = JSON.readValue(item.get("content").s(), new TypeReference<Map<String, Object>>() { });
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored content is not readable", e);
+        }
+        return new OutboundMessage(item.get("PK").s().substring("OUT#".length()), new TenantId(item.get("tenantId").s()),
+                item.get("phoneNumberId").s(), item.get("to").s(), item.get("type").s(), content, str(item, "replyTo"),
+                item.get("state").s(), str(item, "wamid"), Integer.parseInt(item.get("attempts").n()),
+                item.containsKey("errorCode") ? Integer.valueOf(item.get("errorCode").n()) : null, str(item, "error"),
+                Instant.parse(item.get("createdAt").s()), Instant.parse(item.get("updatedAt").s()));
+    }
+
+    // ----- SendFacts ---------------------------------------------------------------------------------------------
+
+    @Override
+    public Optional<ContactFacts> contact(TenantId tenant, String phoneNumberId, String to) {
+        String pk = "TENANT#" + tenant.value() + "#CHANNEL#" + phoneNumberId;
+        String key = to.startsWith("+") ? to.substring(1) : to;
+        Map<String, AttributeValue> item = get(pk, "CONTACT#" + key);
+        if (item.isEmpty()) {
+            Map<String, AttributeValue> alias = get(pk, "WAID#" + key);
+            if (alias.isEmpty()) {
+                return Optional.empty();
+            }
+            item = get(pk, "CONTACT#" + alias.get("contactKey").s());
+            if (item.isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new ContactFacts(item.containsKey("lastInboundAt") ? Instant.parse(item.get("lastInboundAt").s()) : null,
+                bool(item, "marketingStopped"), bool(item, "optedOut")));
+    }
+
+    @Override
+    public Optional<TemplateFacts> template(TenantId tenant, String wabaId, String name, String language) {
+        Map<String, AttributeValue> item = get("TENANT#" + tenant.value(), "TEMPLATE#" + wabaId + "#" + name + "#" + language);
+        return item.isEmpty() ? Optional.empty() : Optional.of(new TemplateFacts(str(item, "status"), str(item, "category")));
+    }
+
+    private static boolean bool(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v != null && Boolean.TRUE.equals(v.bool());
+    }
+
+    private static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+}

@@ -1,0 +1,232 @@
+package io.wabridge.core.send;
+
+import io.wabridge.core.channel.Channel;
+import io.wabridge.core.channel.Channels;
+import io.wabridge.core.inbound.DomainEvent;
+import io.wabridge.core.inbound.DomainEvents;
+import io.wabridge.core.meta.MetaApiException;
+import io.wabridge.core.token.SecretContext;
+import io.wabridge.core.token.SecretField;
+import io.wabridge.core.token.SecretValue;
+import io.wabridge.core.token.TokenVault;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The outbound sender's work for one queued send: hold it while the channel needs re-authorisation, pace it
+ * per number, record the attempt before calling Meta, and act on Meta's answer by error class — retry with
+ * backoff and jitter, retry the pair limit at 4^n seconds, defer a per-user marketing cap by a day, fail
+ * permanent errors with Meta's code and a {@code message.status} event, and on an invalid token put the
+ * channel in {@code needs_reauth} and hold its sends. An attempt whose answer was lost is not sent again
+ * until a check shows Meta did not take it.
+ */
+public final class DeliverSend {
+
+    /** What the queue should do with the job. */
+    public record Result(boolean done, Duration retryAfter, String state) {
+        static Result done(String state) {
+            return new Result(true, null, state);
+        }
+
+        static Result retry(Duration after, String state) {
+            return new Result(false, after, state);
+        }
+    }
+
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(15);
+    /** How long to wait for Meta's status webhook before deciding a lost answer means Meta did not take the send. */
+    static final Duration CONFIRM_WAIT = Duration.ofSeconds(60);
+    static final Duration PACE_WAIT = Duration.ofSeconds(10);
+
+    private final Outbox outbox;
+    private final Channels channels;
+    private final TokenVault vault;
+    private final MetaMessages meta;
+    private final SendPacer pacer;
+    private final DomainEvents events;
+    private final Clock clock;
+
+    public DeliverSend(Outbox outbox, Channels channels, TokenVault vault, MetaMessages meta, SendPacer pacer, DomainEvents events, Clock clock) {
+        this.outbox = Objects.requireNonNull(outbox);
+        this.channels = Objects.requireNonNull(channels);
+        this.vault = Objects.requireNonNull(vault);
+        this.meta = Objects.requireNonNull(meta);
+        this.pacer = Objects.requireNonNull(pacer);
+        this.events = Objects.requireNonNull(events);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    public Result deliver(io.wabridge.core.inbound.TenantId tenant, String id) {
+        Optional<OutboundMessage> found = outbox.get(tenant, id);
+        if (found.isEmpty()) {
+            return Result.done("missing");
+        }
+        OutboundMessage m = found.get();
+        if (m.settled()) {
+            return Result.done(m.state());
+        }
+        if (m.state().equals("sending") || m.state().equals("unconfirmed")) {
+            // An earlier attempt called Meta and its answer was lost: Meta echoes our id in the status webhook.
+            Optional<String> wamid = outbox.confirmedWamid(m.id());
+            if (wamid.isPresent()) {
+                outbox.save(m.with("sent", wamid.get(), m.attempts(), null, null, clock.instant()));
+                return Result.done("sent");
+            }
+            if (clock.instant().isBefore(m.updatedAt().plus(CONFIRM_WAIT))) {
+                outbox.save(m.with("unconfirmed", null, m.attempts(), m.errorCode(), m.error(), m.updatedAt()));
+                return Result.retry(Duration.between(clock.instant(), m.updatedAt().plus(CONFIRM_WAIT)).plusSeconds(1), "unconfirmed");
+            }
+            // No status within the wait: Meta did not take it; send again.
+        }
+        Channel channel = channels.get(tenant, m.phoneNumberId()).orElse(null);
+        if (channel == null || channel.status() == Channel.Status.DISCONNECTED) {
+            return fail(m, null, "the channel is disconnected");
+        }
+        if (channel.status() == Channel.Status.NEEDS_REAUTH) {
+            outbox.save(m.with("held", null, m.attempts(), m.errorCode(), m.error(), clock.instant()));
+            return Result.done("held");
+        }
+        Optional<SecretValue> token = vault.reveal(new SecretContext(tenant.value(), m.phoneNumberId(), SecretField.BUSINESS_TOKEN));
+        if (token.isEmpty()) {
+            return needsReauth(m, channel, "the channel has no business token");
+        }
+        if (!pace(m.phoneNumberId(), throughput(channel))) {
+            return Result.retry(Duration.ofSeconds(1 + ThreadLocalRandom.current().nextInt(3)), m.state());
+        }
+        int attempt = m.attempts() + 1;
+        OutboundMessage sending = m.with("sending", null, attempt, m.errorCode(), m.error(), clock.instant());
+        outbox.save(sending);
+        try {
+            String wamid = meta.send(token.get().reveal(), m.phoneNumberId(), payload(m));
+            outbox.save(sending.with("sent", wamid, attempt, null, null, clock.instant()));
+            return Result.done("sent");
+        } catch (MetaApiException e) {
+            return onError(sending, channel, e);
+        }
+    }
+
+    private Result onError(OutboundMessage m, Channel channel, MetaApiException e) {
+        Instant now = clock.instant();
+        return switch (SendErrors.classify(e)) {
+            case UNCONFIRMED -> {
+                outbox.save(m.with("unconfirmed", null, m.attempts(), 0, "no answer from Meta: " + e.getMessage(), now));
+                yield Result.retry(CONFIRM_WAIT.plusSeconds(1), "unconfirmed");
+            }
+            case RETRY -> retry(m, e, backoff(m.attempts(), Duration.ofSeconds(2)));
+            case PAIR_RETRY -> retry(m, e, cap(Duration.ofSeconds((long) Math.pow(4, Math.min(m.attempts(), 6)))));
+            case DEFER -> retry(m, e, Duration.ofHours(24));
+            case REAUTH -> needsReauth(m, channel, "Meta refused the token (" + e.code() + ")");
+            case PAUSE -> {
+                Map<String, Object> d = detail(m);
+                d.put("reason", "spam_rate_limit");
+                d.put("errorCode", e.code());
+                publish(new DomainEvent("channel.alert", m.tenant(), "channel.alert#" + m.phoneNumberId() + "#131048#" + now.getEpochSecond() / 3600, d));
+                yield retry(m, e, Duration.ofHours(1));
+            }
+            case FAIL -> fail(m, e.code(), e.getMessage());
+        };
+    }
+
+    private Result retry(OutboundMessage m, MetaApiException e, Duration after) {
+        outbox.save(m.with("retrying", null, m.attempts(), e.code(), e.getMessage(), clock.instant()));
+        return Result.retry(after, "retrying");
+    }
+
+    private Result fail(OutboundMessage m, Integer code, String message) {
+        OutboundMessage failed = m.with("failed", null, m.attempts(), code, message, clock.instant());
+        outbox.save(failed);
+        Map<String, Object> d = detail(failed);
+        d.put("status", "failed");
+        if (code != null) {
+            d.put("errors", java.util.List.of(Map.of("code", code, "title", message == null ? "" : message)));
+        }
+        publish(new DomainEvent("message.status", m.tenant(), "message.status#" + m.id() + "#failed", d));
+        return Result.done("failed");
+    }
+
+    private Result needsReauth(OutboundMessage m, Channel channel, String why) {
+        outbox.save(m.with("held", null, m.attempts(), m.errorCode(), why, clock.instant()));
+        if (channel.status() != Channel.Status.NEEDS_REAUTH) {
+            Channel changed = channel.withStatus(Channel.Status.NEEDS_REAUTH, clock.instant());
+            channels.save(changed);
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("tenantId", channel.tenant().value());
+            d.put("phoneNumberId", channel.phoneNumberId());
+            d.put("status", "needs_reauth");
+            d.put("reason", why);
+            publish(new DomainEvent("channel.needs_reauth", channel.tenant(), "channel.needs_reauth#" + channel.phoneNumberId() + "#"
+                    + clock.instant().toEpochMilli(), d));
+        }
+        return Result.done("held");
+    }
+
+    /** Waits (briefly) for the number's budget; the sender's instances share it through the pacer. */
+    private boolean pace(String phoneNumberId, int perSecond) {
+        Instant deadline = clock.instant().plus(PACE_WAIT);
+        while (!pacer.tryAcquire(phoneNumberId, perSecond)) {
+            if (clock.instant().isAfter(deadline)) {
+                return false;
+            }
+            try {
+                Thread.sleep(1000 - (clock.millis() % 1000) + ThreadLocalRandom.current().nextInt(20));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static int throughput(Channel channel) {
+        return "HIGH".equalsIgnoreCase(channel.throughput()) ? 1000 : 80;
+    }
+
+    static Duration backoff(int attempt, Duration base) {
+        long millis = base.toMillis() << Math.min(attempt, 10);
+        long jittered = millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1);
+        return cap(Duration.ofMillis(jittered));
+    }
+
+    private static Duration cap(Duration d) {
+        return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
+    }
+
+    /** Meta's message object: our id travels as {@code biz_opaque_callback_data} and comes back on every status. */
+    static Map<String, Object> payload(OutboundMessage m) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("messaging_product", "whatsapp");
+        p.put("recipient_type", "individual");
+        p.put(SendValidation.isBsuid(m.to()) ? "recipient" : "to", m.to());
+        p.put("type", m.type());
+        p.put(m.type(), m.type().equals("contacts") ? m.content().get("contacts") : m.content());
+        if (m.replyTo() != null) {
+            p.put("context", Map.of("message_id", m.replyTo()));
+        }
+        if (!m.type().equals("reaction")) {
+            p.put("biz_opaque_callback_data", m.id());
+        }
+        return p;
+    }
+
+    private static Map<String, Object> detail(OutboundMessage m) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("tenantId", m.tenant().value());
+        d.put("phoneNumberId", m.phoneNumberId());
+        d.put("messageId", m.id());
+        d.put("type", m.type());
+        return d;
+    }
+
+    private void publish(DomainEvent event) {
+        if (!events.published(event.key())) {
+            events.publish(event);
+            events.markPublished(event.key());
+        }
+    }
+}

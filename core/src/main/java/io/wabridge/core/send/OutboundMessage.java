@@ -1,0 +1,30 @@
+package io.wabridge.core.send;
+
+import io.wabridge.core.inbound.TenantId;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A send as WaBridge tracks it. States: {@code queued} → {@code sending} (attempt recorded before the call)
+ * → {@code sent} (Meta accepted it: {@code wamid}) or {@code failed} (Meta's code); {@code retrying} after a
+ * transient error; {@code held} while the channel needs re-authorisation; {@code unconfirmed} after a call
+ * whose answer was lost, until a status webhook (carrying our id) or a later check settles it.
+ */
+public record OutboundMessage(String id, TenantId tenant, String phoneNumberId, String to, String type, Map<String, Object> content,
+                              String replyTo, String state, String wamid, int attempts, Integer errorCode, String error,
+                              Instant createdAt, Instant updatedAt) {
+
+    public OutboundMessage with(String newState, String newWamid, int newAttempts, Integer code, String message, Instant at) {
+        return new OutboundMessage(id, tenant, phoneNumberId, to, type, content, replyTo, newState, newWamid, newAttempts, code, message,
+                createdAt, at);
+    }
+
+    public boolean settled() {
+        return state.equals("sent") || state.equals("failed");
+    }
+
+    @Override
+    public String toString() {
+        return "OutboundMessage[" + id + ", " + tenant + ", " + phoneNumberId + ", " + type + ", " + state + "]";
+    }
+}

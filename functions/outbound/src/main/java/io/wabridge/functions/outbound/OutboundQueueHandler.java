@@ -1,0 +1,117 @@
+package io.wabridge.functions.outbound;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.wabridge.adapters.aws.DynamoDbChannels;
+import io.wabridge.adapters.aws.DynamoDbFailureLog;
+import io.wabridge.adapters.aws.DynamoDbOutbox;
+import io.wabridge.adapters.aws.DynamoDbSendPacer;
+import io.wabridge.adapters.aws.SqsOutboundQueue;
+import io.wabridge.adapters.config.Wiring;
+import io.wabridge.adapters.meta.GraphMessages;
+import io.wabridge.core.inbound.FailureLog;
+import io.wabridge.core.send.DeliverSend;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Consumes the outbound FIFO queue ({@code ReportBatchItemFailures}). A send to retry later is reported as
+ * failed with its visibility set to the delay its error class calls for (backoff with jitter, 4^n s for the
+ * pair limit, a day for a marketing cap); the later records of the same conversation (message group) are
+ * reported too so they stay behind it, while other conversations in the batch go on.
+ */
+public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboundQueueHandler.class);
+    /** SQS's longest visibility timeout. */
+    static final Duration MAX_VISIBILITY = Duration.ofHours(12);
+
+    /** Changes a received record's visibility (the retry delay). */
+    interface Visibility {
+        void delay(String receiptHandle, Duration delay);
+    }
+
+    private final DeliverSend deliver;
+    private final Visibility visibility;
+    private final FailureLog failures;
+
+    public OutboundQueueHandler() {
+        this(Wiring.fromSystem());
+    }
+
+    public OutboundQueueHandler(Wiring wiring) {
+        this(deliver(wiring), visibility(wiring.sqs(), wiring.config().outboundQueueUrl()),
+                new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()));
+    }
+
+    OutboundQueueHandler(DeliverSend deliver, Visibility visibility, FailureLog failures) {
+        this.deliver = deliver;
+        this.visibility = visibility;
+        this.failures = failures;
+    }
+
+    private static DeliverSend deliver(Wiring wiring) {
+        String table = wiring.config().tableName();
+        return new DeliverSend(new DynamoDbOutbox(wiring.dynamo(), table, Clock.systemUTC()), new DynamoDbChannels(wiring.dynamo(), table),
+                wiring.tokenVault(), new GraphMessages(wiring.graph()), new DynamoDbSendPacer(wiring.dynamo(), table, Clock.systemUTC()),
+                wiring.domainEvents(), Clock.systemUTC());
+    }
+
+    private static Visibility visibility(SqsClient sqs, String queueUrl) {
+        return (receipt, delay) -> sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(receipt)
+                .visibilityTimeout((int) Math.max(1, Math.min(delay.toSeconds(), MAX_VISIBILITY.toSeconds()))));
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<SQSBatchResponse.BatchItemFailure> failed = new ArrayList<>();
+        Set<String> blockedGroups = new HashSet<>();
+        for (SQSEvent.SQSMessage record : event.getRecords() == null ? List.<SQSEvent.SQSMessage>of() : event.getRecords()) {
+            String group = record.getAttributes() == null ? "" : record.getAttributes().getOrDefault("MessageGroupId", "");
+            if (blockedGroups.contains(group)) {
+                failed.add(failure(record));
+                continue;
+            }
+            try {
+                SqsOutboundQueue.Job job = SqsOutboundQueue.parse(record.getBody());
+                DeliverSend.Result result = deliver.deliver(job.tenant(), job.id());
+                if (!result.done()) {
+                    visibility.delay(record.getReceiptHandle(), result.retryAfter());
+                    blockedGroups.add(group);
+                    failed.add(failure(record));
+                    log.info("send {} {}: retry in {} s", job.id(), result.state(), result.retryAfter().toSeconds());
+                } else {
+                    log.debug("send {}: {}", job.id(), result.state());
+                }
+            } catch (RuntimeException e) {
+                String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+                log.warn("outbound record {} failed ({}); it goes back to the queue", record.getMessageId(), reason);
+                failures.record(record.getMessageId(), receiveCount(record), reason);
+                blockedGroups.add(group);
+                failed.add(failure(record));
+            }
+        }
+        return SQSBatchResponse.builder().withBatchItemFailures(failed).build();
+    }
+
+    private static SQSBatchResponse.BatchItemFailure failure(SQSEvent.SQSMessage record) {
+        return SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(record.getMessageId()).build();
+    }
+
+    private static int receiveCount(SQSEvent.SQSMessage record) {
+        try {
+            return Integer.parseInt(record.getAttributes().getOrDefault("ApproximateReceiveCount", "0"));
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package io.wabridge.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wabridge.sandbox.Faults;
+import io.wabridge.sandbox.MetaSandbox;
+import io.wabridge.sandbox.SandboxState;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The send API and the outbound sender against the Meta sandbox: every type, the policy, idempotency, error classes. */
+class SendEndToEndTest {
+
+    @TempDir
+    static Path data;
+    static LocalRuntime runtime;
+    static MetaSandbox meta;
+    static SandboxState.Customer shop;
+    static final String TENANT = "sender";
+    static final String USER = "6281299990001";
+    static String userWamid;
+
+    @BeforeAll
+    static void start() throws Exception {
+        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+        SignupEndToEndTest.runtime = runtime;
+        meta = runtime.sandbox();
+        meta.statusStepMillis(20);
+        shop = connect(TENANT, "Toko Kirim", "6281100003001");
+        userWamid = meta.userSendsText(USER, shop.phoneNumberId(), "halo");
+        assertThat(Http.eventually(Duration.ofSeconds(20), () -> status("GET", "/v1/messages/" + userWamid, null) == 200)).isTrue();
+    }
+
+    @AfterAll
+    static void stop() {
+        SignupEndToEndTest.runtime = null;
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    static SandboxState.Customer connect(String tenant, String name, String number) throws Exception {
+        SandboxState.Customer c = meta.createCustomer(name, number);
+        var r = SignupEndToEndTest.call("POST", "/v1/signup/complete", tenant,
+                SignupEndToEndTest.finish(SignupEndToEndTest.session(tenant), c, meta.signupCode(c.businessId())));
+        assertThat(SignupEndToEndTest.json(r).path("outcome").asText()).as(r.body()).isEqualTo("active");
+        return c;
+    }
+
+    static int status(String method, String path, Object body) {
+        try {
+            return SignupEndToEndTest.call(method, path, TENANT, body).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    static HttpResponse<String> send(Map<String, Object> body, String idempotencyKey) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/v1/messages"))
+                .POST(HttpRequest.BodyPublishers.ofString(SignupEndToEndTest.JSON.writeValueAsString(body)))
+                .header("content-type", "application/json").header("authorization", SignupEndToEndTest.bearer(TENANT));
+        if (idempotencyKey != null) {
+            b.header("idempotency-key", idempotencyKey);
+        }
+        return Http.send(b);
+    }
+
+    static Map<String, Object> message(String to, String type, Object content) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("channel", shop.phoneNumberId());
+        m.put("to", to);
+        m.put("type", type);
+        m.put(type, content);
+        return m;
+    }
+
+    static String accepted(HttpResponse<String> r) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        JsonNode body = SignupEndToEndTest.json(r);
+        assertThat(body.path("state").asText()).isEqualTo("queued");
+        return body.path("id").asText();
+    }
+
+    static JsonNode read(String id) throws Exception {
+        return SignupEndToEndTest.json(SignupEndToEndTest.call("GET", "/v1/messages/" + id, TENANT, null));
+    }
+
+    static JsonNode awaitState(String id, String state) throws Exception {
+        assertThat(Http.eventually(Duration.ofSeconds(30), () -> {
+            try {
+                return read(id).path("state").asText().equals(state);
+            } catch (Exception e) {
+                return false;
+            }
+        })).as("send " + id + " reaches " + state + " (last: " + read(id) + ")").isTrue();
+        return read(id);
+    }
+
+    static long sentToMeta(String text) {
+        return meta.calls().stream().filter(c -> c.path().endsWith("/messages") && c.body().contains(text) && c.status() == 200).count();
+    }
+
+    @Test
+    void everyMessageTypeIsSentAndItsStatusesAreReadable() throws Exception {
+        meta.addTemplate(shop.wabaId(), "order_ready", "en_US", "UTILITY", "Your order {{1}} is ready", "APPROVED");
+        Map<String, Object> types = new LinkedHashMap<>();
+        types.put("text", Map.of("body", "Ya, buka sampai jam 9", "preview_url", false));
+        types.put("image", Map.of("link", "https://example.com/menu.jpg", "caption", "Menu"));
+        types.put("document", Map.of("link", "https://example.com/invoice.pdf", "filename", "invoice.pdf"));
+        types.put("interactive", Map.of("type", "button", "body", Map.of("text", "Pick one"), "action", Map.of("buttons",
+                List.of(Map.of("type", "reply", "reply", Map.of("id", "yes", "title", "Yes")), Map.of("type", "reply", "reply", Map.of("id", "no", "title", "No"))))));
+        types.put("reaction", Map.of("message_id", userWamid, "emoji", "\uD83D\uDC4D"));
+        types.put("location", Map.of("latitude", -6.2, "longitude", 106.8, "name", "Toko"));
+        types.put("contacts", List.of(Map.of("name", Map.of("formatted_name", "Budi", "first_name", "Budi"),
+                "phones", List.of(Map.of("phone", "+6281200000000")))));
+        types.put("template", Map.of("name", "order_ready", "language", Map.of("code", "en_US"), "components",
+                List.of(Map.of("type", "body", "parameters", List.of(Map.of("type", "text", "text", "A-17"))))));
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (var e : types.entrySet()) {
+            ids.put(e.getKey(), accepted(send(message(USER, e.getKey(), e.getValue()), null)));
+        }
+        for (var e : ids.entrySet()) {
+            JsonNode sent = awaitState(e.getValue(), "sent");
+            assertThat(sent.path("wamid").asText()).as(e.getKey()).startsWith("wamid.");
+        }
+        // Meta's statuses reach the send (sent -> delivered -> read), found through the wamid.
+        String text = ids.get("text");
+        assertThat(Http.eventually(Duration.ofSeconds(20), () -> {
+            try {
+                return read(text).path("status").path("current").asText().equals("read");
+            } catch (Exception e) {
+                return false;
+            }
+        })).as(read(text).toString()).isTrue();
+        // A reply in context.
+        Map<String, Object> reply = message(USER, "text", Map.of("body", "Replying"));
+        reply.put("context", Map.of("message_id", userWamid));
+        awaitState(accepted(send(reply, null)), "sent");
+        assertThat(meta.calls().stream().filter(c -> c.body().contains("Replying")).findFirst().orElseThrow().body()).contains(userWamid);
+    }
+
+    @Test
+    void theSameIdempotencyKeyGetsTheFirstAnswerAndOneSend() throws Exception {
+        Map<String, Object> m = message(USER, "text", Map.of("body", "only once please"));
+        String first = accepted(send(m, "order-42-confirmation"));
+        HttpResponse<String> again = send(m, "order-42-confirmation");
+        assertThat(again.statusCode()).isEqualTo(202);
+        assertThat(SignupEndToEndTest.json(again).path("id").asText()).isEqualTo(first);
+        assertThat(SignupEndToEndTest.json(again).path("repeated").asBoolean()).isTrue();
+        awaitState(first, "sent");
+        Thread.sleep(500);
+        assertThat(sentToMeta("only once please")).isEqualTo(1);
+    }
+
+    @Test
+    void thePolicyRefusesBeforeAnyCallWithAReasonAndAField() throws Exception {
+        HttpResponse<String> outside = send(message("6281299990099", "text", Map.of("body", "hello stranger")), null);
+        assertThat(outside.statusCode()).isEqualTo(422);
+        assertThat(outside.body()).contains("outside_window");
+        assertThat(sentToMeta("hello stranger")).isZero();
+
+        HttpResponse<String> tooLong = send(message(USER, "text", Map.of("body", "x".repeat(4097))), null);
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(SignupEndToEndTest.json(tooLong).path("error").path("field").asText()).isEqualTo("text.body");
+        assertThat(send(message(USER, "telegram", Map.of()), null).body()).contains("invalid_type");
+        assertThat(send(message("12", "text", Map.of("body", "x")), null).body()).contains("\"field\":\"to\"");
+        assertThat(send(message(USER, "image", Map.of("id", "1", "link", "https://x.example/a.jpg")), null).statusCode()).isEqualTo(400);
+
+        Map<String, Object> otherChannel = message(USER, "text", Map.of("body", "x"));
+        otherChannel.put("channel", "999999999");
+        assertThat(send(otherChannel, null).statusCode()).isEqualTo(404);
+
+        meta.addTemplate(shop.wabaId(), "promo_paused", "en_US", "MARKETING", "Big sale", "APPROVED");
+        meta.setTemplateStatus(shop.wabaId(), "promo_paused", "en_US", "PAUSED", null);
+        assertThat(Http.eventually(Duration.ofSeconds(20), () -> {
+            try {
+                return send(message(USER, "template", Map.of("name", "promo_paused", "language", Map.of("code", "en_US"))), null).statusCode() == 422;
+            } catch (Exception e) {
+                return false;
+            }
+        })).as("a paused template is refused once its webhook arrived").isTrue();
+    }
+
+    @Test
+    void transientErrorsAreRetriedAndPermanentOnesFailWithMetasCode() throws Exception {
+        meta.faults().add(Faults.Rule.graphError(".*/" + shop.phoneNumberId() + "/messages", 131000, 1));
+        String retried = accepted(send(message(USER, "text", Map.of("body", "after a hiccup")), null));
+        JsonNode sent = awaitState(retried, "sent");
+        assertThat(sent.path("attempts").asInt()).isEqualTo(2);
+
+        meta.faults().add(Faults.Rule.graphError(".*/" + shop.phoneNumberId() + "/messages", 131026, 1));
+        String doomed = accepted(send(message(USER, "text", Map.of("body", "undeliverable")), null));
+        JsonNode failed = awaitState(doomed, "failed");
+        assertThat(failed.path("lastError").path("code").asInt()).isEqualTo(131026);
+        assertThat(failed.path("attempts").asInt()).isEqualTo(1);
+        assertThat(Http.eventually(Duration.ofSeconds(10), () -> runtime.aws().events().received().stream().anyMatch(e ->
+                e.path("detail-type").asText().equals("message.status") && e.path("detail").path("messageId").asText().equals(doomed)))).isTrue();
+    }
+
+    @Test
+    void aRevokedTokenHoldsSendsUntilReauthorisationThenReleasesThem() throws Exception {
+        SandboxState.Customer c = connect("revoked", "Toko Revoked", "6281100003002");
+        String user = "6281299990002";
+        String w = meta.userSendsText(user, c.phoneNumberId(), "hi");
+        assertThat(Http.eventually(Duration.ofSeconds(20), () -> {
+            try {
+                return SignupEndToEndTest.call("GET", "/v1/messages/" + w, "revoked", null).statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        })).isTrue();
+        meta.revokeApp(c.businessId());
+        Map<String, Object> m = new LinkedHashMap<>(Map.of("channel", c.phoneNumberId(), "to", user, "type", "text",
+                "text", Map.of("body", "held for a while")));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/v1/messages"))
+                .POST(HttpRequest.BodyPublishers.ofString(SignupEndToEndTest.JSON.writeValueAsString(m)))
+                .header("content-type", "application/json").header("authorization", SignupEndToEndTest.bearer("revoked"));
+        String id = SignupEndToEndTest.json(Http.send(b)).path("id").asText();
+        assertThat(Http.eventually(Duration.ofSeconds(20), () -> {
+            try {
+                return SignupEndToEndTest.json(SignupEndToEndTest.call("GET", "/v1/messages/" + id, "revoked", null)).path("state").asText().equals("held");
+            } catch (Exception e) {
+                return false;
+            }
+        })).isTrue();
+        assertThat(SignupEndToEndTest.json(SignupEndToEndTest.call("GET", "/v1/channels/" + c.phoneNumberId(), "revoked", null))
+                .path("status").asText()).isEqualTo("needs_reauth");
+        assertThat(runtime.aws().events().received().stream().filter(e -> e.path("detail-type").asText().equals("channel.needs_reauth")
+                && e.path("detail").path("phoneNumberId").asText().equals(c.phoneNumberId())).count()).isEqualTo(1);
+
+        // The customer runs signup again: the channel is active and the held send goes out.
+        var again = SignupEndToEndTest.call("POST", "/v1/signup/complete", "revoked",
+                SignupEndToEndTest.finish(SignupEndToEndTest.session("revoked"), c, meta.signupCode(c.businessId())));
+        assertThat(SignupEndToEndTest.json(again).path("outcome").asText()).as(again.body()).isEqualTo("active");
+        assertThat(Http.eventually(Duration.ofSeconds(30), () -> {
+            try {
+                return SignupEndToEndTest.json(SignupEndToEndTest.call("GET", "/v1/messages/" + id, "revoked", null)).path("state").asText().equals("sent");
+            } catch (Exception e) {
+                return false;
+            }
+        })).isTrue();
+    }
+}
