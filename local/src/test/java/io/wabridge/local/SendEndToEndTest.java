@@ -51,6 +51,11 @@ class SendEndToEndTest {
     }
 
     static SandboxState.Customer connect(String tenant, String name, String number) throws Exception {
+        return connectFor(meta, tenant, name, number);
+    }
+
+    /** A customer connected through WaBridge's signup API (SignupEndToEndTest.runtime must be set). */
+    static SandboxState.Customer connectFor(MetaSandbox meta, String tenant, String name, String number) throws Exception {
         SandboxState.Customer c = meta.createCustomer(name, number);
         var r = SignupEndToEndTest.call("POST", "/v1/signup/complete", tenant,
                 SignupEndToEndTest.finish(SignupEndToEndTest.session(tenant), c, meta.signupCode(c.businessId())));

@@ -36,6 +36,11 @@ public final class AppConfig {
         return require("INBOUND_QUEUE_URL");
     }
 
+    /** The FIFO queue of inbound messages for tenants' bot hooks. */
+    public String botQueueUrl() {
+        return require("BOT_QUEUE_URL");
+    }
+
     public String outboundQueueUrl() {
         return require("OUTBOUND_QUEUE_URL");
     }

@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * Applies one inbound update for the tenant that owns it: messages stored once, contacts' windows moved
  * forward, statuses only advanced, events kept. An update for a number or WABA nobody owns is recorded
- * and acknowledged. A message with media queues a fetch of its bytes. Safe to run again on the same update (SQS or Meta redelivery): no second effect.
+ * and acknowledged. A message with media queues a fetch of its bytes; every message is offered to the
+ * tenant's bot hook. Safe to run again on the same update (SQS or Meta redelivery): no second effect.
  */
 public final class ProcessInboundUpdate {
 
@@ -24,8 +25,10 @@ public final class ProcessInboundUpdate {
     private final InboundStore store;
     private final DomainEvents events;
     private final MediaJobs media;
+    private final BotJobs bot;
 
-    public ProcessInboundUpdate(Routing routing, InboundStore store, DomainEvents events, MediaJobs media) {
+    public ProcessInboundUpdate(Routing routing, InboundStore store, DomainEvents events, MediaJobs media, BotJobs bot) {
+        this.bot = Objects.requireNonNull(bot);
         this.routing = Objects.requireNonNull(routing);
         this.store = Objects.requireNonNull(store);
         this.events = Objects.requireNonNull(events);
@@ -42,6 +45,7 @@ public final class ProcessInboundUpdate {
                         media.request(new MediaJob(tenant, m.phoneNumberId().value(), m.wamid().value(), m.media().id(),
                                 m.media().mimeType(), m.media().sha256(), m.sentAt()));
                     }
+                    bot.request(tenant, m);
                 });
                 return stored ? Outcome.STORED : Outcome.DUPLICATE;
             });

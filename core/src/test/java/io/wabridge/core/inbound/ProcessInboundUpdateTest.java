@@ -94,7 +94,8 @@ class ProcessInboundUpdateTest {
 
     final Fakes fakes = new Fakes();
     final List<io.wabridge.core.media.MediaJob> mediaJobs = new ArrayList<>();
-    final ProcessInboundUpdate process = new ProcessInboundUpdate(fakes, fakes, fakes, mediaJobs::add);
+    final List<String> botJobs = new ArrayList<>();
+    final ProcessInboundUpdate process = new ProcessInboundUpdate(fakes, fakes, fakes, mediaJobs::add, (t, m) -> botJobs.add(m.wamid().value()));
 
     @Test
     void aMessageWithMediaQueuesOneFetchEvenWhenItsFirstAttemptFailedAfterStoring() {
@@ -109,6 +110,7 @@ class ProcessInboundUpdateTest {
                 .containsExactly("M1@media/acme/111/wamid.IMG", "M1@media/acme/111/wamid.IMG");
         assertThat(process.process(message("wamid.TXT", 60)).outcome()).isEqualTo(Outcome.STORED);
         assertThat(mediaJobs).hasSize(2);
+        assertThat(botJobs).as("offered to the bot hook with the same once-in-effect rule").containsExactly("wamid.IMG", "wamid.IMG", "wamid.TXT");
     }
 
     static MessageReceived message(String wamid, long at) {

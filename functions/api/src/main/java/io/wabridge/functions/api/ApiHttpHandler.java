@@ -31,6 +31,7 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
     private final String tenantClaim;
     private final ReadApi read;
     private final SendApi send;
+    private final SettingsApi settings;
 
     public ApiHttpHandler() {
         this(Wiring.fromSystem());
@@ -42,7 +43,9 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
     }
 
     private ApiHttpHandler(String tenantClaim, MessageHistory history, ReadApi.MediaLinks links, Wiring wiring) {
-        this(tenantClaim, history, links, sendApi(wiring, history));
+        this(tenantClaim, history, links, sendApi(wiring, history), new SettingsApi(new io.wabridge.core.tenant.UpdateSettings(
+                new io.wabridge.adapters.aws.DynamoDbSettings(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
+                wiring.tokenVault(), Clock.systemUTC())));
     }
 
     private static SendApi sendApi(Wiring wiring, MessageHistory history) {
@@ -71,10 +74,11 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
                 });
     }
 
-    ApiHttpHandler(String tenantClaim, MessageHistory history, ReadApi.MediaLinks links, SendApi send) {
+    ApiHttpHandler(String tenantClaim, MessageHistory history, ReadApi.MediaLinks links, SendApi send, SettingsApi settings) {
         this.tenantClaim = tenantClaim;
         this.read = new ReadApi(history, links);
         this.send = send;
+        this.settings = settings;
     }
 
     @Override
@@ -93,6 +97,8 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
             case "GET /v1/messages/{wamid}" -> send.read(tenant, event.getPathParameters().get("wamid"))
                     .orElseGet(() -> read.message(tenant, event));
             case "POST /v1/messages" -> send.send(tenant, event);
+            case "GET /v1/tenant/settings" -> settings.get(tenant);
+            case "PUT /v1/tenant/settings" -> settings.put(tenant, event);
             case "POST /v1/messages/{wamid}/read" -> send.markRead(tenant, event);
             case "GET /v1/messages/{wamid}/media" -> read.media(tenant, event);
             default -> error(404, "route_unknown", "no such route: " + event.getRouteKey());

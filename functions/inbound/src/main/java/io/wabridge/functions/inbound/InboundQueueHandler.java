@@ -10,6 +10,8 @@ import io.wabridge.adapters.aws.DynamoDbRouting;
 import io.wabridge.adapters.aws.S3Objects;
 import io.wabridge.adapters.aws.SqsInboundQueue;
 import io.wabridge.adapters.aws.SqsMediaJobs;
+import io.wabridge.adapters.aws.SqsBotJobs;
+import io.wabridge.adapters.aws.DynamoDbSettings;
 import java.util.function.Supplier;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.meta.MetaWebhookParser;
@@ -45,7 +47,9 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
         this(new MetaWebhookParser(), new ProcessInboundUpdate(
                 new DynamoDbRouting(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
                 new DynamoDbInboundStore(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC(), wiring::media),
-                wiring.domainEvents(), new SqsMediaJobs(wiring.sqs(), wiring.config().mediaQueueUrl())), new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
+                wiring.domainEvents(), new SqsMediaJobs(wiring.sqs(), wiring.config().mediaQueueUrl()),
+                new SqsBotJobs(wiring.sqs(), wiring.config().botQueueUrl(),
+                        new DynamoDbSettings(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC())::cached)), new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
                 wiring::media);
     }
 

@@ -77,7 +77,7 @@ class InboundQueueHandlerTest {
     };
 
     private final List<String> failureLog = new ArrayList<>();
-    private final InboundQueueHandler handler = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, store, bus, job -> { }),
+    private final InboundQueueHandler handler = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, store, bus, job -> { }, (t, m) -> { }),
             (id, count, reason) -> failureLog.add(id + "|" + count + "|" + reason),
             () -> { throw new AssertionError("no claim checks in these batches"); });
 
@@ -129,7 +129,7 @@ class InboundQueueHandlerTest {
                 return true;
             }
         };
-        InboundQueueHandler h = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, failing, bus, job -> { }),
+        InboundQueueHandler h = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, failing, bus, job -> { }, (t, m) -> { }),
                 (id, count, reason) -> failureLog.add(id + "|" + count + "|" + reason),
             () -> { throw new AssertionError("no claim checks in these batches"); });
         assertThat(h.handleRequest(EventLoader.loadSQSEvent("events/inbound-sqs-batch.json"), null).getBatchItemFailures()).hasSize(3);

@@ -66,7 +66,7 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
                 wiring.domainEvents(), Clock.systemUTC());
     }
 
-    private static Visibility visibility(SqsClient sqs, String queueUrl) {
+    static Visibility visibility(SqsClient sqs, String queueUrl) {
         return (receipt, delay) -> sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(receipt)
                 .visibilityTimeout((int) Math.max(1, Math.min(delay.toSeconds(), MAX_VISIBILITY.toSeconds()))));
     }
@@ -107,7 +107,7 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
         return SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(record.getMessageId()).build();
     }
 
-    private static int receiveCount(SQSEvent.SQSMessage record) {
+    static int receiveCount(SQSEvent.SQSMessage record) {
         try {
             return Integer.parseInt(record.getAttributes().getOrDefault("ApproximateReceiveCount", "0"));
         } catch (RuntimeException e) {

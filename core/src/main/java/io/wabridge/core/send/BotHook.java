@@ -1,0 +1,28 @@
+package io.wabridge.core.send;
+
+import io.wabridge.core.inbound.MessageHistory;
+import io.wabridge.core.inbound.TenantId;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The tenant's bot hook: an HTTPS endpoint called, signed, for each inbound message; its answer may carry replies. */
+public interface BotHook {
+
+    /** One reply the bot asks for: a WhatsApp type and its object, optionally in reply to a wamid. */
+    record Reply(String type, Map<String, Object> content, String replyTo) {}
+
+    /**
+     * Calls the hook; the replies it answered with (none for an empty or reply-less answer).
+     *
+     * @throws HookFailed on a timeout or a non-2xx answer (the call is retried)
+     */
+    List<Reply> call(URI url, String signingSecret, Duration timeout, TenantId tenant, MessageHistory.StoredMessage message);
+
+    final class HookFailed extends RuntimeException {
+        public HookFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.wabridge.functions.api;
+
+import static io.wabridge.adapters.lambda.HttpResponses.json;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.adapters.lambda.HttpResponses;
+import io.wabridge.core.inbound.TenantId;
+import io.wabridge.core.tenant.SettingsRejected;
+import io.wabridge.core.tenant.TenantSettings;
+import io.wabridge.core.tenant.UpdateSettings;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code GET|PUT /v1/tenant/settings}: a partial update, validated field by field; the hook secret is write-only. */
+final class SettingsApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final UpdateSettings settings;
+
+    SettingsApi(UpdateSettings settings) {
+        this.settings = settings;
+    }
+
+    APIGatewayV2HTTPResponse get(TenantId tenant) {
+        return json(200, view(tenant, settings.get(tenant)));
+    }
+
+    APIGatewayV2HTTPResponse put(TenantId tenant, APIGatewayV2HTTPEvent event) {
+        Map<String, Object> change;
+        try {
+            change = JSON.readValue(HttpResponses.rawBody(event), new TypeReference<Map<String, Object>>() { });
+        } catch (IOException e) {
+            return HttpResponses.error(400, "body_invalid", "the body must be a JSON object of the settings to change");
+        }
+        try {
+            String who = HttpResponses.claim(event, "sub").orElse("unknown");
+            return json(200, view(tenant, settings.update(tenant, change, who)));
+        } catch (SettingsRejected e) {
+            Map<String, Object> err = new LinkedHashMap<>();
+            boolean conflict = e.field().equals("version");
+            err.put("code", conflict ? "settings_conflict" : "invalid_setting");
+            err.put("message", e.getMessage());
+            err.put("field", e.field());
+            return json(conflict ? 409 : 400, Map.of("error", err));
+        }
+    }
+
+    private Map<String, Object> view(TenantId tenant, TenantSettings s) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> hook = new LinkedHashMap<>();
+        hook.put("url", s.botHookUrl() == null ? null : s.botHookUrl().toString());
+        hook.put("timeoutMs", s.botHookTimeoutMillis());
+        hook.put("secretSet", settings.hasHookSecret(tenant));
+        out.put("botHook", hook);
+        out.put("displayName", s.displayName());
+        out.put("optInIntent", s.optInIntent());
+        out.put("optInPolicy", Map.of("utility", s.optInForUtility(), "marketing", s.optInForMarketing()));
+        out.put("keywords", Map.of("stop", s.stopKeywords(), "start", s.startKeywords()));
+        out.put("defaultTemplateLanguage", s.defaultTemplateLanguage());
+        out.put("version", s.version());
+        out.put("updatedAt", s.updatedAt() == null ? null : s.updatedAt().toString());
+        out.put("updatedBy", s.updatedBy());
+        return out;
+    }
+}

@@ -1,0 +1,88 @@
+package io.wabridge.functions.outbound;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.wabridge.adapters.aws.DynamoDbChannels;
+import io.wabridge.adapters.aws.DynamoDbMessageHistory;
+import io.wabridge.adapters.aws.DynamoDbOutbox;
+import io.wabridge.adapters.aws.DynamoDbSettings;
+import io.wabridge.adapters.aws.SqsBotJobs;
+import io.wabridge.adapters.aws.SqsOutboundQueue;
+import io.wabridge.adapters.config.Wiring;
+import io.wabridge.adapters.http.HttpBotHook;
+import io.wabridge.core.send.AcceptSend;
+import io.wabridge.core.send.AnswerWithBot;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes the bot queue (FIFO, one group per conversation): calls the tenant's bot hook for each inbound
+ * message and queues its replies. A failed call is retried (the conversation's later messages wait behind
+ * it); other conversations in the batch go on.
+ */
+public final class BotHookHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private static final Logger log = LoggerFactory.getLogger(BotHookHandler.class);
+
+    private final AnswerWithBot answer;
+    private final OutboundQueueHandler.Visibility visibility;
+
+    public BotHookHandler() {
+        this(Wiring.fromSystem());
+    }
+
+    public BotHookHandler(Wiring wiring) {
+        this(answer(wiring), OutboundQueueHandler.visibility(wiring.sqs(), wiring.config().botQueueUrl()));
+    }
+
+    BotHookHandler(AnswerWithBot answer, OutboundQueueHandler.Visibility visibility) {
+        this.answer = answer;
+        this.visibility = visibility;
+    }
+
+    /** 5 s, 10 s, 20 s, ... up to 15 minutes: a failing hook is not hammered, a flaky one is retried soon. */
+    static java.time.Duration backoff(int receiveCount) {
+        return java.time.Duration.ofSeconds(Math.min(900, 5L << Math.min(Math.max(receiveCount - 1, 0), 8)));
+    }
+
+    private static AnswerWithBot answer(Wiring wiring) {
+        String table = wiring.config().tableName();
+        DynamoDbOutbox outbox = new DynamoDbOutbox(wiring.dynamo(), table, Clock.systemUTC());
+        return new AnswerWithBot(new DynamoDbSettings(wiring.dynamo(), table, Clock.systemUTC()), wiring.tokenVault(),
+                new DynamoDbMessageHistory(wiring.dynamo(), table, wiring::media), new HttpBotHook(Clock.systemUTC()),
+                new AcceptSend(new DynamoDbChannels(wiring.dynamo(), table), outbox, outbox,
+                        new SqsOutboundQueue(wiring.sqs(), wiring.config().outboundQueueUrl()), Clock.systemUTC()),
+                wiring.domainEvents());
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<SQSBatchResponse.BatchItemFailure> failed = new ArrayList<>();
+        Set<String> blocked = new HashSet<>();
+        for (SQSEvent.SQSMessage record : event.getRecords() == null ? List.<SQSEvent.SQSMessage>of() : event.getRecords()) {
+            String group = record.getAttributes() == null ? "" : record.getAttributes().getOrDefault("MessageGroupId", "");
+            if (!blocked.contains(group)) {
+                try {
+                    SqsBotJobs.Job job = SqsBotJobs.parse(record.getBody());
+                    log.debug("bot hook for {}: {}", job.wamid(), answer.answer(job.tenant(), job.phoneNumberId(), job.wamid()));
+                    continue;
+                } catch (RuntimeException e) {
+                    int received = OutboundQueueHandler.receiveCount(record);
+                    log.warn("bot record {} failed ({}: {}); retry in {} s", record.getMessageId(), e.getClass().getSimpleName(), e.getMessage(),
+                            backoff(received).toSeconds());
+                    visibility.delay(record.getReceiptHandle(), backoff(received));
+                    blocked.add(group);
+                }
+            }
+            failed.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(record.getMessageId()).build());
+        }
+        return SQSBatchResponse.builder().withBatchItemFailures(failed).build();
+    }
+}
