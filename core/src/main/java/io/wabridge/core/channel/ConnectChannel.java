@@ -117,7 +117,7 @@ public final class ConnectChannel {
             putIfPresent(d, "currentStep", c.currentStep());
             putIfPresent(d, "errorMessage", c.errorMessage());
             putIfPresent(d, "errorCode", c.errorCode());
-            publish(new DomainEvent("signup.cancelled", tenant, "signup.cancelled#" + claims.sessionId(), d));
+            events.publishOnce(new DomainEvent("signup.cancelled", tenant, "signup.cancelled#" + claims.sessionId(), d));
             return new Result("cancelled", null, null, detail);
         }
         boolean wabaOnly = event.equals("FINISH_ONLY_WABA");
@@ -157,7 +157,7 @@ public final class ConnectChannel {
             sessions.recordOutcome(claims.sessionId(), "waba_only");
             Map<String, Object> d = base(tenant);
             d.put("wabaId", c.wabaId());
-            publish(new DomainEvent("signup.waba_only", tenant, "signup.waba_only#" + claims.sessionId(), d));
+            events.publishOnce(new DomainEvent("signup.waba_only", tenant, "signup.waba_only#" + claims.sessionId(), d));
             return new Result("waba_only", null, c.wabaId(), "the WABA was shared without a phone number; add a number and run signup again");
         }
         if (!routing.claim(tenant, c.wabaId(), c.phoneNumberId())) {
@@ -227,7 +227,7 @@ public final class ConnectChannel {
         Channel disconnected = channel.withStatus(Status.DISCONNECTED, now);
         channels.save(disconnected);
         Map<String, Object> d = channelDetail(disconnected);
-        publish(new DomainEvent("channel.disconnected", tenant, "channel.disconnected#" + phoneNumberId + "#" + now.toEpochMilli(), d));
+        events.publishOnce(new DomainEvent("channel.disconnected", tenant, "channel.disconnected#" + phoneNumberId + "#" + now.toEpochMilli(), d));
         return new Result("disconnected", disconnected, channel.wabaId(), problems.isEmpty() ? null : problems.toString());
     }
 
@@ -308,7 +308,7 @@ public final class ConnectChannel {
         if (channel.allStepsDone() && channel.status() != Status.ACTIVE) {
             channel = channel.withStatus(Status.ACTIVE, now);
             channels.save(channel);
-            publish(new DomainEvent("channel.connected", channel.tenant(), "channel.connected#" + channel.phoneNumberId() + "#"
+            events.publishOnce(new DomainEvent("channel.connected", channel.tenant(), "channel.connected#" + channel.phoneNumberId() + "#"
                     + channel.connectedAt().toEpochMilli(), channelDetail(channel)));
             activated.activated(channel);
         }
@@ -360,12 +360,6 @@ public final class ConnectChannel {
         return new SecretContext(tenant.value(), phoneNumberId, field);
     }
 
-    private void publish(DomainEvent event) {
-        if (!events.published(event.key())) {
-            events.publish(event);
-            events.markPublished(event.key());
-        }
-    }
 
     private static Map<String, Object> base(TenantId tenant) {
         Map<String, Object> d = new LinkedHashMap<>();

@@ -11,4 +11,12 @@ public interface DomainEvents {
 
     /** Notes that the event with this key was published. */
     void markPublished(String key);
+
+    /** Publishes the event unless its key was published already (a retried effect raises it once). */
+    default void publishOnce(DomainEvent event) {
+        if (!published(event.key())) {
+            publish(event);
+            markPublished(event.key());
+        }
+    }
 }

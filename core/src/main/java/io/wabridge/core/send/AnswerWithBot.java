@@ -64,11 +64,7 @@ public final class AnswerWithBot {
                 d.put("reply", i);
                 d.put("code", e.code());
                 d.put("message", e.getMessage());
-                DomainEvent event = new DomainEvent("bot.reply_rejected", tenant, "bot.reply_rejected#" + wamid + "#" + i, d);
-                if (!events.published(event.key())) {
-                    events.publish(event);
-                    events.markPublished(event.key());
-                }
+                events.publishOnce(new DomainEvent("bot.reply_rejected", tenant, "bot.reply_rejected#" + wamid + "#" + i, d));
             }
         }
         return Outcome.ANSWERED;

@@ -126,7 +126,7 @@ public final class DeliverSend {
                 Map<String, Object> d = detail(m);
                 d.put("reason", "spam_rate_limit");
                 d.put("errorCode", e.code());
-                publish(new DomainEvent("channel.alert", m.tenant(), "channel.alert#" + m.phoneNumberId() + "#131048#" + now.getEpochSecond() / 3600, d));
+                events.publishOnce(new DomainEvent("channel.alert", m.tenant(), "channel.alert#" + m.phoneNumberId() + "#131048#" + now.getEpochSecond() / 3600, d));
                 yield retry(m, e, Duration.ofHours(1));
             }
             case FAIL -> fail(m, e.code(), e.getMessage());
@@ -146,7 +146,7 @@ public final class DeliverSend {
         if (code != null) {
             d.put("errors", java.util.List.of(Map.of("code", code, "title", message == null ? "" : message)));
         }
-        publish(new DomainEvent("message.status", m.tenant(), "message.status#" + m.id() + "#failed", d));
+        events.publishOnce(new DomainEvent("message.status", m.tenant(), "message.status#" + m.id() + "#failed", d));
         return Result.done("failed");
     }
 
@@ -160,7 +160,7 @@ public final class DeliverSend {
             d.put("phoneNumberId", channel.phoneNumberId());
             d.put("status", "needs_reauth");
             d.put("reason", why);
-            publish(new DomainEvent("channel.needs_reauth", channel.tenant(), "channel.needs_reauth#" + channel.phoneNumberId() + "#"
+            events.publishOnce(new DomainEvent("channel.needs_reauth", channel.tenant(), "channel.needs_reauth#" + channel.phoneNumberId() + "#"
                     + clock.instant().toEpochMilli(), d));
         }
         return Result.done("held");
@@ -223,10 +223,4 @@ public final class DeliverSend {
         return d;
     }
 
-    private void publish(DomainEvent event) {
-        if (!events.published(event.key())) {
-            events.publish(event);
-            events.markPublished(event.key());
-        }
-    }
 }

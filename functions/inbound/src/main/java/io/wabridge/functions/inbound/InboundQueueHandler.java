@@ -78,20 +78,12 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
                 String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
                 log.warn("inbound record {} failed ({}); it and {} later records go back to the queue",
                         record.getMessageId(), reason, records.size() - i - 1);
-                failures.record(record.getMessageId(), receiveCount(record), reason);
+                failures.record(record.getMessageId(), io.wabridge.adapters.lambda.SqsRecords.receiveCount(record), reason);
                 records.subList(i, records.size()).forEach(r ->
                         failed.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(r.getMessageId()).build()));
                 break;
             }
         }
         return SQSBatchResponse.builder().withBatchItemFailures(failed).build();
-    }
-
-    static int receiveCount(SQSEvent.SQSMessage record) {
-        try {
-            return Integer.parseInt(record.getAttributes().getOrDefault("ApproximateReceiveCount", "0"));
-        } catch (RuntimeException e) {
-            return 0;
-        }
     }
 }

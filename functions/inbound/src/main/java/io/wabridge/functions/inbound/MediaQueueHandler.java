@@ -57,7 +57,7 @@ public final class MediaQueueHandler implements RequestHandler<SQSEvent, SQSBatc
             } catch (RuntimeException e) {
                 String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
                 log.warn("media record {} failed ({}); it will be retried", record.getMessageId(), reason);
-                failures.record(record.getMessageId(), InboundQueueHandler.receiveCount(record), reason);
+                failures.record(record.getMessageId(), io.wabridge.adapters.lambda.SqsRecords.receiveCount(record), reason);
                 failed.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(record.getMessageId()).build());
             }
         }

@@ -67,14 +67,14 @@ public final class BotHookHandler implements RequestHandler<SQSEvent, SQSBatchRe
         List<SQSBatchResponse.BatchItemFailure> failed = new ArrayList<>();
         Set<String> blocked = new HashSet<>();
         for (SQSEvent.SQSMessage record : event.getRecords() == null ? List.<SQSEvent.SQSMessage>of() : event.getRecords()) {
-            String group = record.getAttributes() == null ? "" : record.getAttributes().getOrDefault("MessageGroupId", "");
+            String group = io.wabridge.adapters.lambda.SqsRecords.group(record);
             if (!blocked.contains(group)) {
                 try {
                     SqsBotJobs.Job job = SqsBotJobs.parse(record.getBody());
                     log.debug("bot hook for {}: {}", job.wamid(), answer.answer(job.tenant(), job.phoneNumberId(), job.wamid()));
                     continue;
                 } catch (RuntimeException e) {
-                    int received = OutboundQueueHandler.receiveCount(record);
+                    int received = io.wabridge.adapters.lambda.SqsRecords.receiveCount(record);
                     log.warn("bot record {} failed ({}: {}); retry in {} s", record.getMessageId(), e.getClass().getSimpleName(), e.getMessage(),
                             backoff(received).toSeconds());
                     visibility.delay(record.getReceiptHandle(), backoff(received));

@@ -76,7 +76,7 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
         List<SQSBatchResponse.BatchItemFailure> failed = new ArrayList<>();
         Set<String> blockedGroups = new HashSet<>();
         for (SQSEvent.SQSMessage record : event.getRecords() == null ? List.<SQSEvent.SQSMessage>of() : event.getRecords()) {
-            String group = record.getAttributes() == null ? "" : record.getAttributes().getOrDefault("MessageGroupId", "");
+            String group = io.wabridge.adapters.lambda.SqsRecords.group(record);
             if (blockedGroups.contains(group)) {
                 failed.add(failure(record));
                 continue;
@@ -95,7 +95,7 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
             } catch (RuntimeException e) {
                 String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
                 log.warn("outbound record {} failed ({}); it goes back to the queue", record.getMessageId(), reason);
-                failures.record(record.getMessageId(), receiveCount(record), reason);
+                failures.record(record.getMessageId(), io.wabridge.adapters.lambda.SqsRecords.receiveCount(record), reason);
                 blockedGroups.add(group);
                 failed.add(failure(record));
             }
@@ -105,13 +105,5 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
 
     private static SQSBatchResponse.BatchItemFailure failure(SQSEvent.SQSMessage record) {
         return SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(record.getMessageId()).build();
-    }
-
-    static int receiveCount(SQSEvent.SQSMessage record) {
-        try {
-            return Integer.parseInt(record.getAttributes().getOrDefault("ApproximateReceiveCount", "0"));
-        } catch (RuntimeException e) {
-            return 0;
-        }
     }
 }
