@@ -43,6 +43,8 @@ public final class DeliverSend {
     /** How long to wait for Meta's status webhook before deciding a lost answer means Meta did not take the send. */
     static final Duration CONFIRM_WAIT = Duration.ofSeconds(60);
     static final Duration PACE_WAIT = Duration.ofSeconds(10);
+    /** Meta's per-user marketing cap (131049): try again no sooner than a day later. */
+    static final Duration DEFER = Duration.ofHours(24);
 
     private final Outbox outbox;
     private final Channels channels;
@@ -70,6 +72,11 @@ public final class DeliverSend {
         OutboundMessage m = found.get();
         if (m.settled()) {
             return Result.done(m.state());
+        }
+        if (m.state().equals("retrying") && Integer.valueOf(131049).equals(m.errorCode())
+                && clock.instant().isBefore(m.updatedAt().plus(DEFER))) {
+            // Deferred a day, longer than SQS's longest visibility: wait out the rest.
+            return Result.retry(Duration.between(clock.instant(), m.updatedAt().plus(DEFER)), "retrying");
         }
         if (m.state().equals("sending") || m.state().equals("unconfirmed")) {
             // An earlier attempt called Meta and its answer was lost: Meta echoes our id in the status webhook.
@@ -120,7 +127,7 @@ public final class DeliverSend {
             }
             case RETRY -> retry(m, e, backoff(m.attempts(), Duration.ofSeconds(2)));
             case PAIR_RETRY -> retry(m, e, cap(Duration.ofSeconds((long) Math.pow(4, Math.min(m.attempts(), 6)))));
-            case DEFER -> retry(m, e, Duration.ofHours(24));
+            case DEFER -> retry(m, e, DEFER);
             case REAUTH -> needsReauth(m, channel, "Meta refused the token (" + e.code() + ")");
             case PAUSE -> {
                 Map<String, Object> d = detail(m);

@@ -1,0 +1,204 @@
+package io.wabridge.core.send;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wabridge.core.channel.Channel;
+import io.wabridge.core.channel.Channels;
+import io.wabridge.core.inbound.DomainEvent;
+import io.wabridge.core.inbound.DomainEvents;
+import io.wabridge.core.inbound.TenantId;
+import io.wabridge.core.meta.MetaApiException;
+import io.wabridge.core.token.FakeCipher;
+import io.wabridge.core.token.InMemorySecretStore;
+import io.wabridge.core.token.SecretContext;
+import io.wabridge.core.token.SecretField;
+import io.wabridge.core.token.SecretValue;
+import io.wabridge.core.token.TokenVault;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The sender's decisions by Meta's answer, with fakes of its ports and a clock the test moves. */
+class DeliverSendTest {
+
+    static final TenantId ACME = new TenantId("acme");
+    Instant now = Instant.parse("2026-11-22T10:00:00Z");
+    final Clock clock = new Clock() {
+        public ZoneId getZone() {
+            return ZoneId.of("UTC");
+        }
+
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        public Instant instant() {
+            return now;
+        }
+    };
+
+    final Map<String, OutboundMessage> stored = new HashMap<>();
+    final Map<String, String> confirmations = new HashMap<>();
+    final Outbox outbox = new Outbox() {
+        public Optional<String> reserve(TenantId t, String key, String id) {
+            return Optional.empty();
+        }
+
+        public void save(OutboundMessage m) {
+            stored.put(m.id(), m);
+        }
+
+        public Optional<OutboundMessage> get(TenantId t, String id) {
+            return Optional.ofNullable(stored.get(id));
+        }
+
+        public Optional<String> confirmedWamid(String id) {
+            return Optional.ofNullable(confirmations.get(id));
+        }
+
+        public List<OutboundMessage> held(TenantId t, String pn, int limit) {
+            return List.of();
+        }
+    };
+    Channel channel = new Channel(ACME, "111", "W1", "B1", null, null, null, null, "STANDARD", Channel.Status.ACTIVE, null, false,
+            List.of(), null, null);
+    final Channels channels = new Channels() {
+        public Optional<Channel> get(TenantId t, String pn) {
+            return Optional.of(channel);
+        }
+
+        public void save(Channel c) {
+            channel = c;
+        }
+
+        public Page list(TenantId t, int limit, String cursor) {
+            return new Page(List.of(channel), null);
+        }
+    };
+    final ArrayDeque<RuntimeException> answers = new ArrayDeque<>();
+    final List<Map<String, Object>> calls = new ArrayList<>();
+    final MetaMessages meta = (token, pn, message) -> {
+        calls.add(message);
+        RuntimeException next = answers.poll();
+        if (next != null) {
+            throw next;
+        }
+        return "wamid.OK" + calls.size();
+    };
+    final List<DomainEvent> events = new ArrayList<>();
+    final DomainEvents bus = new DomainEvents() {
+        final Set<String> keys = new HashSet<>();
+
+        public void publish(DomainEvent e) {
+            events.add(e);
+        }
+
+        public boolean published(String key) {
+            return keys.contains(key);
+        }
+
+        public void markPublished(String key) {
+            keys.add(key);
+        }
+    };
+    final TokenVault vault = new TokenVault(new FakeCipher("k"), new InMemorySecretStore());
+    final DeliverSend deliver = new DeliverSend(outbox, channels, vault, meta, (pn, perSecond) -> true, bus, clock);
+
+    String queued() {
+        vault.put(new SecretContext("acme", "111", SecretField.BUSINESS_TOKEN), SecretValue.of("EAA"));
+        OutboundMessage m = new OutboundMessage("msg_1", ACME, "111", "6281234567890", "text", Map.of("body", "hi"), null, "queued", null, 0,
+                null, null, now, now);
+        stored.put(m.id(), m);
+        return m.id();
+    }
+
+    static MetaApiException meta(int http, int code) {
+        return new MetaApiException(http, code, 0, "Meta " + code, null);
+    }
+
+    @Test
+    void aLostAnswerIsSettledByTheEchoedStatusWithoutASecondSend() {
+        String id = queued();
+        answers.add(meta(0, 0));
+        DeliverSend.Result first = deliver.deliver(ACME, id);
+        assertThat(first.state()).isEqualTo("unconfirmed");
+        assertThat(first.retryAfter()).isGreaterThan(Duration.ofSeconds(60));
+        confirmations.put(id, "wamid.FROM_STATUS");
+        now = now.plusSeconds(61);
+        assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
+        assertThat(stored.get(id).wamid()).isEqualTo("wamid.FROM_STATUS");
+        assertThat(calls).hasSize(1);
+        assertThat(calls.get(0)).containsEntry("biz_opaque_callback_data", id).containsEntry("to", "6281234567890");
+    }
+
+    @Test
+    void aLostAnswerWithoutAnyStatusIsSentAgainOnlyAfterTheWait() {
+        String id = queued();
+        answers.add(meta(0, 0));
+        deliver.deliver(ACME, id);
+        now = now.plusSeconds(30);
+        assertThat(deliver.deliver(ACME, id).done()).isFalse();
+        assertThat(calls).hasSize(1);
+        now = now.plusSeconds(31);
+        assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
+        assertThat(calls).hasSize(2);
+    }
+
+    @Test
+    void aMarketingCapDefersADayAcrossRedeliveries() {
+        String id = queued();
+        answers.add(meta(400, 131049));
+        assertThat(deliver.deliver(ACME, id).retryAfter()).isEqualTo(Duration.ofHours(24));
+        now = now.plus(Duration.ofHours(12));
+        DeliverSend.Result early = deliver.deliver(ACME, id);
+        assertThat(early.done()).isFalse();
+        assertThat(early.retryAfter()).isEqualTo(Duration.ofHours(12));
+        assertThat(calls).hasSize(1);
+        now = now.plus(Duration.ofHours(12));
+        assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
+    }
+
+    @Test
+    void thePairLimitBacksOffByPowersOfFourAndTransientErrorsByJitteredDoubling() {
+        String id = queued();
+        answers.add(meta(400, 131056));
+        assertThat(deliver.deliver(ACME, id).retryAfter()).isEqualTo(Duration.ofSeconds(4));
+        answers.add(meta(400, 131056));
+        assertThat(deliver.deliver(ACME, id).retryAfter()).isEqualTo(Duration.ofSeconds(16));
+        answers.add(meta(503, 131016));
+        Duration backoff = deliver.deliver(ACME, id).retryAfter();
+        assertThat(backoff).isBetween(Duration.ofSeconds(8), Duration.ofSeconds(16));
+        assertThat(stored.get(id).state()).isEqualTo("retrying");
+        assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
+    }
+
+    @Test
+    void aPermanentErrorFailsOnceWithAnEventAndAnInvalidTokenHoldsTheChannel() {
+        String id = queued();
+        answers.add(meta(400, 131026));
+        assertThat(deliver.deliver(ACME, id).state()).isEqualTo("failed");
+        assertThat(stored.get(id).errorCode()).isEqualTo(131026);
+        assertThat(deliver.deliver(ACME, id).state()).isEqualTo("failed");
+        assertThat(calls).hasSize(1);
+        assertThat(events).extracting(DomainEvent::type).containsExactly("message.status");
+
+        OutboundMessage second = new OutboundMessage("msg_2", ACME, "111", "6281234567890", "text", Map.of("body", "x"), null, "queued", null,
+                0, null, null, now, now);
+        stored.put(second.id(), second);
+        answers.add(meta(401, 190));
+        assertThat(deliver.deliver(ACME, "msg_2").state()).isEqualTo("held");
+        assertThat(channel.status()).isEqualTo(Channel.Status.NEEDS_REAUTH);
+        assertThat(deliver.deliver(ACME, "msg_2").state()).isEqualTo("held");
+        assertThat(events).extracting(DomainEvent::type).containsExactly("message.status", "channel.needs_reauth");
+    }
+}
