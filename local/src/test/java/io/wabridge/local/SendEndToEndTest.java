@@ -156,6 +156,25 @@ class SendEndToEndTest {
     }
 
     @Test
+    void anUploadedFileIsSentByItsMediaIdAndAReadReceiptReachesMeta() throws Exception {
+        byte[] png = new byte[2048];
+        new java.util.Random(3).nextBytes(png);
+        var upload = Http.post(URI.create(runtime.baseUrl() + "/v1/media?channel=" + shop.phoneNumberId() + "&filename=receipt.png"), png,
+                "authorization", SignupEndToEndTest.bearer(TENANT), "content-type", "image/png");
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+        String mediaId = SignupEndToEndTest.json(upload).path("id").asText();
+        assertThat(meta.state().media.get(mediaId).bytes).isEqualTo(png);
+        awaitState(accepted(send(message(USER, "image", Map.of("id", mediaId, "caption", "your receipt")), null)), "sent");
+        assertThat(Http.post(URI.create(runtime.baseUrl() + "/v1/media?channel=" + shop.phoneNumberId()), png,
+                "authorization", SignupEndToEndTest.bearer(TENANT), "content-type", "application/x-msdownload").statusCode()).isEqualTo(415);
+
+        var read = SignupEndToEndTest.call("POST", "/v1/messages/" + userWamid + "/read", TENANT, Map.of("typing", true));
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        assertThat(meta.calls().stream().anyMatch(c -> c.body().contains("\"status\":\"read\"") && c.body().contains(userWamid)
+                && c.body().contains("typing_indicator"))).isTrue();
+    }
+
+    @Test
     void theSameIdempotencyKeyGetsTheFirstAnswerAndOneSend() throws Exception {
         Map<String, Object> m = message(USER, "text", Map.of("body", "only once please"));
         String first = accepted(send(m, "order-42-confirmation"));

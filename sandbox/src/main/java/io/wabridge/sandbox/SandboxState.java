@@ -205,7 +205,7 @@ public final class SandboxState {
     final Map<String, User> users = new ConcurrentHashMap<>();
     final Map<String, SentMessage> sent = new ConcurrentHashMap<>();
     final Set<String> inboundWamids = ConcurrentHashMap.newKeySet();
-    final Map<String, Media> media = new ConcurrentHashMap<>();
+    public final Map<String, Media> media = new ConcurrentHashMap<>();
 
     SandboxState(Clock clock) {
         this.clock = clock;

@@ -64,6 +64,22 @@ public final class GraphClient {
         return send(token, request(path, query).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** {@code POST /{version}/{path}} as multipart/form-data: text fields and one file (media uploads). */
+    public JsonNode postFile(String token, String path, Map<String, String> fields, String fileField, String filename, String mimeType,
+                             byte[] file) {
+        String boundary = "wabridge" + java.util.UUID.randomUUID().toString().replace("-", "");
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(file.length + 512);
+        java.util.function.Consumer<String> text = s -> body.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+        fields.forEach((name, value) -> text.accept("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n"
+                + value + "\r\n"));
+        text.accept("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\""
+                + filename.replace("\"", "") + "\"\r\nContent-Type: " + mimeType + "\r\n\r\n");
+        body.writeBytes(file);
+        text.accept("\r\n--" + boundary + "--\r\n");
+        return send(token, request(path, Map.of()).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    }
+
     /** {@code DELETE /{version}/{path}}. */
     public JsonNode delete(String token, String path) {
         return send(token, request(path, Map.of()).DELETE());

@@ -32,6 +32,7 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
     private final ReadApi read;
     private final SendApi send;
     private final SettingsApi settings;
+    private final io.wabridge.core.channel.Channels channels;
 
     public ApiHttpHandler() {
         this(Wiring.fromSystem());
@@ -43,7 +44,7 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
     }
 
     private ApiHttpHandler(String tenantClaim, MessageHistory history, ReadApi.MediaLinks links, Wiring wiring) {
-        this(tenantClaim, history, links, sendApi(wiring, history), new SettingsApi(new io.wabridge.core.tenant.UpdateSettings(
+        this(tenantClaim, history, links, new DynamoDbChannels(wiring.dynamo(), wiring.config().tableName()), sendApi(wiring, history), new SettingsApi(new io.wabridge.core.tenant.UpdateSettings(
                 new io.wabridge.adapters.aws.DynamoDbSettings(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
                 wiring.tokenVault(), Clock.systemUTC())));
     }
@@ -63,19 +64,26 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
                         return outbox.byWamid(t, wamid);
                     }
                 }, history, (tenant, phoneNumberId, wamid, typing) -> {
-                    String token = wiring.tokenVault().reveal(new SecretContext(tenant.value(), phoneNumberId, SecretField.BUSINESS_TOKEN))
-                            .orElseThrow(() -> new IllegalStateException("the channel has no business token; run signup again")).reveal();
                     Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("messaging_product", "whatsapp", "status", "read",
                             "message_id", wamid));
                     if (typing) {
                         body.put("typing_indicator", Map.of("type", "text"));
                     }
-                    graph.post(token, phoneNumberId + "/messages", body);
-                });
+                    graph.post(token(wiring, tenant, phoneNumberId), phoneNumberId + "/messages", body);
+                }, (tenant, phoneNumberId, mime, filename, bytes) -> graph.postFile(token(wiring, tenant, phoneNumberId),
+                        phoneNumberId + "/media", Map.of("messaging_product", "whatsapp", "type", mime), "file", filename, mime, bytes)
+                        .path("id").asText());
     }
 
-    ApiHttpHandler(String tenantClaim, MessageHistory history, ReadApi.MediaLinks links, SendApi send, SettingsApi settings) {
+    private static String token(Wiring wiring, TenantId tenant, String phoneNumberId) {
+        return wiring.tokenVault().reveal(new SecretContext(tenant.value(), phoneNumberId, SecretField.BUSINESS_TOKEN))
+                .orElseThrow(() -> new IllegalStateException("the channel has no business token; run signup again")).reveal();
+    }
+
+    ApiHttpHandler(String tenantClaim, MessageHistory history, ReadApi.MediaLinks links, io.wabridge.core.channel.Channels channels,
+                   SendApi send, SettingsApi settings) {
         this.tenantClaim = tenantClaim;
+        this.channels = channels;
         this.read = new ReadApi(history, links);
         this.send = send;
         this.settings = settings;
@@ -97,6 +105,7 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
             case "GET /v1/messages/{wamid}" -> send.read(tenant, event.getPathParameters().get("wamid"))
                     .orElseGet(() -> read.message(tenant, event));
             case "POST /v1/messages" -> send.send(tenant, event);
+            case "POST /v1/media" -> send.uploadMedia(tenant, event, channels);
             case "GET /v1/tenant/settings" -> settings.get(tenant);
             case "PUT /v1/tenant/settings" -> settings.put(tenant, event);
             case "POST /v1/messages/{wamid}/read" -> send.markRead(tenant, event);

@@ -31,6 +31,62 @@ final class SendApi {
         void markRead(TenantId tenant, String phoneNumberId, String wamid, boolean typing);
     }
 
+    /** Uploads a file to a channel's media endpoint with the channel's token; Meta's media id. */
+    interface MediaUploads {
+        String upload(TenantId tenant, String phoneNumberId, String mimeType, String filename, byte[] bytes);
+    }
+
+    /** MIME types Meta accepts per media kind, and each kind's size limit (Meta's media page). */
+    static final Map<String, Long> MEDIA_LIMITS = Map.ofEntries(
+            Map.entry("image/jpeg", 5L << 20), Map.entry("image/png", 5L << 20), Map.entry("image/webp", 500L << 10),
+            Map.entry("audio/aac", 16L << 20), Map.entry("audio/amr", 16L << 20), Map.entry("audio/mpeg", 16L << 20),
+            Map.entry("audio/mp4", 16L << 20), Map.entry("audio/ogg", 16L << 20),
+            Map.entry("video/mp4", 16L << 20), Map.entry("video/3gpp", 16L << 20),
+            Map.entry("application/pdf", 100L << 20), Map.entry("text/plain", 100L << 20),
+            Map.entry("application/msword", 100L << 20), Map.entry("application/vnd.ms-excel", 100L << 20),
+            Map.entry("application/vnd.openxmlformats-officedocument.wordprocessingml.document", 100L << 20),
+            Map.entry("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 100L << 20),
+            Map.entry("application/vnd.ms-powerpoint", 100L << 20),
+            Map.entry("application/vnd.openxmlformats-officedocument.presentationml.presentation", 100L << 20));
+
+    /**
+     * {@code POST /v1/media?channel=..&filename=..}: the raw file as the body, its MIME type as Content-Type.
+     * Through API Gateway and Lambda a body stops at 6 MB; larger documents are sent by https link instead.
+     */
+    APIGatewayV2HTTPResponse uploadMedia(TenantId tenant, APIGatewayV2HTTPEvent event, io.wabridge.core.channel.Channels channels) {
+        String channel = HttpResponses.query(event, "channel").orElse("");
+        if (!channel.matches("[0-9]{1,32}") || channels.get(tenant, channel).filter(c -> c.status() == io.wabridge.core.channel.Channel.Status.ACTIVE).isEmpty()) {
+            return fieldError(404, "channel_unknown", "channel", "channel must be one of your active channels (?channel=<phone number id>)");
+        }
+        String mime = header(event, "content-type").map(v -> v.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT)).orElse("");
+        Long limit = MEDIA_LIMITS.get(mime);
+        if (limit == null) {
+            return fieldError(415, "invalid_media_type", "Content-Type", "Content-Type " + mime + " is not a media type WhatsApp accepts");
+        }
+        byte[] bytes = HttpResponses.rawBody(event);
+        if (bytes.length == 0 || bytes.length > limit) {
+            return fieldError(413, "invalid_media_size", "body", "the file must be 1 byte to " + (limit >> 10) + " KiB for " + mime);
+        }
+        String filename = HttpResponses.query(event, "filename").orElse("file");
+        try {
+            return json(201, Map.of("id", uploads.upload(tenant, channel, mime, filename, bytes)));
+        } catch (MetaApiException e) {
+            return fieldError(502, "meta_refused", null, "Meta refused the upload (error " + e.code() + ")");
+        } catch (IllegalStateException e) {
+            return fieldError(409, "channel_token_missing", "channel", e.getMessage());
+        }
+    }
+
+    private static APIGatewayV2HTTPResponse fieldError(int status, String code, String field, String message) {
+        Map<String, Object> err = new LinkedHashMap<>();
+        err.put("code", code);
+        err.put("message", message);
+        if (field != null) {
+            err.put("field", field);
+        }
+        return json(status, Map.of("error", err));
+    }
+
     /** Finds a send by WaBridge id or by Meta's wamid. */
     interface Sends {
         Optional<OutboundMessage> byId(TenantId tenant, String id);
@@ -42,12 +98,14 @@ final class SendApi {
     private final Sends sends;
     private final MessageHistory history;
     private final ReadReceipts receipts;
+    private final MediaUploads uploads;
 
-    SendApi(AcceptSend accept, Sends sends, MessageHistory history, ReadReceipts receipts) {
+    SendApi(AcceptSend accept, Sends sends, MessageHistory history, ReadReceipts receipts, MediaUploads uploads) {
         this.accept = accept;
         this.sends = sends;
         this.history = history;
         this.receipts = receipts;
+        this.uploads = uploads;
     }
 
     APIGatewayV2HTTPResponse send(TenantId tenant, APIGatewayV2HTTPEvent event) {
@@ -77,13 +135,7 @@ final class SendApi {
             }
             return json(202, out);
         } catch (SendRejected e) {
-            Map<String, Object> err = new LinkedHashMap<>();
-            err.put("code", e.code());
-            err.put("message", e.getMessage());
-            if (e.field() != null) {
-                err.put("field", e.field());
-            }
-            return json(e.status(), Map.of("error", err));
+            return fieldError(e.status(), e.code(), e.field(), e.getMessage());
         }
     }
 
