@@ -13,7 +13,7 @@ public final class Main {
             default -> {
                 System.out.println("usage: ./wabridge bench vault [--channels 100] [--sends 10000]\n"
                         + "       ./wabridge bench inbound [--rate 100] [--seconds 20] [--tenants 10] [--deliveries 500] [--updates 8]\n"
-                        + "       ./wabridge bench send [--numbers 1] [--sends 2000] [--users 200]");
+                        + "       ./wabridge bench send [--numbers 1] [--sends 2000] [--users 200] [--statuses on|late]");
                 if (!name.equals("help")) {
                     System.exit(2);
                 }

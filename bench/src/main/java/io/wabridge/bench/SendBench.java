@@ -45,6 +45,8 @@ final class SendBench {
         int numbers = Integer.parseInt(flags.getOrDefault("numbers", "1"));
         int sends = Integer.parseInt(flags.getOrDefault("sends", "2000"));
         int users = Integer.parseInt(flags.getOrDefault("users", "200"));
+        // --statuses late: Meta's status webhooks are held back 10 minutes, so the figure is the sender's alone.
+        boolean lateStatuses = flags.getOrDefault("statuses", "on").equals("late");
         Path data = Files.createTempDirectory("wabridge-bench");
         try (LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("template.yaml"), null))) {
             MetaSandbox meta = runtime.sandbox();
@@ -62,6 +64,9 @@ final class SendBench {
                 }
             }
             Thread.sleep(5000);
+            if (lateStatuses) {
+                meta.webhooks().chaos(new io.wabridge.sandbox.WebhookDispatcher.Chaos(0, false, 600_000));
+            }
             int before = meta.calls().size();
             Map<String, Instant> accepted = new ConcurrentHashMap<>();
             List<CompletableFuture<?>> pending = new ArrayList<>();

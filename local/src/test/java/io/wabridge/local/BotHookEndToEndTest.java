@@ -135,6 +135,25 @@ class BotHookEndToEndTest {
         Thread.sleep(1000);
         assertThat(botTexts("bot: you said jam buka?")).as("no second send after the retried hook call").isEqualTo(1);
 
+        // A human takes the conversation over: the bot is not called until it is given back.
+        String conversation = c.phoneNumberId() + ":" + calls.get(0).path("message").path("contact").asText();
+        var handoff = SignupEndToEndTest.call("POST", "/v1/conversations/" + conversation + "/handoff", "botty", Map.of("timeoutMinutes", 30));
+        assertThat(handoff.statusCode()).as(handoff.body()).isEqualTo(200);
+        int callsBefore = calls.size();
+        meta.userSendsText("6281299994001", c.phoneNumberId(), "agent please");
+        assertThat(Http.eventually(Duration.ofSeconds(10), () -> runtime.aws().events().received().stream().anyMatch(e ->
+                e.path("detail-type").asText().equals("message.received") && e.path("detail").path("message").toString().contains("agent please"))))
+                .isTrue();
+        Thread.sleep(2000);
+        assertThat(calls).as("no bot call while handed off").hasSize(callsBefore);
+        assertThat(runtime.aws().events().received().stream().filter(e -> e.path("detail-type").asText().equals("conversation.handoff")).count())
+                .isEqualTo(1);
+        assertThat(SignupEndToEndTest.call("POST", "/v1/conversations/" + conversation + "/resume", "botty", null).statusCode()).isEqualTo(200);
+        meta.userSendsText("6281299994001", c.phoneNumberId(), "thanks bot");
+        assertThat(Http.eventually(Duration.ofSeconds(20), () -> botTexts("bot: you said thanks bot") == 1)).isTrue();
+        assertThat(SignupEndToEndTest.call("POST", "/v1/conversations/" + c.phoneNumberId() + ":nobody/handoff", "botty", null).statusCode())
+                .isEqualTo(404);
+
         var bad = SignupEndToEndTest.call("PUT", "/v1/tenant/settings", "botty", Map.of("botHook", Map.of("url", "http://example.com/hook")));
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(SignupEndToEndTest.json(bad).path("error").path("field").asText()).isEqualTo("botHook.url");

@@ -23,7 +23,7 @@ import java.util.Optional;
  */
 public final class AnswerWithBot {
 
-    public enum Outcome { NO_HOOK, ANSWERED }
+    public enum Outcome { NO_HOOK, HANDED_OFF, ANSWERED }
 
     private final SettingsStore settings;
     private final TokenVault vault;
@@ -31,8 +31,11 @@ public final class AnswerWithBot {
     private final BotHook hook;
     private final AcceptSend accept;
     private final DomainEvents events;
+    private final io.wabridge.core.tenant.Handoff handoff;
 
-    public AnswerWithBot(SettingsStore settings, TokenVault vault, MessageHistory history, BotHook hook, AcceptSend accept, DomainEvents events) {
+    public AnswerWithBot(SettingsStore settings, TokenVault vault, MessageHistory history, BotHook hook, AcceptSend accept, DomainEvents events,
+                         io.wabridge.core.tenant.Handoff handoff) {
+        this.handoff = Objects.requireNonNull(handoff);
         this.settings = Objects.requireNonNull(settings);
         this.vault = Objects.requireNonNull(vault);
         this.history = Objects.requireNonNull(history);
@@ -49,6 +52,9 @@ public final class AnswerWithBot {
         }
         MessageHistory.StoredMessage message = history.message(tenant, wamid)
                 .orElseThrow(() -> new IllegalStateException("message " + wamid + " is not stored yet"));
+        if (!handoff.botAnswers(tenant, phoneNumberId, message.contactKey())) {
+            return Outcome.HANDED_OFF;
+        }
         List<BotHook.Reply> replies = hook.call(s.get().botHookUrl(), secret.get().reveal(), Duration.ofMillis(s.get().botHookTimeoutMillis()),
                 tenant, message);
         String to = message.waId() != null ? message.waId() : message.contactKey();

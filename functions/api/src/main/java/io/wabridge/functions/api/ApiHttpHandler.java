@@ -46,7 +46,9 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
     private ApiHttpHandler(String tenantClaim, MessageHistory history, ReadApi.MediaLinks links, Wiring wiring) {
         this(tenantClaim, history, links, new DynamoDbChannels(wiring.dynamo(), wiring.config().tableName()), sendApi(wiring, history), new SettingsApi(new io.wabridge.core.tenant.UpdateSettings(
                 new io.wabridge.adapters.aws.DynamoDbSettings(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
-                wiring.tokenVault(), Clock.systemUTC())));
+                wiring.tokenVault(), Clock.systemUTC()), new io.wabridge.core.tenant.Handoff(
+                new io.wabridge.adapters.aws.DynamoDbConversations(wiring.dynamo(), wiring.config().tableName()), wiring.domainEvents(),
+                Clock.systemUTC())));
     }
 
     private static SendApi sendApi(Wiring wiring, MessageHistory history) {
@@ -108,6 +110,8 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
             case "POST /v1/media" -> send.uploadMedia(tenant, event, channels);
             case "GET /v1/tenant/settings" -> settings.get(tenant);
             case "PUT /v1/tenant/settings" -> settings.put(tenant, event);
+            case "POST /v1/conversations/{id}/handoff" -> settings.handoff(tenant, event, true);
+            case "POST /v1/conversations/{id}/resume" -> settings.handoff(tenant, event, false);
             case "POST /v1/messages/{wamid}/read" -> send.markRead(tenant, event);
             case "GET /v1/messages/{wamid}/media" -> read.media(tenant, event);
             default -> error(404, "route_unknown", "no such route: " + event.getRouteKey());

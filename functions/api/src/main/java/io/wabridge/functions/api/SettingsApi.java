@@ -21,9 +21,37 @@ final class SettingsApi {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final UpdateSettings settings;
+    private final io.wabridge.core.tenant.Handoff handoff;
 
-    SettingsApi(UpdateSettings settings) {
+    SettingsApi(UpdateSettings settings, io.wabridge.core.tenant.Handoff handoff) {
         this.settings = settings;
+        this.handoff = handoff;
+    }
+
+    /** {@code POST /v1/conversations/{id}/handoff} ({@code {"timeoutMinutes"}} optional) and {@code .../resume}. */
+    APIGatewayV2HTTPResponse handoff(TenantId tenant, APIGatewayV2HTTPEvent event, boolean toHuman) {
+        try {
+            var id = io.wabridge.core.tenant.Handoff.ConversationId.parse(event.getPathParameters().get("id"));
+            boolean found;
+            if (toHuman) {
+                Map<String, Object> body = HttpResponses.rawBody(event).length == 0 ? Map.of()
+                        : JSON.readValue(HttpResponses.rawBody(event), new TypeReference<Map<String, Object>>() { });
+                Object minutes = body.get("timeoutMinutes");
+                if (minutes != null && !(minutes instanceof Number)) {
+                    throw new SettingsRejected("timeoutMinutes", "timeoutMinutes must be a number");
+                }
+                found = handoff.handoff(tenant, id, minutes == null ? null : java.time.Duration.ofMinutes(((Number) minutes).longValue()),
+                        HttpResponses.claim(event, "sub").orElse("unknown"));
+            } else {
+                found = handoff.resume(tenant, id);
+            }
+            return found ? json(200, Map.of("conversation", event.getPathParameters().get("id"), "answeredBy", toHuman ? "human" : "bot"))
+                    : HttpResponses.error(404, "conversation_unknown", "no conversation " + event.getPathParameters().get("id") + " for this tenant");
+        } catch (IOException e) {
+            return HttpResponses.error(400, "body_invalid", "the body must be a JSON object (or empty)");
+        } catch (SettingsRejected e) {
+            return json(400, Map.of("error", Map.of("code", "invalid_" + e.field(), "message", e.getMessage(), "field", e.field())));
+        }
     }
 
     APIGatewayV2HTTPResponse get(TenantId tenant) {

@@ -59,7 +59,8 @@ public final class BotHookHandler implements RequestHandler<SQSEvent, SQSBatchRe
                 new DynamoDbMessageHistory(wiring.dynamo(), table, wiring::media), new HttpBotHook(Clock.systemUTC()),
                 new AcceptSend(new DynamoDbChannels(wiring.dynamo(), table), outbox, outbox,
                         new SqsOutboundQueue(wiring.sqs(), wiring.config().outboundQueueUrl()), Clock.systemUTC()),
-                wiring.domainEvents());
+                wiring.domainEvents(), new io.wabridge.core.tenant.Handoff(new io.wabridge.adapters.aws.DynamoDbConversations(wiring.dynamo(), table),
+                        wiring.domainEvents(), Clock.systemUTC()));
     }
 
     @Override
