@@ -175,6 +175,21 @@ class SendEndToEndTest {
     }
 
     @Test
+    void usageCountsEachMessageInAndOutOncePerChannel() throws Exception {
+        String id = accepted(send(message(USER, "text", Map.of("body", "count me")), null));
+        awaitState(id, "sent");
+        JsonNode usage = SignupEndToEndTest.json(SignupEndToEndTest.call("GET", "/v1/usage?granularity=month", TENANT, null));
+        assertThat(usage.path("currency").asText()).isEqualTo("USD");
+        JsonNode month = usage.path("items").get(0);
+        assertThat(month.path("inbound").path(shop.phoneNumberId()).asLong()).isGreaterThanOrEqualTo(1);
+        long out = month.path("outbound").path(shop.phoneNumberId()).asLong();
+        long sentToMeta = meta.calls().stream().filter(c -> c.path().endsWith(shop.phoneNumberId() + "/messages") && c.status() == 200
+                && !c.body().contains("\"status\":\"read\"")).count();
+        assertThat(out).as("each accepted send counted once").isEqualTo(sentToMeta);
+        assertThat(SignupEndToEndTest.call("GET", "/v1/usage?from=2026-13-01", TENANT, null).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void theSameIdempotencyKeyGetsTheFirstAnswerAndOneSend() throws Exception {
         Map<String, Object> m = message(USER, "text", Map.of("body", "only once please"));
         String first = accepted(send(m, "order-42-confirmation"));

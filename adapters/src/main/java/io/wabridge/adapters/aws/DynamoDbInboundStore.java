@@ -96,7 +96,17 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
         putIfPresent(message, "contextWamid", m.contextWamid());
         Map<String, AttributeValue> pointer = Map.of("PK", s("WAMID#" + m.wamid().value()), "SK", s("MSG"),
                 "tenantId", s(tenant.value()), "messagePK", s(pk), "messageSK", s(sk));
-        return putWithGuard(pointer, message);
+        // Counted in the same transaction as the message: once per message, however often it is redelivered.
+        return putWithGuard(pointer, message, usageCount(table, tenant, m.sentAt(), "in#" + m.phoneNumberId().value()));
+    }
+
+    /** Adds one to a tenant's daily usage counter ({@code TENANT#{tenant}} / {@code USAGE#{day}}). */
+    static TransactWriteItem usageCount(String table, TenantId tenant, java.time.Instant at, String counter) {
+        String day = java.time.LocalDate.ofInstant(at, java.time.ZoneOffset.UTC).toString();
+        return TransactWriteItem.builder().update(u -> u.tableName(table)
+                .key(Map.of("PK", s("TENANT#" + tenant.value()), "SK", s("USAGE#" + day)))
+                .updateExpression("ADD #k :one").expressionAttributeNames(Map.of("#k", counter))
+                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))).build();
     }
 
     @Override
@@ -311,12 +321,14 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
                 .updateExpression("SET media = :m").expressionAttributeValues(Map.of(":m", AttributeValue.fromM(media))));
     }
 
-    private boolean putWithGuard(Map<String, AttributeValue> guard, Map<String, AttributeValue> item) {
+    private boolean putWithGuard(Map<String, AttributeValue> guard, Map<String, AttributeValue> item, TransactWriteItem... also) {
         try {
-            dynamo.transactWriteItems(r -> r.transactItems(
+            java.util.List<TransactWriteItem> writes = new java.util.ArrayList<>(java.util.List.of(
                     TransactWriteItem.builder().put(Put.builder().tableName(table).item(guard)
                             .conditionExpression("attribute_not_exists(PK)").build()).build(),
                     TransactWriteItem.builder().put(Put.builder().tableName(table).item(item).build()).build()));
+            writes.addAll(java.util.List.of(also));
+            dynamo.transactWriteItems(r -> r.transactItems(writes));
             return true;
         } catch (TransactionCanceledException e) {
             if (e.cancellationReasons().stream().map(CancellationReason::code).anyMatch("ConditionalCheckFailed"::equals)) {

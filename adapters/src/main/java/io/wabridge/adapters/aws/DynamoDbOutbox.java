@@ -97,9 +97,20 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
         }
         dynamo.putItem(r -> r.tableName(table).item(item));
         if (m.wamid() != null) {
-            // The read API finds a send by Meta's wamid too.
-            dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s("WAMID#" + m.wamid()), "SK", s("OUT"),
-                    "tenantId", s(m.tenant().value()), "messageId", s(m.id()))));
+            // The read API finds a send by Meta's wamid too; the first time, the send is counted in the tenant's usage.
+            try {
+                dynamo.transactWriteItems(r -> r.transactItems(
+                        software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().put(p -> p.tableName(table)
+                                .item(Map.of("PK", s("WAMID#" + m.wamid()), "SK", s("OUT"), "tenantId", s(m.tenant().value()),
+                                        "messageId", s(m.id())))
+                                .conditionExpression("attribute_not_exists(PK)")).build(),
+                        DynamoDbInboundStore.usageCount(table, m.tenant(), m.updatedAt(), "out#" + m.phoneNumberId())));
+            } catch (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException e) {
+                if (e.cancellationReasons().stream().noneMatch(reason -> "ConditionalCheckFailed".equals(reason.code()))) {
+                    throw e;
+                }
+                // recorded (and counted) already
+            }
         }
     }
 

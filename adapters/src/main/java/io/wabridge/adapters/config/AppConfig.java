@@ -98,6 +98,27 @@ public final class AppConfig {
                 .split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
+    /**
+     * The rate card for usage estimates: {@code USAGE_RATE_CARD}, JSON {@code {"currency":"USD","marketing":"0.025",...}}
+     * (price per billable message by Meta pricing category), and {@code USAGE_MARKUP_PERCENT}.
+     */
+    public io.wabridge.core.tenant.Usage.RateCard usageRateCard() {
+        try {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(optional("USAGE_RATE_CARD").orElse("{\"currency\":\"USD\"}"));
+            java.util.Map<String, java.math.BigDecimal> prices = new java.util.HashMap<>();
+            node.fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("currency")) {
+                    prices.put(e.getKey().toLowerCase(java.util.Locale.ROOT), new java.math.BigDecimal(e.getValue().asText()));
+                }
+            });
+            return new io.wabridge.core.tenant.Usage.RateCard(node.path("currency").asText("USD"), prices,
+                    new java.math.BigDecimal(optional("USAGE_MARKUP_PERCENT").orElse("0")));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | NumberFormatException e) {
+            throw new IllegalStateException("USAGE_RATE_CARD must be JSON like {\"currency\":\"USD\",\"marketing\":\"0.025\"} "
+                    + "and USAGE_MARKUP_PERCENT a number", e);
+        }
+    }
+
     /** The standard queue of media fetches. */
     public String mediaQueueUrl() {
         return require("MEDIA_QUEUE_URL");

@@ -48,7 +48,8 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
                 new io.wabridge.adapters.aws.DynamoDbSettings(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
                 wiring.tokenVault(), Clock.systemUTC()), new io.wabridge.core.tenant.Handoff(
                 new io.wabridge.adapters.aws.DynamoDbConversations(wiring.dynamo(), wiring.config().tableName()), wiring.domainEvents(),
-                Clock.systemUTC())));
+                Clock.systemUTC()), new io.wabridge.core.tenant.Usage(new io.wabridge.adapters.aws.DynamoDbUsage(wiring.dynamo(),
+                wiring.config().tableName()), wiring.config().usageRateCard())));
     }
 
     private static SendApi sendApi(Wiring wiring, MessageHistory history) {
@@ -109,6 +110,7 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
             case "POST /v1/messages" -> send.send(tenant, event);
             case "POST /v1/media" -> send.uploadMedia(tenant, event, channels);
             case "GET /v1/tenant/settings" -> settings.get(tenant);
+            case "GET /v1/usage" -> settings.usage(tenant, event);
             case "PUT /v1/tenant/settings" -> settings.put(tenant, event);
             case "POST /v1/conversations/{id}/handoff" -> settings.handoff(tenant, event, true);
             case "POST /v1/conversations/{id}/resume" -> settings.handoff(tenant, event, false);

@@ -23,9 +23,50 @@ final class SettingsApi {
     private final UpdateSettings settings;
     private final io.wabridge.core.tenant.Handoff handoff;
 
-    SettingsApi(UpdateSettings settings, io.wabridge.core.tenant.Handoff handoff) {
+    private final io.wabridge.core.tenant.Usage usage;
+
+    SettingsApi(UpdateSettings settings, io.wabridge.core.tenant.Handoff handoff, io.wabridge.core.tenant.Usage usage) {
         this.settings = settings;
         this.handoff = handoff;
+        this.usage = usage;
+    }
+
+    /** {@code GET /v1/usage?from=YYYY-MM-DD&to=YYYY-MM-DD&granularity=day|month}. */
+    APIGatewayV2HTTPResponse usage(TenantId tenant, APIGatewayV2HTTPEvent event) {
+        java.time.LocalDate from;
+        java.time.LocalDate to;
+        try {
+            to = java.time.LocalDate.parse(HttpResponses.query(event, "to").orElse(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString()));
+            from = java.time.LocalDate.parse(HttpResponses.query(event, "from").orElse(to.withDayOfMonth(1).toString()));
+        } catch (java.time.format.DateTimeParseException e) {
+            return json(400, Map.of("error", Map.of("code", "invalid_date", "message", "from and to are dates like 2026-11-01", "field", "from")));
+        }
+        String granularity = HttpResponses.query(event, "granularity").orElse("day");
+        if (!granularity.equals("day") && !granularity.equals("month")) {
+            return json(400, Map.of("error", Map.of("code", "invalid_granularity", "message", "granularity is day or month", "field", "granularity")));
+        }
+        try {
+            java.util.List<Map<String, Object>> items = new java.util.ArrayList<>();
+            for (var p : usage.report(tenant, from, to, granularity.equals("month"))) {
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("period", p.period());
+                item.put("inbound", p.inbound());
+                item.put("outbound", p.outbound());
+                item.put("priced", p.priced());
+                item.put("estimatedCost", p.estimatedCost());
+                items.add(item);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("from", from.toString());
+            out.put("to", to.toString());
+            out.put("granularity", granularity);
+            out.put("currency", usage.rates().currency());
+            out.put("markupPercent", usage.rates().markupPercent());
+            out.put("items", items);
+            return json(200, out);
+        } catch (SettingsRejected e) {
+            return json(400, Map.of("error", Map.of("code", "invalid_range", "message", e.getMessage(), "field", e.field())));
+        }
     }
 
     /** {@code POST /v1/conversations/{id}/handoff} ({@code {"timeoutMinutes"}} optional) and {@code .../resume}. */
