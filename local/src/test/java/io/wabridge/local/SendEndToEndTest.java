@@ -175,6 +175,20 @@ class SendEndToEndTest {
     }
 
     @Test
+    void templatesApprovedBeforeConnectingAreSyncedAndThenChecked() throws Exception {
+        meta.addTemplate(shop.wabaId(), "old_rejected", "id", "MARKETING", "Promo lama", "REJECTED");
+        var synced = SignupEndToEndTest.call("POST", "/v1/templates/sync?waba=" + shop.wabaId(), TENANT, null);
+        assertThat(synced.statusCode()).as(synced.body()).isEqualTo(200);
+        assertThat(SignupEndToEndTest.json(synced).path("synced").asInt()).isGreaterThanOrEqualTo(1);
+        JsonNode list = SignupEndToEndTest.json(SignupEndToEndTest.call("GET", "/v1/templates?waba=" + shop.wabaId(), TENANT, null));
+        assertThat(list.path("items").toString()).contains("old_rejected").contains("REJECTED");
+        HttpResponse<String> refused = send(message(USER, "template", Map.of("name", "old_rejected", "language", Map.of("code", "id"))), null);
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(refused.body()).contains("template_not_approved");
+        assertThat(SignupEndToEndTest.call("POST", "/v1/templates/sync?waba=123", TENANT, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void usageCountsEachMessageInAndOutOncePerChannel() throws Exception {
         String id = accepted(send(message(USER, "text", Map.of("body", "count me")), null));
         awaitState(id, "sent");

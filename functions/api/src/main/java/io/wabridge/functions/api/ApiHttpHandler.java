@@ -49,7 +49,10 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
                 wiring.tokenVault(), Clock.systemUTC()), new io.wabridge.core.tenant.Handoff(
                 new io.wabridge.adapters.aws.DynamoDbConversations(wiring.dynamo(), wiring.config().tableName()), wiring.domainEvents(),
                 Clock.systemUTC()), new io.wabridge.core.tenant.Usage(new io.wabridge.adapters.aws.DynamoDbUsage(wiring.dynamo(),
-                wiring.config().tableName()), wiring.config().usageRateCard())));
+                wiring.config().tableName()), wiring.config().usageRateCard()), new io.wabridge.core.tenant.TemplateCatalog(
+                new DynamoDbChannels(wiring.dynamo(), wiring.config().tableName()), wiring.tokenVault(),
+                new io.wabridge.adapters.meta.GraphTemplates(wiring.graph()),
+                new io.wabridge.adapters.aws.DynamoDbTemplates(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()))));
     }
 
     private static SendApi sendApi(Wiring wiring, MessageHistory history) {
@@ -111,6 +114,8 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
             case "POST /v1/media" -> send.uploadMedia(tenant, event, channels);
             case "GET /v1/tenant/settings" -> settings.get(tenant);
             case "GET /v1/usage" -> settings.usage(tenant, event);
+            case "GET /v1/templates" -> settings.templates(tenant, event, false);
+            case "POST /v1/templates/sync" -> settings.templates(tenant, event, true);
             case "PUT /v1/tenant/settings" -> settings.put(tenant, event);
             case "POST /v1/conversations/{id}/handoff" -> settings.handoff(tenant, event, true);
             case "POST /v1/conversations/{id}/resume" -> settings.handoff(tenant, event, false);

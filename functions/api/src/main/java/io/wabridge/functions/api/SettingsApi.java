@@ -24,11 +24,42 @@ final class SettingsApi {
     private final io.wabridge.core.tenant.Handoff handoff;
 
     private final io.wabridge.core.tenant.Usage usage;
+    private final io.wabridge.core.tenant.TemplateCatalog templates;
 
-    SettingsApi(UpdateSettings settings, io.wabridge.core.tenant.Handoff handoff, io.wabridge.core.tenant.Usage usage) {
+    SettingsApi(UpdateSettings settings, io.wabridge.core.tenant.Handoff handoff, io.wabridge.core.tenant.Usage usage,
+                io.wabridge.core.tenant.TemplateCatalog templates) {
         this.settings = settings;
         this.handoff = handoff;
         this.usage = usage;
+        this.templates = templates;
+    }
+
+    /** {@code GET /v1/templates?waba=} (the records) and {@code POST /v1/templates/sync?waba=} (re-read from Meta). */
+    APIGatewayV2HTTPResponse templates(TenantId tenant, APIGatewayV2HTTPEvent event, boolean sync) {
+        String waba = HttpResponses.query(event, "waba").orElse(null);
+        try {
+            if (sync) {
+                return json(200, Map.of("waba", waba, "synced", templates.sync(tenant, waba)));
+            }
+            java.util.List<Map<String, Object>> items = new java.util.ArrayList<>();
+            for (var t : templates.list(tenant, waba)) {
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("id", t.id());
+                item.put("name", t.name());
+                item.put("language", t.language());
+                item.put("category", t.category());
+                item.put("status", t.status());
+                item.put("quality", t.quality());
+                item.put("rejectedReason", t.reason());
+                items.add(item);
+            }
+            return json(200, Map.of("waba", waba, "items", items));
+        } catch (SettingsRejected e) {
+            return json(e.field().equals("waba") && sync ? 404 : 400, Map.of("error", Map.of("code", "invalid_waba", "message", e.getMessage(),
+                    "field", e.field())));
+        } catch (io.wabridge.core.meta.MetaApiException e) {
+            return HttpResponses.error(502, "meta_refused", "Meta refused the template listing (error " + e.code() + ")");
+        }
     }
 
     /** {@code GET /v1/usage?from=YYYY-MM-DD&to=YYYY-MM-DD&granularity=day|month}. */

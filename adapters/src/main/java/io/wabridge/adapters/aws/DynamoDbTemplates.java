@@ -1,0 +1,71 @@
+package io.wabridge.adapters.aws;
+
+import io.wabridge.core.inbound.TenantId;
+import io.wabridge.core.tenant.TemplateCatalog;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Template records {@code TENANT#{tenant}} / {@code TEMPLATE#{waba}#{name}#{language}}, the items the template webhooks update. */
+public final class DynamoDbTemplates implements TemplateCatalog.Store {
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+
+    public DynamoDbTemplates(DynamoDbClient dynamo, String table, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.clock = clock;
+    }
+
+    @Override
+    public void upsert(TenantId tenant, TemplateCatalog.Template t) {
+        Map<String, String> values = new HashMap<>();
+        values.put("wabaId", t.wabaId());
+        values.put("templateId", t.id());
+        values.put("name", t.name());
+        values.put("language", t.language());
+        values.put("category", t.category());
+        values.put("status", t.status());
+        values.put("quality", t.quality());
+        values.put("reason", t.reason());
+        values.put("updatedAt", clock.instant().toString());
+        StringBuilder set = new StringBuilder();
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> av = new HashMap<>();
+        values.forEach((k, v) -> {
+            if (v != null) {
+                set.append(set.isEmpty() ? "SET " : ", ").append("#").append(k).append(" = :").append(k);
+                names.put("#" + k, k);
+                av.put(":" + k, AttributeValue.fromS(v));
+            }
+        });
+        dynamo.updateItem(r -> r.tableName(table)
+                .key(Map.of("PK", AttributeValue.fromS("TENANT#" + tenant.value()),
+                        "SK", AttributeValue.fromS("TEMPLATE#" + t.wabaId() + "#" + t.name() + "#" + t.language())))
+                .updateExpression(set.toString()).expressionAttributeNames(names).expressionAttributeValues(av));
+    }
+
+    @Override
+    public List<TemplateCatalog.Template> list(TenantId tenant, String wabaId) {
+        List<TemplateCatalog.Template> out = new ArrayList<>();
+        for (Map<String, AttributeValue> item : dynamo.queryPaginator(r -> r.tableName(table)
+                .keyConditionExpression("PK = :p AND begins_with(SK, :s)")
+                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("TENANT#" + tenant.value()),
+                        ":s", AttributeValue.fromS("TEMPLATE#" + wabaId + "#")))).items()) {
+            out.add(new TemplateCatalog.Template(wabaId, str(item, "templateId"), str(item, "name"), str(item, "language"),
+                    str(item, "category"), str(item, "status"), str(item, "quality"), str(item, "reason")));
+        }
+        return out;
+    }
+
+    private static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+}

@@ -1,0 +1,38 @@
+package io.wabridge.adapters.meta;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wabridge.core.tenant.TemplateCatalog;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code GET /{waba-id}/message_templates}, following {@code paging.next} through every page. */
+public final class GraphTemplates implements TemplateCatalog.MetaTemplates {
+
+    private final GraphClient graph;
+
+    public GraphTemplates(GraphClient graph) {
+        this.graph = graph;
+    }
+
+    @Override
+    public List<TemplateCatalog.Template> list(String token, String wabaId) {
+        List<TemplateCatalog.Template> out = new ArrayList<>();
+        Map<String, String> query = new HashMap<>(Map.of("fields", "id,name,language,status,category,quality_score,rejected_reason",
+                "limit", "100"));
+        for (int page = 0; page < 100; page++) {
+            JsonNode answer = graph.get(token, wabaId + "/message_templates", query);
+            for (JsonNode t : answer.path("data")) {
+                out.add(new TemplateCatalog.Template(wabaId, t.path("id").asText(null), t.path("name").asText(), t.path("language").asText(),
+                        t.path("category").asText(null), t.path("status").asText(null), t.path("quality_score").path("score").asText(null),
+                        t.path("rejected_reason").asText(null)));
+            }
+            if (!answer.path("paging").hasNonNull("next")) {
+                break;
+            }
+            query.put("after", answer.path("paging").path("cursors").path("after").asText());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,84 @@
+package io.wabridge.core.tenant;
+
+import io.wabridge.core.channel.Channel;
+import io.wabridge.core.channel.Channels;
+import io.wabridge.core.inbound.TenantId;
+import io.wabridge.core.token.SecretContext;
+import io.wabridge.core.token.SecretField;
+import io.wabridge.core.token.SecretValue;
+import io.wabridge.core.token.TokenVault;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A tenant's message templates per WABA, as the send path reads them: kept current by Meta's template
+ * webhooks, and re-synced from Meta on demand (one paged listing, within the management rate limit).
+ */
+public final class TemplateCatalog {
+
+    /** A template as WaBridge keeps it. */
+    public record Template(String wabaId, String id, String name, String language, String category, String status, String quality,
+                           String reason) {}
+
+    /** Meta's {@code GET /{waba-id}/message_templates}, every page. */
+    public interface MetaTemplates {
+        List<Template> list(String token, String wabaId);
+    }
+
+    public interface Store {
+        void upsert(TenantId tenant, Template template);
+
+        List<Template> list(TenantId tenant, String wabaId);
+    }
+
+    private final Channels channels;
+    private final TokenVault vault;
+    private final MetaTemplates meta;
+    private final Store store;
+
+    public TemplateCatalog(Channels channels, TokenVault vault, MetaTemplates meta, Store store) {
+        this.channels = Objects.requireNonNull(channels);
+        this.vault = Objects.requireNonNull(vault);
+        this.meta = Objects.requireNonNull(meta);
+        this.store = Objects.requireNonNull(store);
+    }
+
+    public List<Template> list(TenantId tenant, String wabaId) {
+        requireWaba(wabaId);
+        return store.list(tenant, wabaId);
+    }
+
+    /** Re-reads the WABA's templates from Meta with the token of one of the tenant's active channels on it. */
+    public int sync(TenantId tenant, String wabaId) {
+        requireWaba(wabaId);
+        String token = activeChannelToken(tenant, wabaId).orElseThrow(() ->
+                new SettingsRejected("waba", "no active channel of this tenant on WABA " + wabaId));
+        List<Template> templates = meta.list(token, wabaId);
+        templates.forEach(t -> store.upsert(tenant, t));
+        return templates.size();
+    }
+
+    private Optional<String> activeChannelToken(TenantId tenant, String wabaId) {
+        String cursor = null;
+        do {
+            Channels.Page page = channels.list(tenant, 100, cursor);
+            for (Channel c : page.items()) {
+                if (c.wabaId().equals(wabaId) && c.status() == Channel.Status.ACTIVE) {
+                    Optional<SecretValue> token = vault.reveal(new SecretContext(tenant.value(), c.phoneNumberId(), SecretField.BUSINESS_TOKEN));
+                    if (token.isPresent()) {
+                        return token.map(SecretValue::reveal);
+                    }
+                }
+            }
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return Optional.empty();
+    }
+
+    private static void requireWaba(String wabaId) {
+        if (wabaId == null || !wabaId.matches("[0-9]{1,32}")) {
+            throw new SettingsRejected("waba", "waba must be the numeric id of one of your WABAs");
+        }
+    }
+}
