@@ -186,6 +186,27 @@ class SendEndToEndTest {
         assertThat(refused.statusCode()).isEqualTo(422);
         assertThat(refused.body()).contains("template_not_approved");
         assertThat(SignupEndToEndTest.call("POST", "/v1/templates/sync?waba=123", TENANT, null).statusCode()).isEqualTo(404);
+
+        // A new template: the rules are checked first; Meta approves it a moment later (webhook) and it can be sent.
+        var bad = SignupEndToEndTest.call("POST", "/v1/templates?waba=" + shop.wabaId(), TENANT, Map.of("name", "pickup", "language", "en_US",
+                "category", "UTILITY", "components", List.of(Map.of("type", "BODY", "text", "Order {{2}} is ready"))));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(SignupEndToEndTest.json(bad).path("error").path("field").asText()).isEqualTo("components.BODY.text");
+        var created = SignupEndToEndTest.call("POST", "/v1/templates?waba=" + shop.wabaId(), TENANT, Map.of("name", "pickup", "language", "en_US",
+                "category", "UTILITY", "components", List.of(Map.of("type", "BODY", "text", "Order {{1}} is ready",
+                        "example", Map.of("body_text", List.of(List.of("A-1")))))));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Map<String, Object> pickup = message(USER, "template", Map.of("name", "pickup", "language", Map.of("code", "en_US"), "components",
+                List.of(Map.of("type", "body", "parameters", List.of(Map.of("type", "text", "text", "A-9"))))));
+        assertThat(Http.eventually(Duration.ofSeconds(20), () -> {
+            try {
+                return send(pickup, "pickup-1").statusCode() == 202;
+            } catch (Exception e) {
+                return false;
+            }
+        })).as("sendable once approved").isTrue();
+        // Wait for it to go out, so no later test's injected fault meets it.
+        awaitState(SignupEndToEndTest.json(send(pickup, "pickup-1")).path("id").asText(), "sent");
     }
 
     @Test
@@ -236,13 +257,18 @@ class SendEndToEndTest {
 
         meta.addTemplate(shop.wabaId(), "promo_paused", "en_US", "MARKETING", "Big sale", "APPROVED");
         meta.setTemplateStatus(shop.wabaId(), "promo_paused", "en_US", "PAUSED", null);
+        // Wait for the webhook (sending before it would queue real sends that later tests' faults could meet).
         assertThat(Http.eventually(Duration.ofSeconds(20), () -> {
             try {
-                return send(message(USER, "template", Map.of("name", "promo_paused", "language", Map.of("code", "en_US"))), null).statusCode() == 422;
+                return SignupEndToEndTest.call("GET", "/v1/templates?waba=" + shop.wabaId(), TENANT, null).body()
+                        .matches("(?s).*\"name\":\"promo_paused\"[^}]*\"status\":\"PAUSED\".*");
             } catch (Exception e) {
                 return false;
             }
-        })).as("a paused template is refused once its webhook arrived").isTrue();
+        })).as("the PAUSED webhook arrived").isTrue();
+        HttpResponse<String> paused = send(message(USER, "template", Map.of("name", "promo_paused", "language", Map.of("code", "en_US"))), null);
+        assertThat(paused.statusCode()).as("a paused template is refused").isEqualTo(422);
+        assertThat(paused.body()).contains("template_not_approved");
     }
 
     @Test

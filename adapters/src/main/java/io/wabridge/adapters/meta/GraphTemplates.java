@@ -35,4 +35,12 @@ public final class GraphTemplates implements TemplateCatalog.MetaTemplates {
         }
         return out;
     }
+
+    @Override
+    public TemplateCatalog.Template create(String token, String wabaId, String name, String language, String category, List<?> components) {
+        JsonNode answer = graph.post(token, wabaId + "/message_templates", Map.of("name", name, "language", language, "category", category,
+                "components", components));
+        return new TemplateCatalog.Template(wabaId, answer.path("id").asText(null), name, language,
+                answer.path("category").asText(category), answer.path("status").asText("PENDING"), null, null);
+    }
 }

@@ -21,9 +21,12 @@ public final class TemplateCatalog {
     public record Template(String wabaId, String id, String name, String language, String category, String status, String quality,
                            String reason) {}
 
-    /** Meta's {@code GET /{waba-id}/message_templates}, every page. */
+    /** Meta's {@code GET /{waba-id}/message_templates} (every page) and {@code POST} (submission for review). */
     public interface MetaTemplates {
         List<Template> list(String token, String wabaId);
+
+        /** Submits a template; Meta's id and status (usually PENDING). */
+        Template create(String token, String wabaId, String name, String language, String category, List<?> components);
     }
 
     public interface Store {
@@ -47,6 +50,17 @@ public final class TemplateCatalog {
     public List<Template> list(TenantId tenant, String wabaId) {
         requireWaba(wabaId);
         return store.list(tenant, wabaId);
+    }
+
+    /** Checks Meta's rules, submits the template for review and records it (its status follows by webhook). */
+    public Template create(TenantId tenant, String wabaId, String name, String language, String category, List<?> components) {
+        requireWaba(wabaId);
+        TemplateRules.validate(name, language, category, components);
+        String token = activeChannelToken(tenant, wabaId).orElseThrow(() ->
+                new SettingsRejected("waba", "no active channel of this tenant on WABA " + wabaId));
+        Template created = meta.create(token, wabaId, name, language, category, components);
+        store.upsert(tenant, created);
+        return created;
     }
 
     /** Re-reads the WABA's templates from Meta with the token of one of the tenant's active channels on it. */

@@ -34,6 +34,33 @@ final class SettingsApi {
         this.templates = templates;
     }
 
+    /** {@code POST /v1/templates?waba=}: {@code {name, language, category, components}} submitted for Meta's review. */
+    APIGatewayV2HTTPResponse createTemplate(TenantId tenant, APIGatewayV2HTTPEvent event) {
+        try {
+            Map<String, Object> body = JSON.readValue(HttpResponses.rawBody(event), new TypeReference<Map<String, Object>>() { });
+            var t = templates.create(tenant, HttpResponses.query(event, "waba").orElse(null), str(body.get("name")), str(body.get("language")),
+                    str(body.get("category")), body.get("components") instanceof java.util.List<?> l ? l : null);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("id", t.id());
+            out.put("name", t.name());
+            out.put("language", t.language());
+            out.put("category", t.category());
+            out.put("status", t.status());
+            return json(201, out);
+        } catch (IOException e) {
+            return HttpResponses.error(400, "body_invalid", "the body must be a JSON object {name, language, category, components}");
+        } catch (SettingsRejected e) {
+            return json(e.field().equals("waba") ? 404 : 400, Map.of("error", Map.of("code", "invalid_" + e.field().replaceAll("[^A-Za-z0-9]+", "_"),
+                    "message", e.getMessage(), "field", e.field())));
+        } catch (io.wabridge.core.meta.MetaApiException e) {
+            return HttpResponses.error(502, "meta_refused", "Meta refused the template (error " + e.code() + "): " + e.getMessage());
+        }
+    }
+
+    private static String str(Object o) {
+        return o instanceof String s ? s : null;
+    }
+
     /** {@code GET /v1/templates?waba=} (the records) and {@code POST /v1/templates/sync?waba=} (re-read from Meta). */
     APIGatewayV2HTTPResponse templates(TenantId tenant, APIGatewayV2HTTPEvent event, boolean sync) {
         String waba = HttpResponses.query(event, "waba").orElse(null);
