@@ -38,15 +38,14 @@ public final class S3Objects implements MediaStore {
     }
 
     @Override
-    public boolean has(String key) {
+    public java.util.OptionalLong size(String key) {
         try {
-            s3.headObject(r -> r.bucket(bucket).key(key));
-            return true;
+            return java.util.OptionalLong.of(s3.headObject(r -> r.bucket(bucket).key(key)).contentLength());
         } catch (NoSuchKeyException e) {
-            return false;
+            return java.util.OptionalLong.empty();
         } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
             if (e.statusCode() == 404 && !(e instanceof NoSuchBucketException)) {
-                return false;
+                return java.util.OptionalLong.empty();
             }
             throw e;
         }

@@ -43,7 +43,11 @@ public final class FetchMedia {
 
     public Outcome fetch(MediaJob job) {
         String key = job.storeKey();
-        if (store.has(key)) {
+        java.util.OptionalLong stored = store.size(key);
+        if (stored.isPresent()) {
+            // Bytes are only left in the store once their hash matched; record them in case an earlier attempt
+            // stored them and failed before recording (the record is idempotent).
+            records.stored(job, key, stored.getAsLong(), job.mimeType());
             return Outcome.ALREADY_STORED;
         }
         if (clock.instant().isAfter(job.receivedAt().plus(META_RETENTION))) {

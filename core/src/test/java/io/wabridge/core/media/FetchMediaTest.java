@@ -60,8 +60,8 @@ class FetchMediaTest {
     };
 
     final MediaStore store = new MediaStore() {
-        public boolean has(String key) {
-            return bucket.containsKey(key);
+        public java.util.OptionalLong size(String key) {
+            return bucket.containsKey(key) ? java.util.OptionalLong.of(bucket.get(key).length) : java.util.OptionalLong.empty();
         }
 
         public void put(String key, InputStream body, long length, String mimeType) {
@@ -117,6 +117,8 @@ class FetchMediaTest {
         assertThat(calls.get(0)).isEqualTo("describe M1 as EAA-acme");
         assertThat(fetch.fetch(job(NOW.minusSeconds(60)))).isEqualTo(FetchMedia.Outcome.ALREADY_STORED);
         assertThat(calls).hasSize(2);
+        assertThat(records).as("recorded again, in case the first attempt failed after storing").hasSize(2).last()
+                .isEqualTo("stored media/acme/111/wamid.P 10 image/jpeg");
     }
 
     @Test
