@@ -29,16 +29,24 @@ public final class HttpResponses {
 
     /** {@code {"error":{"code":..,"message":..}}}: a stable machine code and a sentence for people. */
     public static APIGatewayV2HTTPResponse error(int status, String code, String message) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", code);
-        error.put("message", message);
-        return json(status, Map.of("error", error));
+        return error(status, code, message, null);
     }
 
     /** Any body with its content type (pages, scripts); headers stay mutable for callers to add to. */
     public static APIGatewayV2HTTPResponse body(int status, String contentType, String body) {
         return APIGatewayV2HTTPResponse.builder().withStatusCode(status)
                 .withHeaders(new java.util.HashMap<>(Map.of("content-type", contentType))).withBody(body).build();
+    }
+
+    /** The error shape with {@code field} naming the request field at fault (omitted when null). */
+    public static APIGatewayV2HTTPResponse error(int status, String code, String message, String field) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", message);
+        if (field != null) {
+            error.put("field", field);
+        }
+        return json(status, Map.of("error", error));
     }
 
     public static APIGatewayV2HTTPResponse text(int status, String body) {

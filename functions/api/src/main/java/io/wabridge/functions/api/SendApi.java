@@ -56,35 +56,25 @@ final class SendApi {
     APIGatewayV2HTTPResponse uploadMedia(TenantId tenant, APIGatewayV2HTTPEvent event, io.wabridge.core.channel.Channels channels) {
         String channel = HttpResponses.query(event, "channel").orElse("");
         if (!channel.matches("[0-9]{1,32}") || channels.get(tenant, channel).filter(c -> c.status() == io.wabridge.core.channel.Channel.Status.ACTIVE).isEmpty()) {
-            return fieldError(404, "channel_unknown", "channel", "channel must be one of your active channels (?channel=<phone number id>)");
+            return error(404, "channel_unknown", "channel must be one of your active channels (?channel=<phone number id>)", "channel");
         }
         String mime = header(event, "content-type").map(v -> v.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT)).orElse("");
         Long limit = MEDIA_LIMITS.get(mime);
         if (limit == null) {
-            return fieldError(415, "invalid_media_type", "Content-Type", "Content-Type " + mime + " is not a media type WhatsApp accepts");
+            return error(415, "invalid_media_type", "Content-Type " + mime + " is not a media type WhatsApp accepts", "Content-Type");
         }
         byte[] bytes = HttpResponses.rawBody(event);
         if (bytes.length == 0 || bytes.length > limit) {
-            return fieldError(413, "invalid_media_size", "body", "the file must be 1 byte to " + (limit >> 10) + " KiB for " + mime);
+            return error(413, "invalid_media_size", "the file must be 1 byte to " + (limit >> 10) + " KiB for " + mime, "body");
         }
         String filename = HttpResponses.query(event, "filename").orElse("file");
         try {
             return json(201, Map.of("id", uploads.upload(tenant, channel, mime, filename, bytes)));
         } catch (MetaApiException e) {
-            return fieldError(502, "meta_refused", null, "Meta refused the upload (error " + e.code() + ")");
+            return error(502, "meta_refused", "Meta refused the upload (error " + e.code() + ")", null);
         } catch (IllegalStateException e) {
-            return fieldError(409, "channel_token_missing", "channel", e.getMessage());
+            return error(409, "channel_token_missing", e.getMessage(), "channel");
         }
-    }
-
-    private static APIGatewayV2HTTPResponse fieldError(int status, String code, String field, String message) {
-        Map<String, Object> err = new LinkedHashMap<>();
-        err.put("code", code);
-        err.put("message", message);
-        if (field != null) {
-            err.put("field", field);
-        }
-        return json(status, Map.of("error", err));
     }
 
     /** Finds a send by WaBridge id or by Meta's wamid. */
@@ -135,7 +125,7 @@ final class SendApi {
             }
             return json(202, out);
         } catch (SendRejected e) {
-            return fieldError(e.status(), e.code(), e.field(), e.getMessage());
+            return error(e.status(), e.code(), e.getMessage(), e.field());
         }
     }
 

@@ -50,8 +50,8 @@ final class SettingsApi {
         } catch (IOException e) {
             return HttpResponses.error(400, "body_invalid", "the body must be a JSON object {name, language, category, components}");
         } catch (SettingsRejected e) {
-            return json(e.field().equals("waba") ? 404 : 400, Map.of("error", Map.of("code", "invalid_" + e.field().replaceAll("[^A-Za-z0-9]+", "_"),
-                    "message", e.getMessage(), "field", e.field())));
+            return HttpResponses.error(e.field().equals("waba") ? 404 : 400, "invalid_" + e.field().replaceAll("[^A-Za-z0-9]+", "_"),
+                    e.getMessage(), e.field());
         } catch (io.wabridge.core.meta.MetaApiException e) {
             return HttpResponses.error(502, "meta_refused", "Meta refused the template (error " + e.code() + "): " + e.getMessage());
         }
@@ -82,8 +82,7 @@ final class SettingsApi {
             }
             return json(200, Map.of("waba", waba, "items", items));
         } catch (SettingsRejected e) {
-            return json(e.field().equals("waba") && sync ? 404 : 400, Map.of("error", Map.of("code", "invalid_waba", "message", e.getMessage(),
-                    "field", e.field())));
+            return HttpResponses.error(e.field().equals("waba") && sync ? 404 : 400, "invalid_waba", e.getMessage(), e.field());
         } catch (io.wabridge.core.meta.MetaApiException e) {
             return HttpResponses.error(502, "meta_refused", "Meta refused the template listing (error " + e.code() + ")");
         }
@@ -97,11 +96,11 @@ final class SettingsApi {
             to = java.time.LocalDate.parse(HttpResponses.query(event, "to").orElse(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString()));
             from = java.time.LocalDate.parse(HttpResponses.query(event, "from").orElse(to.withDayOfMonth(1).toString()));
         } catch (java.time.format.DateTimeParseException e) {
-            return json(400, Map.of("error", Map.of("code", "invalid_date", "message", "from and to are dates like 2026-11-01", "field", "from")));
+            return HttpResponses.error(400, "invalid_date", "from and to are dates like 2026-11-01", "from");
         }
         String granularity = HttpResponses.query(event, "granularity").orElse("day");
         if (!granularity.equals("day") && !granularity.equals("month")) {
-            return json(400, Map.of("error", Map.of("code", "invalid_granularity", "message", "granularity is day or month", "field", "granularity")));
+            return HttpResponses.error(400, "invalid_granularity", "granularity is day or month", "granularity");
         }
         try {
             java.util.List<Map<String, Object>> items = new java.util.ArrayList<>();
@@ -123,7 +122,7 @@ final class SettingsApi {
             out.put("items", items);
             return json(200, out);
         } catch (SettingsRejected e) {
-            return json(400, Map.of("error", Map.of("code", "invalid_range", "message", e.getMessage(), "field", e.field())));
+            return HttpResponses.error(400, "invalid_range", e.getMessage(), e.field());
         }
     }
 
@@ -149,7 +148,7 @@ final class SettingsApi {
         } catch (IOException e) {
             return HttpResponses.error(400, "body_invalid", "the body must be a JSON object (or empty)");
         } catch (SettingsRejected e) {
-            return json(400, Map.of("error", Map.of("code", "invalid_" + e.field(), "message", e.getMessage(), "field", e.field())));
+            return HttpResponses.error(400, "invalid_" + e.field(), e.getMessage(), e.field());
         }
     }
 
@@ -168,12 +167,8 @@ final class SettingsApi {
             String who = HttpResponses.claim(event, "sub").orElse("unknown");
             return json(200, view(tenant, settings.update(tenant, change, who)));
         } catch (SettingsRejected e) {
-            Map<String, Object> err = new LinkedHashMap<>();
             boolean conflict = e.field().equals("version");
-            err.put("code", conflict ? "settings_conflict" : "invalid_setting");
-            err.put("message", e.getMessage());
-            err.put("field", e.field());
-            return json(conflict ? 409 : 400, Map.of("error", err));
+            return HttpResponses.error(conflict ? 409 : 400, conflict ? "settings_conflict" : "invalid_setting", e.getMessage(), e.field());
         }
     }
 
