@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wabridge.core.inbound.MessageHistory;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.send.BotHook;
+import io.wabridge.core.webhook.WebhookSignature;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,16 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Calls a tenant's bot hook: {@code POST} of {@code {"tenantId","channel","sentAt","message":{...}}} with
- * {@code X-WaBridge-Signature: sha256=<hex HMAC-SHA256 of the body with the hook's secret>}. A 2xx answer may
+ * {@code X-WaBridge-Signature: sha256=<hex HMAC-SHA256 of the body with the hook's secret>} (Meta's webhook scheme). A 2xx answer may
  * be {@code {"replies":[{"type":"text","text":{"body":"..."}}, ...]}}; anything else is a failure to retry.
  */
 public final class HttpBotHook implements BotHook {
@@ -69,7 +67,7 @@ public final class HttpBotHook implements BotHook {
         HttpResponse<byte[]> response;
         try {
             response = http.send(HttpRequest.newBuilder(url).timeout(timeout).header("content-type", "application/json")
-                    .header("x-wabridge-signature", "sha256=" + hmac(secret, body))
+                    .header("x-wabridge-signature", WebhookSignature.withSecret(secret).sign(body))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new HookFailed("bot hook call failed: " + e.getClass().getSimpleName(), e);
@@ -108,15 +106,5 @@ public final class HttpBotHook implements BotHook {
             out.add(new Reply(type, map, r.path("context").path("message_id").asText(null)));
         }
         return out;
-    }
-
-    static String hmac(String secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
