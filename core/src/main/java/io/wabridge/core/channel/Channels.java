@@ -15,4 +15,16 @@ public interface Channels {
     Page list(TenantId tenant, int limit, String cursor);
 
     record Page(List<Channel> items, String nextCursor) {}
+
+    /** Every channel of the tenant, page after page. */
+    default List<Channel> all(TenantId tenant) {
+        List<Channel> out = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            Page page = list(tenant, 100, cursor);
+            out.addAll(page.items());
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return out;
+    }
 }

@@ -232,18 +232,8 @@ public final class ConnectChannel {
     }
 
     private boolean otherChannelsOn(TenantId tenant, Channel channel) {
-        String cursor = null;
-        do {
-            Channels.Page page = channels.list(tenant, 100, cursor);
-            for (Channel other : page.items()) {
-                if (!other.phoneNumberId().equals(channel.phoneNumberId()) && other.wabaId().equals(channel.wabaId())
-                        && other.status() != Status.DISCONNECTED) {
-                    return true;
-                }
-            }
-            cursor = page.nextCursor();
-        } while (cursor != null);
-        return false;
+        return channels.all(tenant).stream().anyMatch(other -> !other.phoneNumberId().equals(channel.phoneNumberId())
+                && other.wabaId().equals(channel.wabaId()) && other.status() != Status.DISCONNECTED);
     }
 
     private static void attempt(StringBuilder problems, String what, Runnable call) {

@@ -74,20 +74,9 @@ public final class TemplateCatalog {
     }
 
     private Optional<String> activeChannelToken(TenantId tenant, String wabaId) {
-        String cursor = null;
-        do {
-            Channels.Page page = channels.list(tenant, 100, cursor);
-            for (Channel c : page.items()) {
-                if (c.wabaId().equals(wabaId) && c.status() == Channel.Status.ACTIVE) {
-                    Optional<SecretValue> token = vault.reveal(new SecretContext(tenant.value(), c.phoneNumberId(), SecretField.BUSINESS_TOKEN));
-                    if (token.isPresent()) {
-                        return token.map(SecretValue::reveal);
-                    }
-                }
-            }
-            cursor = page.nextCursor();
-        } while (cursor != null);
-        return Optional.empty();
+        return channels.all(tenant).stream().filter(c -> c.wabaId().equals(wabaId) && c.status() == Channel.Status.ACTIVE)
+                .map(c -> vault.reveal(new SecretContext(tenant.value(), c.phoneNumberId(), SecretField.BUSINESS_TOKEN)))
+                .flatMap(Optional::stream).map(SecretValue::reveal).findFirst();
     }
 
     private static void requireWaba(String wabaId) {
