@@ -1,5 +1,7 @@
 package io.wabridge.adapters.aws;
 
+import static io.wabridge.adapters.aws.DynamoDbItems.str;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wabridge.core.channel.Channel;
@@ -111,11 +113,6 @@ public final class DynamoDbChannels implements Channels {
                 str(item, "messagingLimit"), str(item, "throughput"), Channel.Status.fromWireName(item.get("status").s()),
                 instant(item, "tokenExpiresAt"), item.containsKey("coexistence") && item.get("coexistence").bool(), steps,
                 instant(item, "connectedAt"), instant(item, "updatedAt"));
-    }
-
-    private static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
     }
 
     private static Instant instant(Map<String, AttributeValue> item, String name) {

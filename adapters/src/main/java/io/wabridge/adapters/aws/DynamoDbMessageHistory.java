@@ -1,5 +1,7 @@
 package io.wabridge.adapters.aws;
 
+import static io.wabridge.adapters.aws.DynamoDbItems.str;
+
 import io.wabridge.core.inbound.MessageHistory;
 import io.wabridge.core.inbound.TenantId;
 import java.time.Instant;
@@ -136,11 +138,6 @@ public final class DynamoDbMessageHistory implements MessageHistory {
         } catch (IllegalArgumentException e) {
             throw new InvalidCursor();
         }
-    }
-
-    private static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
     }
 
     private static AttributeValue s(String value) {

@@ -1,5 +1,7 @@
 package io.wabridge.adapters.aws;
 
+import static io.wabridge.adapters.aws.DynamoDbItems.str;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wabridge.core.inbound.TenantId;
@@ -190,10 +192,5 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
     private static boolean bool(Map<String, AttributeValue> item, String name) {
         AttributeValue v = item.get(name);
         return v != null && Boolean.TRUE.equals(v.bool());
-    }
-
-    private static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
     }
 }

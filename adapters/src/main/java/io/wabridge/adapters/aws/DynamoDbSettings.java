@@ -1,5 +1,7 @@
 package io.wabridge.adapters.aws;
 
+import static io.wabridge.adapters.aws.DynamoDbItems.str;
+
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.tenant.SettingsStore;
 import io.wabridge.core.tenant.TenantSettings;
@@ -114,10 +116,5 @@ public final class DynamoDbSettings implements SettingsStore {
 
     private static List<String> strings(Map<String, AttributeValue> item, String name) {
         return item.containsKey(name) ? item.get(name).l().stream().map(AttributeValue::s).toList() : List.of();
-    }
-
-    private static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
     }
 }

@@ -1,5 +1,7 @@
 package io.wabridge.adapters.aws;
 
+import static io.wabridge.adapters.aws.DynamoDbItems.str;
+
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.tenant.TemplateCatalog;
 import java.time.Clock;
@@ -62,10 +64,5 @@ public final class DynamoDbTemplates implements TemplateCatalog.Store {
                     str(item, "category"), str(item, "status"), str(item, "quality"), str(item, "reason")));
         }
         return out;
-    }
-
-    private static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
     }
 }
