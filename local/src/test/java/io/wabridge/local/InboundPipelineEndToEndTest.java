@@ -173,10 +173,8 @@ class InboundPipelineEndToEndTest {
         String user = "6281234500011";
         meta.userSendsText(user, globex.phoneNumberId(), "halo");
         meta.setMarketingPreference(user, globex.phoneNumberId(), true);
-        String contactKey = "CONTACT#" + meta.user(user).bsuid;
-        await("marketing stop recorded", () -> java.util.Optional.ofNullable(
-                item("TENANT#globex#CHANNEL#" + globex.phoneNumberId(), contactKey).get("marketingStopped"))
-                .map(AttributeValue::bool).orElse(false));
+        await("marketing stop recorded in the consent ledger", () -> "OUT".equals(java.util.Optional.ofNullable(
+                item("TENANT#globex#CONSENT#" + user, "STATE").get("marketing")).map(AttributeValue::s).orElse(null)));
 
         SandboxState.Customer leaving = meta.createCustomer("Leaving", "6281100000030");
         meta.subscribe(leaving.wabaId());

@@ -315,6 +315,9 @@ class SendEndToEndTest {
         })).isTrue();
         assertThat(SignupEndToEndTest.json(SignupEndToEndTest.call("GET", "/v1/channels/" + c.phoneNumberId(), "revoked", null))
                 .path("status").asText()).isEqualTo("needs_reauth");
+        // The event follows the channel's change: wait for it, then check it came once.
+        assertThat(Http.eventually(Duration.ofSeconds(10), () -> runtime.aws().events().received().stream().anyMatch(e ->
+                e.path("detail-type").asText().equals("channel.needs_reauth")))).isTrue();
         assertThat(runtime.aws().events().received().stream().filter(e -> e.path("detail-type").asText().equals("channel.needs_reauth")
                 && e.path("detail").path("phoneNumberId").asText().equals(c.phoneNumberId())).count()).isEqualTo(1);
 

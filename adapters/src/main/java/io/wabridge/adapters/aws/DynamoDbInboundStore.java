@@ -245,18 +245,7 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
                 putIfPresent(set, "nameStatus", n.nameStatus());
             }
             case AccountChange.MarketingPreference p -> {
-                Map<String, AttributeValue> key = Map.of("PK", s("TENANT#" + tenant.value() + "#CHANNEL#" + p.phoneNumberId().value()),
-                        "SK", s("CONTACT#" + p.contact().key()));
-                try {
-                    dynamo.updateItem(r -> r.tableName(table).key(key)
-                            .updateExpression("SET marketingStopped = :stop, marketingPreferenceAt = :at, tenantId = :t")
-                            .conditionExpression("attribute_not_exists(marketingPreferenceAt) OR marketingPreferenceAt <= :at")
-                            .expressionAttributeValues(Map.of(":stop", AttributeValue.fromBool(p.stopped()), ":at", s(p.at().toString()),
-                                    ":t", s(tenant.value()))));
-                } catch (ConditionalCheckFailedException older) {
-                    // a newer preference is already recorded
-                }
-                return;
+                return; // kept in the consent ledger (InboundConsent), not here
             }
         }
         setAttributes(Map.of("PK", s(pk), "SK", s(sk)), set);

@@ -179,18 +179,12 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
                 return Optional.empty();
             }
         }
-        return Optional.of(new ContactFacts(item.containsKey("lastInboundAt") ? Instant.parse(item.get("lastInboundAt").s()) : null,
-                bool(item, "marketingStopped"), bool(item, "optedOut")));
+        return Optional.of(new ContactFacts(item.containsKey("lastInboundAt") ? Instant.parse(item.get("lastInboundAt").s()) : null));
     }
 
     @Override
     public Optional<TemplateFacts> template(TenantId tenant, String wabaId, String name, String language) {
         Map<String, AttributeValue> item = get("TENANT#" + tenant.value(), "TEMPLATE#" + wabaId + "#" + name + "#" + language);
         return item.isEmpty() ? Optional.empty() : Optional.of(new TemplateFacts(str(item, "status"), str(item, "category")));
-    }
-
-    private static boolean bool(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v != null && Boolean.TRUE.equals(v.bool());
     }
 }

@@ -49,6 +49,7 @@ public final class Wiring {
     private final Supplier<TokenVault> tokenVault;
     private final Supplier<S3Objects> media;
     private final Supplier<io.wabridge.adapters.meta.GraphClient> graph;
+    private final Supplier<io.wabridge.adapters.aws.DynamoDbSettings> settings;
 
     public Wiring(AppConfig config) {
         this.config = config;
@@ -78,6 +79,7 @@ public final class Wiring {
         });
         this.graph = memoize(() -> new io.wabridge.adapters.meta.GraphClient(config.graphApiBaseUrl(), config.graphApiVersion(),
                 Duration.ofSeconds(20)));
+        this.settings = memoize(() -> new io.wabridge.adapters.aws.DynamoDbSettings(dynamo(), config.tableName(), Clock.systemUTC()));
         this.tokenVault = memoize(() -> new TokenVault(
                 new CachingTokenCipher(new KmsEnvelopeTokenCipher(kms(), config.tokenKeyArn()), Duration.ofMinutes(5), 10_000, Clock.systemUTC()),
                 new DynamoDbSecretStore(dynamo(), config.tableName())));
@@ -130,6 +132,30 @@ public final class Wiring {
      */
     public TokenVault tokenVault() {
         return tokenVault.get();
+    }
+
+    /** Tenant settings (its {@code cached} view serves hot paths). */
+    public io.wabridge.adapters.aws.DynamoDbSettings settings() {
+        return settings.get();
+    }
+
+    /** The consent ledger in the table. */
+    public io.wabridge.adapters.aws.DynamoDbConsentLedger consentLedger() {
+        return new io.wabridge.adapters.aws.DynamoDbConsentLedger(dynamo(), config.tableName());
+    }
+
+    /** A tenant's opt-in policy, from its settings (at most 30 seconds old). */
+    public io.wabridge.core.consent.CanSend.Policy consentPolicy(io.wabridge.core.inbound.TenantId tenant) {
+        var s = settings().cached(tenant).orElse(io.wabridge.core.tenant.TenantSettings.defaults());
+        return new io.wabridge.core.consent.CanSend.Policy(s.optInForUtility(), s.optInForMarketing());
+    }
+
+    /** Accepts sends as the send API does (window, templates, consent) and queues them on {@code OUTBOUND_QUEUE_URL}. */
+    public io.wabridge.core.send.AcceptSend acceptSend() {
+        var outbox = new io.wabridge.adapters.aws.DynamoDbOutbox(dynamo(), config.tableName(), Clock.systemUTC());
+        return new io.wabridge.core.send.AcceptSend(new io.wabridge.adapters.aws.DynamoDbChannels(dynamo(), config.tableName()), outbox,
+                consentLedger(), this::consentPolicy, outbox, new io.wabridge.adapters.aws.SqsOutboundQueue(sqs(), config.outboundQueueUrl()),
+                Clock.systemUTC());
     }
 
     private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> B configure(B builder, String service) {

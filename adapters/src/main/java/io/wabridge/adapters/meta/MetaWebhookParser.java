@@ -197,10 +197,21 @@ public final class MetaWebhookParser implements WebhookSplitter {
                     new Contact(from, userId, profile == null ? null : profile.path("profile").path("name").asText(null)),
                     new Wamid(m.path("id").asText(null)), Instant.ofEpochSecond(Long.parseLong(m.path("timestamp").asText("0"))),
                     KNOWN_TYPES.contains(type) ? type : "unsupported", m.path("context").path("id").asText(null), m.toString(),
-                    media(type, m));
+                    media(type, m), said(type, m));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new MalformedWebhook("a message is missing its id, sender or timestamp");
         }
+    }
+
+    /** What a keyword is matched against: a text's body, a button's payload and text, an interactive reply's id and title. */
+    private static List<String> said(String type, JsonNode m) {
+        JsonNode reply = m.path("interactive").path(m.path("interactive").path("type").asText(""));
+        return switch (type) {
+            case "text" -> java.util.Arrays.asList(m.path("text").path("body").asText(null));
+            case "button" -> java.util.Arrays.asList(m.path("button").path("payload").asText(null), m.path("button").path("text").asText(null));
+            case "interactive" -> java.util.Arrays.asList(reply.path("id").asText(null), reply.path("title").asText(null));
+            default -> List.of();
+        };
     }
 
     private static final java.util.Set<String> MEDIA_TYPES = java.util.Set.of("image", "audio", "video", "document", "sticker");

@@ -10,13 +10,25 @@ public sealed interface InboundUpdate permits InboundUpdate.MessageReceived, Inb
     /**
      * A user's message of any type. {@code type} is Meta's type, or {@code unsupported} for a type this
      * code does not know; {@code contentJson} is Meta's message object as received (never logged).
+     * {@code said} is what keywords are matched against: a text's body, a button's payload and text, an
+     * interactive reply's id and title (empty for other types).
      */
     record MessageReceived(PhoneNumberId phoneNumberId, Contact contact, Wamid wamid, Instant sentAt, String type,
-                           String contextWamid, String contentJson, MediaRef media) implements InboundUpdate {
-        /** A message without media. */
+                           String contextWamid, String contentJson, MediaRef media, java.util.List<String> said) implements InboundUpdate {
+        public MessageReceived {
+            said = said == null ? java.util.List.of() : said.stream().filter(java.util.Objects::nonNull).toList();
+        }
+
+        /** A message without keywords. */
+        public MessageReceived(PhoneNumberId phoneNumberId, Contact contact, Wamid wamid, Instant sentAt, String type,
+                               String contextWamid, String contentJson, MediaRef media) {
+            this(phoneNumberId, contact, wamid, sentAt, type, contextWamid, contentJson, media, null);
+        }
+
+        /** A message without media or keywords. */
         public MessageReceived(PhoneNumberId phoneNumberId, Contact contact, Wamid wamid, Instant sentAt, String type,
                                String contextWamid, String contentJson) {
-            this(phoneNumberId, contact, wamid, sentAt, type, contextWamid, contentJson, null);
+            this(phoneNumberId, contact, wamid, sentAt, type, contextWamid, contentJson, null, null);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.wabridge.core.inbound;
 
+import io.wabridge.core.consent.InboundConsent;
 import io.wabridge.core.inbound.InboundUpdate.MessageReceived;
 import io.wabridge.core.inbound.InboundUpdate.StatusChanged;
 import io.wabridge.core.inbound.InboundUpdate.WabaEvent;
@@ -12,7 +13,8 @@ import java.util.Optional;
  * Applies one inbound update for the tenant that owns it: messages stored once, contacts' windows moved
  * forward, statuses only advanced, events kept. An update for a number or WABA nobody owns is recorded
  * and acknowledged. A message with media queues a fetch of its bytes; every message is offered to the
- * tenant's bot hook. Safe to run again on the same update (SQS or Meta redelivery): no second effect.
+ * tenant's bot hook; STOP/START keywords, marketing preferences and Meta's 131050 go to the consent
+ * ledger. Safe to run again on the same update (SQS or Meta redelivery): no second effect.
  */
 public final class ProcessInboundUpdate {
 
@@ -26,9 +28,11 @@ public final class ProcessInboundUpdate {
     private final DomainEvents events;
     private final MediaJobs media;
     private final BotJobs bot;
+    private final InboundConsent consent;
 
-    public ProcessInboundUpdate(Routing routing, InboundStore store, DomainEvents events, MediaJobs media, BotJobs bot) {
+    public ProcessInboundUpdate(Routing routing, InboundStore store, DomainEvents events, MediaJobs media, BotJobs bot, InboundConsent consent) {
         this.bot = Objects.requireNonNull(bot);
+        this.consent = Objects.requireNonNull(consent);
         this.routing = Objects.requireNonNull(routing);
         this.store = Objects.requireNonNull(store);
         this.events = Objects.requireNonNull(events);
@@ -41,6 +45,7 @@ public final class ProcessInboundUpdate {
                 boolean stored = store.saveMessageIfAbsent(tenant, m);
                 store.touchContact(tenant, m);
                 raise(Events.received(tenant, m), stored, () -> {
+                    consent.onMessage(tenant, m);
                     if (m.media() != null) {
                         media.request(new MediaJob(tenant, m.phoneNumberId().value(), m.wamid().value(), m.media().id(),
                                 m.media().mimeType(), m.media().sha256(), m.sentAt()));
@@ -51,6 +56,7 @@ public final class ProcessInboundUpdate {
             });
             case StatusChanged s -> route(routing.byPhoneNumber(s.phoneNumberId()), "phone", s.phoneNumberId().value(), tenant -> {
                 boolean advanced = store.applyStatus(tenant, s);
+                consent.onStatus(tenant, s);
                 raise(Events.status(tenant, s, advanced), advanced);
                 return advanced ? Outcome.STATUS_ADVANCED : Outcome.STATUS_STALE;
             });
@@ -58,7 +64,9 @@ public final class ProcessInboundUpdate {
                 Optional<TenantId> tenant = e.phoneNumberId() != null ? routing.byPhoneNumber(e.phoneNumberId()) : routing.byWaba(e.wabaId());
                 yield route(tenant, e.phoneNumberId() != null ? "phone" : "waba",
                         e.phoneNumberId() != null ? e.phoneNumberId().value() : e.wabaId(), t -> {
-                            if (e.change() != null) {
+                            if (e.change() instanceof AccountChange.MarketingPreference p) {
+                                consent.onPreference(t, p);
+                            } else if (e.change() != null) {
                                 store.applyChange(t, e.change());
                             }
                             boolean stored = store.saveEventIfAbsent(t, e);

@@ -2,8 +2,12 @@ package io.wabridge.core.send;
 
 import io.wabridge.core.channel.Channel;
 import io.wabridge.core.channel.Channels;
+import io.wabridge.core.consent.CanSend;
+import io.wabridge.core.consent.ConsentLedger;
+import io.wabridge.core.consent.ContactKey;
+import io.wabridge.core.inbound.TenantId;
+import java.util.function.Function;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -11,49 +15,61 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Accepts a send: validates it, applies WhatsApp's rules that can be known before the call (the 24-hour
- * window for anything but templates, approved templates only, no marketing to a contact who stopped it,
- * nothing to an opted-out contact, a channel that exists and finished onboarding), then records it and
- * queues it. A request repeated with the same idempotency key gets the first answer and no second send.
+ * Accepts a send: validates it, applies WhatsApp's rules that can be known before the call (approved
+ * templates only, a channel that exists and finished onboarding, and {@link CanSend}: the 24-hour window
+ * for anything but templates, the consent ledger and the tenant's opt-in policy for templates), then
+ * records it and queues it. A request repeated with the same idempotency key gets the first answer and no
+ * second send.
  */
 public final class AcceptSend {
 
-    /** The customer-service window a user's message opens. */
-    public static final Duration WINDOW = Duration.ofHours(24);
-
-    public record Accepted(String id, String state, boolean repeated) {}
+    /**
+     * @param consent why the policy allowed it ({@link CanSend.Decision#reason()})
+     * @param inWindow whether the contact wrote in the last 24 hours
+     */
+    public record Accepted(String id, String state, boolean repeated, String consent, boolean inWindow) {}
 
     private final Channels channels;
     private final SendFacts facts;
+    private final ConsentLedger consent;
+    private final Function<TenantId, CanSend.Policy> policies;
     private final Outbox outbox;
     private final OutboundQueue queue;
     private final Clock clock;
 
-    public AcceptSend(Channels channels, SendFacts facts, Outbox outbox, OutboundQueue queue, Clock clock) {
+    public AcceptSend(Channels channels, SendFacts facts, ConsentLedger consent, Function<TenantId, CanSend.Policy> policies, Outbox outbox,
+                      OutboundQueue queue, Clock clock) {
         this.channels = Objects.requireNonNull(channels);
         this.facts = Objects.requireNonNull(facts);
+        this.consent = Objects.requireNonNull(consent);
+        this.policies = Objects.requireNonNull(policies);
         this.outbox = Objects.requireNonNull(outbox);
         this.queue = Objects.requireNonNull(queue);
         this.clock = Objects.requireNonNull(clock);
     }
 
     public Accepted accept(SendRequest r) {
+        return accept(r, "msg_");
+    }
+
+    /** As {@link #accept(SendRequest)}, the message id starting with {@code idPrefix} (so its statuses can be told apart). */
+    public Accepted accept(SendRequest r, String idPrefix) {
         SendValidation.validate(r);
         Channel channel = channels.get(r.tenant(), r.phoneNumberId()).filter(c -> c.status() != Channel.Status.DISCONNECTED)
                 .orElseThrow(() -> new SendRejected(404, "channel_unknown", "channel", "no channel " + r.phoneNumberId() + " for this tenant"));
         if (channel.status() == Channel.Status.ONBOARDING_INCOMPLETE) {
             throw new SendRejected(409, "channel_not_ready", "channel", "the channel has not finished onboarding; resume it first");
         }
-        checkPolicy(r, channel);
+        CanSend.Decision decision = checkPolicy(r, channel);
 
-        String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
+        String id = idPrefix + UUID.randomUUID().toString().replace("-", "");
         if (r.idempotencyKey() != null) {
             Optional<String> earlier = outbox.reserve(r.tenant(), r.idempotencyKey(), id);
             if (earlier.isPresent()) {
                 id = earlier.get();
                 Optional<OutboundMessage> first = outbox.get(r.tenant(), id);
                 if (first.isPresent()) {
-                    return new Accepted(id, first.get().state(), true);
+                    return new Accepted(id, first.get().state(), true, decision.reason(), decision.inWindow());
                 }
                 // The first request reserved the key but stopped before recording: finish it under the same id.
             }
@@ -63,34 +79,49 @@ public final class AcceptSend {
                 null, 0, null, null, now, now);
         outbox.save(m);
         queue.enqueue(m);
-        return new Accepted(id, "queued", false);
+        return new Accepted(id, "queued", false, decision.reason(), decision.inWindow());
     }
 
-    private void checkPolicy(SendRequest r, Channel channel) {
-        Optional<SendFacts.ContactFacts> contact = facts.contact(r.tenant(), r.phoneNumberId(), r.to());
-        if (contact.isPresent() && contact.get().optedOut()) {
-            throw new SendRejected(422, "opted_out", "to", "the contact opted out of messages from this business");
-        }
-        if (!r.type().equals("template")) {
-            Instant last = contact.map(SendFacts.ContactFacts::lastInboundAt).orElse(null);
-            if (last == null || !clock.instant().isBefore(last.plus(WINDOW))) {
-                throw new SendRejected(422, "outside_window", "type",
-                        "free-form messages need the contact to have written in the last 24 hours; send an approved template");
-            }
-            return;
-        }
-        String name = (String) r.content().get("name");
-        String language = (String) ((Map<?, ?>) r.content().get("language")).get("code");
-        Optional<SendFacts.TemplateFacts> template = facts.template(r.tenant(), channel.wabaId(), name, language);
-        if (template.isPresent()) {
-            String status = template.get().status();
-            if (!"APPROVED".equalsIgnoreCase(status)) {
+    private CanSend.Decision checkPolicy(SendRequest r, Channel channel) {
+        Instant last = facts.contact(r.tenant(), r.phoneNumberId(), r.to()).map(SendFacts.ContactFacts::lastInboundAt).orElse(null);
+        CanSend.Category category = CanSend.Category.SERVICE;
+        if (r.type().equals("template")) {
+            String name = (String) r.content().get("name");
+            String language = (String) ((Map<?, ?>) r.content().get("language")).get("code");
+            Optional<SendFacts.TemplateFacts> template = facts.template(r.tenant(), channel.wabaId(), name, language);
+            if (template.isPresent() && !"APPROVED".equalsIgnoreCase(template.get().status())) {
                 throw new SendRejected(422, "template_not_approved", "template.name",
-                        "template " + name + " (" + language + ") is " + status + ", not APPROVED");
+                        "template " + name + " (" + language + ") is " + template.get().status() + ", not APPROVED");
             }
-            if ("MARKETING".equalsIgnoreCase(template.get().category()) && contact.map(SendFacts.ContactFacts::marketingStopped).orElse(false)) {
-                throw new SendRejected(422, "marketing_stopped", "to", "the contact stopped marketing messages from this business");
-            }
+            // A template WaBridge has not synced yet is taken as utility; Meta applies its real category.
+            category = template.map(t -> categoryOf(t.category())).orElse(CanSend.Category.UTILITY);
+        }
+        String contact;
+        try {
+            contact = ContactKey.of(r.to());
+        } catch (IllegalArgumentException e) {
+            throw new SendRejected(400, "invalid_to", "to", e.getMessage());
+        }
+        CanSend.Decision d = CanSend.decide(category, consent.state(r.tenant(), contact), policies.apply(r.tenant()), last, clock.instant());
+        if (!d.allowed()) {
+            throw switch (d.reason()) {
+                case "outside_window" -> new SendRejected(422, "outside_window", "type",
+                        "free-form messages need the contact to have written in the last 24 hours; send an approved template");
+                case "opted_out" -> new SendRejected(422, "opted_out", "to", "the contact opted out of messages from this business");
+                case "marketing_stopped" -> new SendRejected(422, "marketing_stopped", "to",
+                        "the contact stopped marketing messages from this business");
+                default -> new SendRejected(422, "no_consent", "to", "the contact has not opted in to " + category.name().toLowerCase(java.util.Locale.ROOT)
+                        + " messages from this business; record their opt-in or send them an opt-in link");
+            };
+        }
+        return d;
+    }
+
+    private static CanSend.Category categoryOf(String category) {
+        try {
+            return CanSend.Category.of(category);
+        } catch (IllegalArgumentException unknown) {
+            return CanSend.Category.UTILITY;
         }
     }
 }

@@ -4,11 +4,11 @@ import io.wabridge.core.inbound.TenantId;
 import java.time.Instant;
 import java.util.Optional;
 
-/** What the send policy reads: the contact's window and preferences, and the template's state. */
+/** What the send policy reads besides the consent ledger: the contact's window, and the template's state. */
 public interface SendFacts {
 
     /** {@code lastInboundAt} null if the contact never wrote. */
-    record ContactFacts(Instant lastInboundAt, boolean marketingStopped, boolean optedOut) {}
+    record ContactFacts(Instant lastInboundAt) {}
 
     record TemplateFacts(String status, String category) {}
 

@@ -15,8 +15,8 @@ public final class SendValidation {
     public static final Set<String> TYPES = Set.of("text", "image", "audio", "video", "document", "sticker", "template", "interactive",
             "reaction", "location", "contacts");
     static final Set<String> MEDIA = Set.of("image", "audio", "video", "document", "sticker");
-    static final Pattern WA_ID = Pattern.compile("\\+?[1-9][0-9]{6,14}");
-    static final Pattern BSUID = Pattern.compile("[A-Z]{2}\\.[A-Za-z0-9]{6,64}");
+    static final Pattern WA_ID = io.wabridge.core.consent.ContactKey.WA_ID;
+    static final Pattern BSUID = io.wabridge.core.consent.ContactKey.BSUID;
     static final Pattern WAMID = Pattern.compile("wamid\\.[A-Za-z0-9_=+/-]{4,200}");
 
     private SendValidation() {}

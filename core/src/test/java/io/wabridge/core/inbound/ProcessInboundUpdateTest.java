@@ -95,11 +95,49 @@ class ProcessInboundUpdateTest {
     final Fakes fakes = new Fakes();
     final List<io.wabridge.core.media.MediaJob> mediaJobs = new ArrayList<>();
     final List<String> botJobs = new ArrayList<>();
-    final ProcessInboundUpdate process = new ProcessInboundUpdate(fakes, fakes, fakes, mediaJobs::add, (t, m) -> botJobs.add(m.wamid().value()));
+    final io.wabridge.core.consent.InMemoryConsentLedger ledger = new io.wabridge.core.consent.InMemoryConsentLedger();
+    final List<String> replies = new ArrayList<>();
+    final ProcessInboundUpdate process = new ProcessInboundUpdate(fakes, fakes, fakes, mediaJobs::add, (t, m) -> botJobs.add(m.wamid().value()),
+            new io.wabridge.core.consent.InboundConsent(ledger, t -> io.wabridge.core.tenant.TenantSettings.defaults(),
+                    (t, pn, to, text, key) -> replies.add(key + " " + text)));
+
+    MessageReceived said(String wamid, long at, String type, String... words) {
+        return new MessageReceived(ACME_NUMBER, new Contact("6281100011", null, null), new Wamid(wamid), Instant.ofEpochSecond(at), type, null,
+                "{}", null, List.of(words));
+    }
+
+    @Test
+    void stopOptsOutOnceAndStartOptsBackInButNoOtherMessageDoes() {
+        process.process(said("wamid.S1", 100, "text", " Stop! "));
+        process.process(said("wamid.S1", 100, "text", " Stop! "));
+        process.process(said("wamid.S2", 110, "text", "STOP"));
+        assertThat(ledger.state(ACME, "6281100011").optedOut()).isTrue();
+        assertThat(replies).hasSize(1).first().asString().startsWith("consent#wamid.S1 You will no longer receive messages")
+                .contains("Reply START");
+        process.process(said("wamid.H", 120, "text", "hello, I still want my permit"));
+        assertThat(ledger.state(ACME, "6281100011").optedOut()).as("writing is not an opt-in").isTrue();
+        process.process(said("wamid.M", 130, "button", "MULAI", "Start again"));
+        assertThat(ledger.state(ACME, "6281100011").optedIn()).isTrue();
+        assertThat(replies).hasSize(2);
+        assertThat(ledger.history(ACME, "6281100011")).extracting(e -> e.source().wireName())
+                .containsExactly("inbound_keyword", "inbound_keyword", "button");
+    }
+
+    @Test
+    void metaMarketingStopAndPreferencesGoToTheLedger() {
+        process.process(new StatusChanged(ACME_NUMBER, new Wamid("wamid.F"), MessageStatus.FAILED, Instant.ofEpochSecond(300), "6281100011",
+                131050, "[]", null, null));
+        assertThat(ledger.state(ACME, "6281100011").marketing()).isEqualTo(io.wabridge.core.consent.ConsentState.Standing.OUT);
+        assertThat(ledger.state(ACME, "6281100011").all()).isEqualTo(io.wabridge.core.consent.ConsentState.Standing.NONE);
+        process.process(new WabaEvent("W-acme", ACME_NUMBER, "user_preferences", "pref-1", "{}",
+                new AccountChange.MarketingPreference(ACME_NUMBER, new Contact("6281100011", null, null), false, Instant.ofEpochSecond(400))));
+        assertThat(ledger.state(ACME, "6281100011").marketing()).isEqualTo(io.wabridge.core.consent.ConsentState.Standing.IN);
+        assertThat(ledger.history(ACME, "6281100011")).extracting(e -> e.source().wireName()).containsExactly("meta_131050", "user_preferences");
+    }
 
     @Test
     void aMessageWithMediaQueuesOneFetchEvenWhenItsFirstAttemptFailedAfterStoring() {
-        MessageReceived image = new MessageReceived(ACME_NUMBER, new Contact("62811", null, null), new Wamid("wamid.IMG"),
+        MessageReceived image = new MessageReceived(ACME_NUMBER, new Contact("6281100011", null, null), new Wamid("wamid.IMG"),
                 Instant.ofEpochSecond(50), "image", null, "{}", new MediaRef("M1", "image/jpeg", "abc"));
         fakes.failNextPublishes = 1;
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> process.process(image)).hasMessageContaining("bus down");
@@ -114,12 +152,12 @@ class ProcessInboundUpdateTest {
     }
 
     static MessageReceived message(String wamid, long at) {
-        return new MessageReceived(ACME_NUMBER, new Contact("62811", "ID.1234567", "Sari"), new Wamid(wamid),
+        return new MessageReceived(ACME_NUMBER, new Contact("6281100011", "ID.1234567", "Sari"), new Wamid(wamid),
                 Instant.ofEpochSecond(at), "text", null, "{}");
     }
 
     static StatusChanged status(String wamid, MessageStatus s) {
-        return new StatusChanged(ACME_NUMBER, new Wamid(wamid), s, Instant.ofEpochSecond(100), "62811", null, null, null, null);
+        return new StatusChanged(ACME_NUMBER, new Wamid(wamid), s, Instant.ofEpochSecond(100), "6281100011", null, null, null, null);
     }
 
     @Test
@@ -175,8 +213,8 @@ class ProcessInboundUpdateTest {
 
     @Test
     void updatesNeverPrintAUsersPhoneNumberOrMessage() {
-        assertThat(status("wamid.S", MessageStatus.READ).toString()).doesNotContain("62811");
-        assertThat(message("wamid.M", 1).toString()).doesNotContain("62811").doesNotContain("Sari");
+        assertThat(status("wamid.S", MessageStatus.READ).toString()).doesNotContain("6281100011");
+        assertThat(message("wamid.M", 1).toString()).doesNotContain("6281100011").doesNotContain("Sari");
         assertThat(new Contact("6281234567890", null, "Sari").toString()).doesNotContain("628123456").doesNotContain("Sari");
     }
 }

@@ -10,9 +10,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.wabridge.adapters.aws.DynamoDbChannels;
 import io.wabridge.adapters.aws.DynamoDbMessageHistory;
 import io.wabridge.adapters.aws.DynamoDbOutbox;
-import io.wabridge.adapters.aws.SqsOutboundQueue;
 import io.wabridge.adapters.meta.GraphClient;
-import io.wabridge.core.send.AcceptSend;
+import io.wabridge.core.consent.CheckCanSend;
+import io.wabridge.core.consent.RecordConsent;
 import io.wabridge.core.token.SecretContext;
 import io.wabridge.core.token.SecretField;
 import java.time.Clock;
@@ -32,6 +32,7 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
     private final ReadApi read;
     private final SendApi send;
     private final SettingsApi settings;
+    private final ConsentApi consent;
     private final io.wabridge.core.channel.Channels channels;
 
     public ApiHttpHandler() {
@@ -52,15 +53,22 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
                 wiring.config().tableName()), wiring.config().usageRateCard()), new io.wabridge.core.tenant.TemplateCatalog(
                 new DynamoDbChannels(wiring.dynamo(), wiring.config().tableName()), wiring.tokenVault(),
                 new io.wabridge.adapters.meta.GraphTemplates(wiring.graph()),
-                new io.wabridge.adapters.aws.DynamoDbTemplates(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()))));
+                new io.wabridge.adapters.aws.DynamoDbTemplates(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()))),
+                consentApi(wiring));
+    }
+
+    private static ConsentApi consentApi(Wiring wiring) {
+        var ledger = wiring.consentLedger();
+        return new ConsentApi(new RecordConsent(ledger, Clock.systemUTC()), ledger, new CheckCanSend(ledger,
+                new DynamoDbOutbox(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
+                new DynamoDbChannels(wiring.dynamo(), wiring.config().tableName()), wiring::consentPolicy, Clock.systemUTC()));
     }
 
     private static SendApi sendApi(Wiring wiring, MessageHistory history) {
         String table = wiring.config().tableName();
         DynamoDbOutbox outbox = new DynamoDbOutbox(wiring.dynamo(), table, Clock.systemUTC());
         GraphClient graph = wiring.graph();
-        return new SendApi(new AcceptSend(new DynamoDbChannels(wiring.dynamo(), table), outbox, outbox,
-                new SqsOutboundQueue(wiring.sqs(), wiring.config().outboundQueueUrl()), Clock.systemUTC()),
+        return new SendApi(wiring.acceptSend(),
                 new SendApi.Sends() {
                     public java.util.Optional<io.wabridge.core.send.OutboundMessage> byId(TenantId t, String id) {
                         return outbox.get(t, id);
@@ -87,8 +95,9 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
     }
 
     ApiHttpHandler(String tenantClaim, MessageHistory history, ReadApi.MediaLinks links, io.wabridge.core.channel.Channels channels,
-                   SendApi send, SettingsApi settings) {
+                   SendApi send, SettingsApi settings, ConsentApi consent) {
         this.tenantClaim = tenantClaim;
+        this.consent = consent;
         this.channels = channels;
         this.read = new ReadApi(history, links);
         this.send = send;
@@ -122,6 +131,10 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
             case "POST /v1/conversations/{id}/resume" -> settings.handoff(tenant, event, false);
             case "POST /v1/messages/{wamid}/read" -> send.markRead(tenant, event);
             case "GET /v1/messages/{wamid}/media" -> read.media(tenant, event);
+            case "POST /v1/contacts/{contact}/consent" -> consent.record(tenant, event, claim(event, "sub").orElse(null));
+            case "GET /v1/contacts/{contact}/consent" -> consent.read(tenant, event);
+            case "GET /v1/contacts/{contact}/can-send" -> consent.canSend(tenant, event);
+            case "POST /v1/consent/import" -> consent.importRows(tenant, event, claim(event, "sub").orElse(null));
             default -> error(404, "route_unknown", "no such route: " + event.getRouteKey());
         };
     }

@@ -76,8 +76,28 @@ class InboundQueueHandlerTest {
         }
     };
 
+    /** No message in these batches is a keyword: the ledger must not be touched. */
+    private final io.wabridge.core.consent.InboundConsent consent = new io.wabridge.core.consent.InboundConsent(
+            new io.wabridge.core.consent.ConsentLedger() {
+                public Change append(io.wabridge.core.consent.ConsentEvent e) {
+                    throw new AssertionError("no consent in these batches");
+                }
+
+                public List<io.wabridge.core.consent.ConsentEvent> history(TenantId t, String c) {
+                    return List.of();
+                }
+
+                public io.wabridge.core.consent.ConsentState state(TenantId t, String c) {
+                    return io.wabridge.core.consent.ConsentState.NONE;
+                }
+
+                public java.util.Map<String, io.wabridge.core.consent.ConsentState> states(TenantId t, java.util.Collection<String> c) {
+                    return java.util.Map.of();
+                }
+            }, t -> io.wabridge.core.tenant.TenantSettings.defaults(), (t, pn, to, text, key) -> { throw new AssertionError("no reply"); });
+
     private final List<String> failureLog = new ArrayList<>();
-    private final InboundQueueHandler handler = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, store, bus, job -> { }, (t, m) -> { }),
+    private final InboundQueueHandler handler = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, store, bus, job -> { }, (t, m) -> { }, consent),
             (id, count, reason) -> failureLog.add(id + "|" + count + "|" + reason),
             () -> { throw new AssertionError("no claim checks in these batches"); });
 
@@ -129,7 +149,7 @@ class InboundQueueHandlerTest {
                 return true;
             }
         };
-        InboundQueueHandler h = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, failing, bus, job -> { }, (t, m) -> { }),
+        InboundQueueHandler h = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, failing, bus, job -> { }, (t, m) -> { }, consent),
                 (id, count, reason) -> failureLog.add(id + "|" + count + "|" + reason),
             () -> { throw new AssertionError("no claim checks in these batches"); });
         assertThat(h.handleRequest(EventLoader.loadSQSEvent("events/inbound-sqs-batch.json"), null).getBatchItemFailures()).hasSize(3);

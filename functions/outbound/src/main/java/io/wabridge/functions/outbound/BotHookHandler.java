@@ -54,11 +54,9 @@ public final class BotHookHandler implements RequestHandler<SQSEvent, SQSBatchRe
 
     private static AnswerWithBot answer(Wiring wiring) {
         String table = wiring.config().tableName();
-        DynamoDbOutbox outbox = new DynamoDbOutbox(wiring.dynamo(), table, Clock.systemUTC());
-        return new AnswerWithBot(new DynamoDbSettings(wiring.dynamo(), table, Clock.systemUTC()), wiring.tokenVault(),
+        return new AnswerWithBot(wiring.settings(), wiring.tokenVault(),
                 new DynamoDbMessageHistory(wiring.dynamo(), table, wiring::media), new HttpBotHook(Clock.systemUTC()),
-                new AcceptSend(new DynamoDbChannels(wiring.dynamo(), table), outbox, outbox,
-                        new SqsOutboundQueue(wiring.sqs(), wiring.config().outboundQueueUrl()), Clock.systemUTC()),
+                wiring.acceptSend(),
                 wiring.domainEvents(), new io.wabridge.core.tenant.Handoff(new io.wabridge.adapters.aws.DynamoDbConversations(wiring.dynamo(), table),
                         wiring.domainEvents(), Clock.systemUTC()));
     }

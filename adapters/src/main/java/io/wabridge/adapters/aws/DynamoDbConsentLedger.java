@@ -1,0 +1,201 @@
+package io.wabridge.adapters.aws;
+
+import static io.wabridge.adapters.aws.DynamoDbItems.str;
+
+import io.wabridge.core.consent.ConsentEvent;
+import io.wabridge.core.consent.ConsentLedger;
+import io.wabridge.core.consent.ConsentState;
+import io.wabridge.core.inbound.TenantId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * The consent ledger. Per tenant and contact ({@code PK=TENANT#{tenant}#CONSENT#{contact}}): one item per
+ * entry ({@code SK=LOG#{id}}, never changed) and the derived state ({@code SK=STATE}, with a version).
+ * An entry and its state change are written in one transaction over the version read, so the state is
+ * always what the entries add up to. The tenant's counters ({@code TENANT#{tenant}} / {@code CONSENTSTATS}:
+ * known, optedIn, optedOut contacts) move right after.
+ */
+public final class DynamoDbConsentLedger implements ConsentLedger {
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoDbConsentLedger(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    static String pk(TenantId tenant, String contact) {
+        return "TENANT#" + tenant.value() + "#CONSENT#" + contact;
+    }
+
+    @Override
+    public Change append(ConsentEvent e) {
+        String pk = pk(e.tenant(), e.contact());
+        for (int attempt = 0; ; attempt++) {
+            // First try assumes a contact new to the ledger (an import's usual case): one call, no read.
+            Map<String, AttributeValue> current = attempt == 0 ? Map.of() : dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                    .key(Map.of("PK", s(pk), "SK", s("STATE")))).item();
+            boolean exists = current != null && !current.isEmpty();
+            ConsentState before = exists ? state(current) : ConsentState.NONE;
+            ConsentState after;
+            if (before.isNewest(e)) {
+                after = before.apply(e);
+            } else {
+                List<ConsentEvent> all = new ArrayList<>(history(e.tenant(), e.contact()));
+                if (all.stream().anyMatch(x -> x.id().equals(e.id()))) {
+                    return null;
+                }
+                all.add(e);
+                after = ConsentState.of(all);
+            }
+            long version = exists ? Long.parseLong(current.get("version").n()) : 0;
+            try {
+                dynamo.transactWriteItems(r -> r.transactItems(
+                        TransactWriteItem.builder().put(p -> p.tableName(table).item(entry(pk, e))
+                                .conditionExpression("attribute_not_exists(PK)")).build(),
+                        TransactWriteItem.builder().put(p -> p.tableName(table).item(stateItem(pk, e, after, version + 1))
+                                .conditionExpression(exists ? "version = :v" : "attribute_not_exists(PK)")
+                                .expressionAttributeValues(exists ? Map.of(":v", n(version)) : null)).build()));
+                // The tenant's counters are one item every entry would touch: kept out of the transaction so
+                // concurrent entries do not conflict on it (a crash between the two can miss one count).
+                dynamo.updateItem(u -> u.tableName(table).key(Map.of("PK", s("TENANT#" + e.tenant().value()), "SK", s("CONSENTSTATS")))
+                        .updateExpression("ADD known :k, optedIn :i, optedOut :o")
+                        .expressionAttributeValues(Map.of(":k", n(exists ? 0 : 1), ":i", n(delta(before.optedIn(), after.optedIn())),
+                                ":o", n(delta(before.optedOut(), after.optedOut())))));
+                return new Change(before, after);
+            } catch (TransactionCanceledException cancelled) {
+                List<CancellationReason> reasons = cancelled.cancellationReasons();
+                if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+                    return null; // this entry is already in the ledger
+                }
+                if (attempt >= 8) {
+                    throw cancelled;
+                }
+                // the contact has a state, or it moved under us (another entry for the same contact): read it again
+            }
+        }
+    }
+
+    private static int delta(boolean before, boolean after) {
+        return before == after ? 0 : after ? 1 : -1;
+    }
+
+    @Override
+    public List<ConsentEvent> history(TenantId tenant, String contact) {
+        List<ConsentEvent> out = new ArrayList<>();
+        Map<String, AttributeValue> values = Map.of(":pk", s(pk(tenant, contact)), ":log", s("LOG#"));
+        for (var page : dynamo.queryPaginator(r -> r.tableName(table).consistentRead(true)
+                .keyConditionExpression("PK = :pk AND begins_with(SK, :log)").expressionAttributeValues(values))) {
+            for (Map<String, AttributeValue> item : page.items()) {
+                out.add(entry(tenant, contact, item));
+            }
+        }
+        out.sort(java.util.Comparator.comparing(ConsentEvent::at).thenComparing(ConsentEvent::id));
+        return out;
+    }
+
+    @Override
+    public ConsentState state(TenantId tenant, String contact) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("PK", s(pk(tenant, contact)), "SK", s("STATE")))).item();
+        return item == null || item.isEmpty() ? ConsentState.NONE : state(item);
+    }
+
+    @Override
+    public Map<String, ConsentState> states(TenantId tenant, Collection<String> contacts) {
+        Map<String, ConsentState> out = new HashMap<>();
+        List<String> unique = new ArrayList<>(new LinkedHashSet<>(contacts));
+        for (int from = 0; from < unique.size(); from += 100) {
+            List<Map<String, AttributeValue>> keys = new ArrayList<>();
+            for (String c : unique.subList(from, Math.min(unique.size(), from + 100))) {
+                out.put(c, ConsentState.NONE);
+                keys.add(Map.of("PK", s(pk(tenant, c)), "SK", s("STATE")));
+            }
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+            while (!request.isEmpty()) {
+                Map<String, KeysAndAttributes> ask = request;
+                var answer = dynamo.batchGetItem(r -> r.requestItems(ask));
+                for (Map<String, AttributeValue> item : answer.responses().getOrDefault(table, List.of())) {
+                    out.put(item.get("contact").s(), state(item));
+                }
+                request = answer.unprocessedKeys() == null ? Map.of() : answer.unprocessedKeys();
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, AttributeValue> entry(String pk, ConsentEvent e) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("PK", s(pk));
+        item.put("SK", s("LOG#" + e.id()));
+        item.put("tenantId", s(e.tenant().value()));
+        item.put("contact", s(e.contact()));
+        item.put("action", s(e.action().name()));
+        item.put("scope", s(e.scope().name()));
+        item.put("source", s(e.source().name()));
+        item.put("at", s(e.at().toString()));
+        if (!e.proof().isEmpty()) {
+            Map<String, AttributeValue> proof = new HashMap<>();
+            e.proof().forEach((k, v) -> proof.put(k, s(v)));
+            item.put("proof", AttributeValue.fromM(proof));
+        }
+        if (e.recordedBy() != null) {
+            item.put("recordedBy", s(e.recordedBy()));
+        }
+        return item;
+    }
+
+    private static ConsentEvent entry(TenantId tenant, String contact, Map<String, AttributeValue> item) {
+        Map<String, String> proof = new HashMap<>();
+        if (item.containsKey("proof")) {
+            item.get("proof").m().forEach((k, v) -> proof.put(k, v.s()));
+        }
+        return new ConsentEvent(item.get("SK").s().substring("LOG#".length()), tenant, contact,
+                ConsentEvent.Action.valueOf(item.get("action").s()), ConsentEvent.Scope.valueOf(item.get("scope").s()),
+                ConsentEvent.Source.valueOf(item.get("source").s()), Instant.parse(item.get("at").s()), proof, str(item, "recordedBy"));
+    }
+
+    private static Map<String, AttributeValue> stateItem(String pk, ConsentEvent e, ConsentState st, long version) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("PK", s(pk));
+        item.put("SK", s("STATE"));
+        item.put("tenantId", s(e.tenant().value()));
+        item.put("contact", s(e.contact()));
+        item.put("all", s(st.all().name()));
+        item.put("marketing", s(st.marketing().name()));
+        item.put("updatedAt", s(st.updatedAt().toString()));
+        if (st.optedOutAt() != null) {
+            item.put("optedOutAt", s(st.optedOutAt().toString()));
+        }
+        item.put("entries", n(st.entries()));
+        item.put("version", n(version));
+        return item;
+    }
+
+    private static ConsentState state(Map<String, AttributeValue> item) {
+        return new ConsentState(ConsentState.Standing.valueOf(item.get("all").s()), ConsentState.Standing.valueOf(item.get("marketing").s()),
+                Instant.parse(item.get("updatedAt").s()), item.containsKey("optedOutAt") ? Instant.parse(item.get("optedOutAt").s()) : null,
+                Integer.parseInt(item.get("entries").n()));
+    }
+
+    private static AttributeValue s(String v) {
+        return AttributeValue.fromS(v);
+    }
+
+    private static AttributeValue n(long v) {
+        return AttributeValue.fromN(Long.toString(v));
+    }
+}

@@ -1,0 +1,28 @@
+package io.wabridge.core.consent;
+
+import io.wabridge.core.inbound.TenantId;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/** The consent ledger: append-only entries per tenant and contact, and the state they add up to. */
+public interface ConsentLedger {
+
+    /**
+     * Appends {@code e} and moves the contact's state with it, atomically.
+     *
+     * @return the state before and after, or null if an entry with this id was already there (a no-op)
+     */
+    Change append(ConsentEvent e);
+
+    record Change(ConsentState before, ConsentState after) {}
+
+    /** Every entry of the contact, oldest first. */
+    List<ConsentEvent> history(TenantId tenant, String contact);
+
+    /** The contact's state ({@link ConsentState#NONE} if it has no entry). */
+    ConsentState state(TenantId tenant, String contact);
+
+    /** States of many contacts at once (each missing contact maps to {@link ConsentState#NONE}). */
+    Map<String, ConsentState> states(TenantId tenant, Collection<String> contacts);
+}

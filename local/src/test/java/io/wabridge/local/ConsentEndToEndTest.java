@@ -1,0 +1,192 @@
+package io.wabridge.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wabridge.sandbox.MetaSandbox;
+import io.wabridge.sandbox.SandboxState;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The consent ledger through the local runtime and the sandbox: API, STOP/START keywords, Meta's 131050, import. */
+class ConsentEndToEndTest {
+
+    @TempDir
+    static Path data;
+    static LocalRuntime runtime;
+    static MetaSandbox meta;
+    static SandboxState.Customer shop;
+    static final String TENANT = "consenting";
+
+    @BeforeAll
+    static void start() throws Exception {
+        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+        SignupEndToEndTest.runtime = runtime;
+        meta = runtime.sandbox();
+        meta.statusStepMillis(20);
+        shop = SendEndToEndTest.connectFor(meta, TENANT, "Toko Izin", "6281100004001");
+        meta.addTemplate(shop.wabaId(), "promo_nov", "en_US", "MARKETING", "Diskon besar hari ini", "APPROVED");
+        assertThat(call("POST", "/v1/templates/sync?waba=" + shop.wabaId(), TENANT, null).statusCode()).isEqualTo(200);
+    }
+
+    @AfterAll
+    static void stop() {
+        SignupEndToEndTest.runtime = null;
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    static HttpResponse<String> call(String method, String path, String tenant, Object body) throws Exception {
+        return SignupEndToEndTest.call(method, path, tenant, body);
+    }
+
+    static JsonNode json(HttpResponse<String> r) throws Exception {
+        return SignupEndToEndTest.json(r);
+    }
+
+    static JsonNode state(String contact) throws Exception {
+        return json(call("GET", "/v1/contacts/" + contact + "/consent", TENANT, null)).path("state");
+    }
+
+    static HttpResponse<String> promo(String to) throws Exception {
+        return call("POST", "/v1/messages", TENANT, Map.of("channel", shop.phoneNumberId(), "to", to, "type", "template",
+                "template", Map.of("name", "promo_nov", "language", Map.of("code", "en_US"))));
+    }
+
+    static long metaCalls(String to, String text) {
+        return meta.calls().stream().filter(c -> c.path().endsWith("/messages") && c.body().contains(to) && c.body().contains(text)).count();
+    }
+
+    static void optIn(String contact) throws Exception {
+        var r = call("POST", "/v1/contacts/" + contact + "/consent", TENANT, Map.of("action", "opt_in", "source", "signup_form",
+                "at", "2026-11-01T08:00:00Z", "proof", Map.of("formId", "permit-form-7", "ip", "203.0.113.9")));
+        assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+    }
+
+    static boolean eventually(java.util.concurrent.Callable<Boolean> check) throws InterruptedException {
+        return Http.eventually(Duration.ofSeconds(20), () -> {
+            try {
+                return check.call();
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void theLedgerRecordsOnceAnswersCanSendAndKeepsTenantsApart() throws Exception {
+        String contact = "+62 812-0000-4101";
+        assertThat(json(call("GET", "/v1/contacts/6281200004101/can-send?category=marketing", TENANT, null)).path("reason").asText())
+                .isEqualTo("no_consent");
+        var first = call("POST", "/v1/contacts/" + contact.replace(" ", "") + "/consent", TENANT, Map.of("action", "opt_in",
+                "at", "2026-11-01T08:00:00Z", "proof", Map.of("formId", "f1")));
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+        assertThat(json(first).path("state").path("all").asText()).isEqualTo("in");
+        var again = call("POST", "/v1/contacts/6281200004101/consent", TENANT, Map.of("action", "opt_in",
+                "at", "2026-11-01T08:00:00Z", "proof", Map.of("formId", "f1")));
+        assertThat(json(again).path("outcome").asText()).isEqualTo("duplicate");
+        JsonNode read = json(call("GET", "/v1/contacts/6281200004101/consent", TENANT, null));
+        assertThat(read.path("history")).hasSize(1);
+        assertThat(read.path("history").get(0).path("source").asText()).isEqualTo("api");
+        assertThat(read.path("history").get(0).path("proof").path("formId").asText()).isEqualTo("f1");
+        JsonNode can = json(call("GET", "/v1/contacts/6281200004101/can-send?category=marketing", TENANT, null));
+        assertThat(can.path("allowed").asBoolean()).isTrue();
+        assertThat(can.path("reason").asText()).isEqualTo("opted_in");
+
+        assertThat(call("GET", "/v1/contacts/6281200004101/consent", "other-tenant", null).statusCode()).isEqualTo(404);
+        assertThat(json(call("GET", "/v1/contacts/6281200004101/can-send?category=marketing", "other-tenant", null)).path("reason").asText())
+                .isEqualTo("no_consent");
+        var bad = call("POST", "/v1/contacts/6281200004101/consent", TENANT, Map.of("action", "opt_in"));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json(bad).path("error").path("field").asText()).isEqualTo("proof");
+        assertThat(call("GET", "/v1/contacts/0812/can-send?category=marketing", TENANT, null).statusCode()).isEqualTo(400);
+        assertThat(call("GET", "/v1/contacts/6281200004101/can-send?category=promo", TENANT, null).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void stopIsConfirmedOnceAndThenAMarketingTemplateIsRefusedBeforeTheCall() throws Exception {
+        String user = "6281200004102";
+        optIn(user);
+        meta.userSendsText(user, shop.phoneNumberId(), "Stop");
+        assertThat(eventually(() -> state(user).path("all").asText().equals("out"))).isTrue();
+        assertThat(eventually(() -> metaCalls(user, "no longer receive messages") == 1)).isTrue();
+        meta.userSendsText(user, shop.phoneNumberId(), "STOP");
+        meta.userSendsText(user, shop.phoneNumberId(), "hello, when is my permit ready?");
+        assertThat(eventually(() -> json(call("GET", "/v1/channels/" + shop.phoneNumberId() + "/conversations", TENANT, null)).toString()
+                .contains(user))).isTrue();
+
+        HttpResponse<String> refused = promo(user);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(json(refused).path("error").path("code").asText()).isEqualTo("opted_out");
+        assertThat(metaCalls(user, "promo_nov")).as("refused before the Graph call").isZero();
+        Thread.sleep(1_000);
+        assertThat(state(user).path("all").asText()).as("writing again is not an opt-in").isEqualTo("out");
+        assertThat(metaCalls(user, "no longer receive messages")).as("one confirmation").isEqualTo(1);
+
+        meta.userSendsText(user, shop.phoneNumberId(), "mulai");
+        assertThat(eventually(() -> state(user).path("all").asText().equals("in"))).isTrue();
+        assertThat(eventually(() -> metaCalls(user, "subscribed to messages from") == 1)).isTrue();
+        assertThat(promo(user).statusCode()).isEqualTo(202);
+        JsonNode history = json(call("GET", "/v1/contacts/" + user + "/consent", TENANT, null)).path("history");
+        List<String> sources = new ArrayList<>();
+        history.forEach(h -> sources.add(h.path("action").asText() + ":" + h.path("source").asText()));
+        assertThat(sources).containsExactly("opt_in:signup_form", "opt_out:inbound_keyword", "opt_out:inbound_keyword", "opt_in:inbound_keyword");
+    }
+
+    @Test
+    void metaRefusingMarketingWith131050StopsTheNextOneBeforeTheCall() throws Exception {
+        String user = "6281200004103";
+        optIn(user);
+        meta.userSendsText(user, shop.phoneNumberId(), "halo");
+        meta.user(user).marketingStopped = true; // set in WhatsApp: Meta accepts the send, then fails it with 131050
+        HttpResponse<String> first = promo(user);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        String sent = json(first).path("id").asText();
+        assertThat(eventually(() -> state(user).path("marketing").asText().equals("out")))
+                .as(() -> { try { return call("GET", "/v1/messages/" + sent, TENANT, null).body() + " " + state(user); } catch (Exception e) { return e.toString(); } })
+                .isTrue();
+        HttpResponse<String> second = promo(user);
+        assertThat(json(second).path("error").path("code").asText()).isEqualTo("marketing_stopped");
+        assertThat(metaCalls(user, "promo_nov")).as("only the first reached Meta").isEqualTo(1);
+        assertThat(json(call("GET", "/v1/contacts/" + user + "/can-send?category=utility", TENANT, null)).path("allowed").asBoolean())
+                .as("utility is unaffected").isTrue();
+    }
+
+    @Test
+    void anImportReportsEachBadRowImportsTheRestAndCanBeRunAgain() throws Exception {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < 800; i++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("contact", i == 10 ? "0812-no-country" : i == 500 ? "" : "+6285" + String.format("%08d", i));
+            row.put("action", i == 700 ? "maybe" : "opt_in");
+            row.put("at", "2026-10-01T00:00:00Z");
+            row.put("proof", Map.of("formId", "clinic-import", "row", Integer.toString(i)));
+            rows.add(row);
+        }
+        long t0 = System.nanoTime();
+        JsonNode first = json(call("POST", "/v1/consent/import", TENANT, Map.of("rows", rows)));
+        long firstMs = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(first.path("recorded").asInt()).as(first.toString()).isEqualTo(797);
+        assertThat(first.path("rejected").asInt()).isEqualTo(3);
+        List<String> errors = new ArrayList<>();
+        first.path("errors").forEach(e -> errors.add(e.path("row").asInt() + ":" + e.path("field").asText()));
+        assertThat(errors).containsExactly("10:contact", "500:contact", "700:action");
+        t0 = System.nanoTime();
+        JsonNode again = json(call("POST", "/v1/consent/import", TENANT, Map.of("rows", rows)));
+        long againMs = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(again.path("duplicates").asInt()).isEqualTo(797);
+        assertThat(again.path("recorded").asInt()).isZero();
+        System.out.printf("consent import of 800 rows: %d ms; again (all duplicates): %d ms%n", firstMs, againMs);
+        assertThat(state("6285" + String.format("%08d", 799)).path("all").asText()).isEqualTo("in");
+    }
+}
