@@ -1,0 +1,326 @@
+package io.wabridge.adapters.aws;
+
+import static io.wabridge.adapters.aws.DynamoDbItems.str;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.core.consent.ConsentEvent;
+import io.wabridge.core.consent.OptInLinks;
+import io.wabridge.core.inbound.TenantId;
+import io.wabridge.core.notify.Notification;
+import io.wabridge.core.notify.Notifications;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Notifications and opt-in links in the table.
+ * <ul>
+ *   <li>notification: {@code PK=TENANT#{tenant}#NOTIF#{id}}, {@code SK=NOTIF}; while not done it is in the due index
+ *       ({@code GSI1PK=NOTIFDUE#{0..7}}, {@code GSI1SK={due, epoch ms, 15 digits}#{tenant}#{id}}: eight buckets so no
+ *       index partition is hot); counters {@code c_sent}, {@code c_sentInWindow}, {@code c_fallback}, {@code c_skipped},
+ *       {@code c_failed}; {@code leaseUntil} while a run holds it;</li>
+ *   <li>recipient: same PK, {@code SK=TO#{index, 6 digits}}, with its outcome once decided;</li>
+ *   <li>the tenant's day: {@code PK=TENANT#{tenant}}, {@code SK=NOTIFSTATS#{yyyy-mm-dd}}, the same counters plus
+ *       {@code delivered} and {@code read} (counted from statuses of notification sends);</li>
+ *   <li>opt-in link: {@code PK=OPTIN#{nonce}}, {@code SK=LINK}, kept 30 days past its expiry (TTL).</li>
+ * </ul>
+ */
+public final class DynamoDbNotifications implements Notifications, OptInLinks.Store {
+
+    static final int BUCKETS = 8;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoDbNotifications(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    private static String pk(TenantId tenant, String id) {
+        return "TENANT#" + tenant.value() + "#NOTIF#" + id;
+    }
+
+    private static Map<String, AttributeValue> key(TenantId tenant, String id) {
+        return Map.of("PK", s(pk(tenant, id)), "SK", s("NOTIF"));
+    }
+
+    @Override
+    public void create(Notification n, List<Notification.Recipient> recipients) {
+        List<WriteRequest> writes = new ArrayList<>();
+        for (Notification.Recipient r : recipients) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put("PK", s(pk(n.tenant(), n.id())));
+            item.put("SK", s(String.format("TO#%06d", r.index())));
+            item.put("to", s(r.to()));
+            if (r.components() != null) {
+                item.put("components", s(json(r.components())));
+            }
+            writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+        }
+        for (int from = 0; from < writes.size(); from += 25) {
+            Map<String, List<WriteRequest>> batch = Map.of(table, writes.subList(from, Math.min(writes.size(), from + 25)));
+            while (!batch.isEmpty()) {
+                Map<String, List<WriteRequest>> ask = batch;
+                var answer = dynamo.batchWriteItem(r -> r.requestItems(ask));
+                batch = answer.unprocessedItems() == null ? Map.of() : answer.unprocessedItems();
+            }
+        }
+        // The header last: a notification is due only once all its recipients are written.
+        Map<String, AttributeValue> item = new HashMap<>(key(n.tenant(), n.id()));
+        item.put("tenantId", s(n.tenant().value()));
+        item.put("id", s(n.id()));
+        item.put("phoneNumberId", s(n.phoneNumberId()));
+        item.put("template", s(n.template()));
+        item.put("language", s(n.language()));
+        item.put("category", s(n.category()));
+        item.put("components", s(json(n.components())));
+        item.put("dueAt", s(n.dueAt().toString()));
+        item.put("state", s(n.state()));
+        item.put("recipients", num(n.recipients()));
+        item.put("createdAt", s(n.createdAt().toString()));
+        if (n.createdBy() != null) {
+            item.put("createdBy", s(n.createdBy()));
+        }
+        item.put("GSI1PK", s("NOTIFDUE#" + Math.floorMod(n.id().hashCode(), BUCKETS)));
+        item.put("GSI1SK", s(String.format("%015d", n.dueAt().toEpochMilli()) + "#" + n.tenant().value() + "#" + n.id()));
+        dynamo.putItem(r -> r.tableName(table).item(item));
+    }
+
+    @Override
+    public Optional<Notification> get(TenantId tenant, String id) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(key(tenant, id))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Long> counts = new HashMap<>();
+        item.forEach((k, v) -> {
+            if (k.startsWith("c_")) {
+                counts.put(k.substring(2), Long.parseLong(v.n()));
+            }
+        });
+        return Optional.of(new Notification(id, tenant, str(item, "phoneNumberId"), str(item, "template"), str(item, "language"),
+                str(item, "category"), list(str(item, "components")), Instant.parse(str(item, "dueAt")), str(item, "state"),
+                Integer.parseInt(item.get("recipients").n()), counts, Instant.parse(str(item, "createdAt")), str(item, "createdBy")));
+    }
+
+    @Override
+    public List<Due> due(Instant now, int limit) {
+        List<Due> out = new ArrayList<>();
+        String upper = String.format("%015d", now.toEpochMilli()) + "#~";
+        for (int bucket = 0; bucket < BUCKETS && out.size() < limit; bucket++) {
+            int b = bucket;
+            var page = dynamo.query(r -> r.tableName(table).indexName("GSI1").keyConditionExpression("GSI1PK = :p AND GSI1SK <= :u")
+                    .expressionAttributeValues(Map.of(":p", s("NOTIFDUE#" + b), ":u", s(upper))).limit(limit));
+            for (Map<String, AttributeValue> item : page.items()) {
+                out.add(new Due(new TenantId(item.get("tenantId").s()), item.get("id").s()));
+            }
+        }
+        return out.size() > limit ? out.subList(0, limit) : out;
+    }
+
+    @Override
+    public boolean claim(TenantId tenant, String id, Instant now, Instant until) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key(tenant, id))
+                    .updateExpression("SET #s = :running, leaseUntil = :until")
+                    .conditionExpression("attribute_exists(GSI1PK) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)")
+                    .expressionAttributeNames(Map.of("#s", "state"))
+                    .expressionAttributeValues(Map.of(":running", s("running"), ":until", s(until.toString()), ":now", s(now.toString()))));
+            return true;
+        } catch (ConditionalCheckFailedException held) {
+            return false;
+        }
+    }
+
+    @Override
+    public List<Notification.Recipient> recipients(TenantId tenant, String id, int after, int limit) {
+        List<Notification.Recipient> out = new ArrayList<>();
+        var page = dynamo.query(r -> r.tableName(table).consistentRead(true)
+                .keyConditionExpression("PK = :pk AND SK BETWEEN :from AND :to")
+                .expressionAttributeValues(Map.of(":pk", s(pk(tenant, id)), ":from", s(String.format("TO#%06d", after + 1)),
+                        ":to", s("TO#999999"))).limit(limit));
+        for (Map<String, AttributeValue> item : page.items()) {
+            out.add(new Notification.Recipient(Integer.parseInt(item.get("SK").s().substring(3)), str(item, "to"),
+                    item.containsKey("components") ? list(str(item, "components")) : null, str(item, "outcome"), str(item, "reason"),
+                    str(item, "messageId"), item.containsKey("decidedAt") ? Instant.parse(str(item, "decidedAt")) : null));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean recordOutcome(TenantId tenant, String id, Notification.Recipient r, boolean inWindow, Instant at) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":o", s(r.outcome()));
+        values.put(":at", s(at.toString()));
+        values.put(":r", s(r.reason() == null ? "" : r.reason()));
+        StringBuilder set = new StringBuilder("SET outcome = :o, decidedAt = :at, reason = :r");
+        if (r.messageId() != null) {
+            set.append(", messageId = :m");
+            values.put(":m", s(r.messageId()));
+        }
+        String counters = "ADD c_" + r.outcome() + " :one" + (inWindow ? ", c_sentInWindow :one" : "");
+        try {
+            dynamo.transactWriteItems(t -> t.transactItems(
+                    TransactWriteItem.builder().update(u -> u.tableName(table)
+                            .key(Map.of("PK", s(pk(tenant, id)), "SK", s(String.format("TO#%06d", r.index()))))
+                            .updateExpression(set.toString()).conditionExpression("attribute_not_exists(outcome)")
+                            .expressionAttributeValues(values)).build(),
+                    TransactWriteItem.builder().update(u -> u.tableName(table).key(key(tenant, id))
+                            .updateExpression(counters).expressionAttributeValues(Map.of(":one", num(1)))).build()));
+        } catch (TransactionCanceledException decided) {
+            if (!decided.cancellationReasons().isEmpty() && "ConditionalCheckFailed".equals(decided.cancellationReasons().get(0).code())) {
+                return false;
+            }
+            throw decided;
+        }
+        // The tenant's day is one item every notification touches: counted outside the transaction.
+        count(tenant, at, (inWindow ? List.of(r.outcome(), "sentInWindow") : List.of(r.outcome())));
+        return true;
+    }
+
+    /** Adds one to each of {@code counters} in the tenant's day of {@code at}. */
+    void count(TenantId tenant, Instant at, List<String> counters) {
+        Map<String, String> names = new HashMap<>();
+        StringBuilder add = new StringBuilder("ADD ");
+        for (int i = 0; i < counters.size(); i++) {
+            add.append(i == 0 ? "" : ", ").append("#c").append(i).append(" :one");
+            names.put("#c" + i, counters.get(i));
+        }
+        dynamo.updateItem(u -> u.tableName(table)
+                .key(Map.of("PK", s("TENANT#" + tenant.value()), "SK", s("NOTIFSTATS#" + LocalDate.ofInstant(at, ZoneOffset.UTC))))
+                .updateExpression(add.toString()).expressionAttributeNames(names).expressionAttributeValues(Map.of(":one", num(1))));
+    }
+
+    /** The tenant's notification counters per day from {@code from} to {@code to} (inclusive), summed. */
+    public Map<String, Long> stats(TenantId tenant, LocalDate from, LocalDate to) {
+        Map<String, Long> sum = new HashMap<>();
+        for (var page : dynamo.queryPaginator(r -> r.tableName(table).keyConditionExpression("PK = :pk AND SK BETWEEN :a AND :b")
+                .expressionAttributeValues(Map.of(":pk", s("TENANT#" + tenant.value()), ":a", s("NOTIFSTATS#" + from),
+                        ":b", s("NOTIFSTATS#" + to))))) {
+            for (Map<String, AttributeValue> item : page.items()) {
+                item.forEach((k, v) -> {
+                    if (v.n() != null) {
+                        sum.merge(k, Long.parseLong(v.n()), Long::sum);
+                    }
+                });
+            }
+        }
+        return sum;
+    }
+
+    /** The tenant's consent counters: known, optedIn, optedOut contacts. */
+    public Map<String, Long> consentStats(TenantId tenant) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table)
+                .key(Map.of("PK", s("TENANT#" + tenant.value()), "SK", s("CONSENTSTATS")))).item();
+        Map<String, Long> out = new HashMap<>(Map.of("known", 0L, "optedIn", 0L, "optedOut", 0L));
+        if (item != null) {
+            item.forEach((k, v) -> {
+                if (v.n() != null) {
+                    out.put(k, Long.parseLong(v.n()));
+                }
+            });
+        }
+        return out;
+    }
+
+    @Override
+    public void complete(TenantId tenant, String id, Instant at) {
+        dynamo.updateItem(r -> r.tableName(table).key(key(tenant, id))
+                .updateExpression("SET #s = :done, completedAt = :at REMOVE GSI1PK, GSI1SK, leaseUntil")
+                .expressionAttributeNames(Map.of("#s", "state"))
+                .expressionAttributeValues(Map.of(":done", s("done"), ":at", s(at.toString()))));
+    }
+
+    @Override
+    public void release(TenantId tenant, String id) {
+        dynamo.updateItem(r -> r.tableName(table).key(key(tenant, id)).updateExpression("SET #s = :scheduled REMOVE leaseUntil")
+                .conditionExpression("attribute_exists(GSI1PK)")
+                .expressionAttributeNames(Map.of("#s", "state")).expressionAttributeValues(Map.of(":scheduled", s("scheduled"))));
+    }
+
+    // ----- opt-in links ------------------------------------------------------------------------------------------
+
+    @Override
+    public void save(OptInLinks.Link link) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("PK", s("OPTIN#" + link.nonce()));
+        item.put("SK", s("LINK"));
+        item.put("tenantId", s(link.tenant().value()));
+        item.put("contact", s(link.contact()));
+        item.put("scope", s(link.scope().name()));
+        if (link.notificationId() != null) {
+            item.put("notificationId", s(link.notificationId()));
+        }
+        item.put("linkExpiresAt", s(link.expiresAt().toString()));
+        item.put("expiresAt", num(link.expiresAt().plus(Duration.ofDays(30)).getEpochSecond()));
+        dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(PK)"));
+    }
+
+    @Override
+    public Optional<OptInLinks.Link> get(String nonce) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("PK", s("OPTIN#" + nonce), "SK", s("LINK")))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new OptInLinks.Link(nonce, new TenantId(str(item, "tenantId")), str(item, "contact"),
+                ConsentEvent.Scope.valueOf(str(item, "scope")), str(item, "notificationId"), Instant.parse(str(item, "linkExpiresAt")),
+                item.containsKey("usedAt") ? Instant.parse(str(item, "usedAt")) : null));
+    }
+
+    @Override
+    public boolean use(String nonce, Instant at) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(Map.of("PK", s("OPTIN#" + nonce), "SK", s("LINK")))
+                    .updateExpression("SET usedAt = :at").conditionExpression("attribute_exists(PK) AND attribute_not_exists(usedAt)")
+                    .expressionAttributeValues(Map.of(":at", s(at.toString()))));
+            return true;
+        } catch (ConditionalCheckFailedException used) {
+            return false;
+        }
+    }
+
+    private static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("components are not JSON", e);
+        }
+    }
+
+    private static List<Object> list(String json) {
+        if (json == null) {
+            return List.of();
+        }
+        try {
+            return JSON.readValue(json, new TypeReference<List<Object>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored components are not readable", e);
+        }
+    }
+
+    private static AttributeValue s(String v) {
+        return AttributeValue.fromS(v);
+    }
+
+    private static AttributeValue num(long v) {
+        return AttributeValue.fromN(Long.toString(v));
+    }
+}
