@@ -117,6 +117,7 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
             case "GET /v1/templates" -> settings.templates(tenant, event, false);
             case "POST /v1/templates" -> settings.createTemplate(tenant, event);
             case "POST /v1/templates/sync" -> settings.templates(tenant, event, true);
+            case "DELETE /v1/templates/{name}" -> settings.deleteTemplate(tenant, event);
             case "PUT /v1/tenant/settings" -> settings.put(tenant, event);
             case "POST /v1/conversations/{id}/handoff" -> settings.handoff(tenant, event, true);
             case "POST /v1/conversations/{id}/resume" -> settings.handoff(tenant, event, false);
