@@ -18,17 +18,18 @@ import io.wabridge.core.token.SecretField;
 import java.time.Clock;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.HttpResponses;
+import io.wabridge.adapters.lambda.TenantGate;
 import io.wabridge.core.inbound.MessageHistory;
 import io.wabridge.core.inbound.TenantId;
 import java.util.Map;
 
 /**
  * The SaaS-facing API behind the HTTP API's JWT authorizer. The tenant is always the configured claim of
- * the verified token, never a request field.
+ * the verified token, never a request field; its plan's rate limit is checked before any route runs.
  */
 public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
-    private final String tenantClaim;
+    private final TenantGate gate;
     private final ReadApi read;
     private final SendApi send;
     private final SettingsApi settings;
@@ -39,12 +40,12 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
     }
 
     public ApiHttpHandler(Wiring wiring) {
-        this(wiring.config().tenantClaim(), new DynamoDbMessageHistory(wiring.dynamo(), wiring.config().tableName(), wiring::media),
+        this(TenantGate.of(wiring), new DynamoDbMessageHistory(wiring.dynamo(), wiring.config().tableName(), wiring::media),
                 (key, ttl) -> wiring.media().link(key, ttl).toString(), wiring);
     }
 
-    private ApiHttpHandler(String tenantClaim, MessageHistory history, ReadApi.MediaLinks links, Wiring wiring) {
-        this(tenantClaim, history, links, new DynamoDbChannels(wiring.dynamo(), wiring.config().tableName()), sendApi(wiring, history), new SettingsApi(new io.wabridge.core.tenant.UpdateSettings(
+    private ApiHttpHandler(TenantGate gate, MessageHistory history, ReadApi.MediaLinks links, Wiring wiring) {
+        this(gate, history, links, new DynamoDbChannels(wiring.dynamo(), wiring.config().tableName()), sendApi(wiring, history), new SettingsApi(new io.wabridge.core.tenant.UpdateSettings(
                 new io.wabridge.adapters.aws.DynamoDbSettings(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
                 wiring.tokenVault(), Clock.systemUTC()), new io.wabridge.core.tenant.Handoff(
                 new io.wabridge.adapters.aws.DynamoDbConversations(wiring.dynamo(), wiring.config().tableName()), wiring.domainEvents(),
@@ -86,9 +87,9 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
                 .orElseThrow(() -> new IllegalStateException("the channel has no business token; run signup again")).reveal();
     }
 
-    ApiHttpHandler(String tenantClaim, MessageHistory history, ReadApi.MediaLinks links, io.wabridge.core.channel.Channels channels,
+    ApiHttpHandler(TenantGate gate, MessageHistory history, ReadApi.MediaLinks links, io.wabridge.core.channel.Channels channels,
                    SendApi send, SettingsApi settings) {
-        this.tenantClaim = tenantClaim;
+        this.gate = gate;
         this.channels = channels;
         this.read = new ReadApi(history, links);
         this.send = send;
@@ -97,13 +98,10 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        var claimed = claim(event, tenantClaim);
-        TenantId tenant;
-        try {
-            tenant = new TenantId(claimed.orElseThrow());
-        } catch (RuntimeException e) {
-            return error(403, "tenant_claim_missing", "the token has no valid '" + tenantClaim + "' claim naming the tenant");
-        }
+        return gate.handle(event, tenant -> route(tenant, event));
+    }
+
+    private APIGatewayV2HTTPResponse route(TenantId tenant, APIGatewayV2HTTPEvent event) {
         return switch (event.getRouteKey()) {
             case "GET /v1/whoami" -> HttpResponses.json(200, Map.of("tenantId", tenant.value(), "subject", claim(event, "sub").orElse("")));
             case "GET /v1/channels/{phoneNumberId}/conversations" -> read.conversations(tenant, event);
