@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -44,10 +43,7 @@ final class InboundBench {
     private InboundBench() {}
 
     static void main(String[] args) throws Exception {
-        Map<String, String> flags = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            flags.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Map<String, String> flags = Main.flags(args);
         int rate = Integer.parseInt(flags.getOrDefault("rate", "100"));
         int seconds = Integer.parseInt(flags.getOrDefault("seconds", "20"));
         int tenants = Integer.parseInt(flags.getOrDefault("tenants", "10"));

@@ -4,16 +4,27 @@ package io.wabridge.bench;
 public final class Main {
     private Main() {}
 
+    /** {@code --name value} pairs, by name without the dashes. */
+    static java.util.Map<String, String> flags(String[] args) {
+        java.util.Map<String, String> flags = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            flags.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        return flags;
+    }
+
     public static void main(String[] args) throws Exception {
         String name = args.length == 0 ? "help" : args[0];
         switch (name) {
             case "vault" -> TokenVaultBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             case "inbound" -> InboundBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             case "send" -> SendBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            case "limits" -> ApiLimitBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             default -> {
                 System.out.println("usage: ./wabridge bench vault [--channels 100] [--sends 10000]\n"
                         + "       ./wabridge bench inbound [--rate 100] [--seconds 20] [--tenants 10] [--deliveries 500] [--updates 8]\n"
-                        + "       ./wabridge bench send [--numbers 1] [--sends 2000] [--users 200] [--statuses on|late]");
+                        + "       ./wabridge bench send [--numbers 1] [--sends 2000] [--users 200] [--statuses on|late]\n"
+                        + "       ./wabridge bench limits [--requests 2000]");
                 if (!name.equals("help")) {
                     System.exit(2);
                 }

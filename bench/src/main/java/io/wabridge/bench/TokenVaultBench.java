@@ -13,7 +13,6 @@ import io.wabridge.localaws.LocalAwsParts;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -29,10 +28,7 @@ final class TokenVaultBench {
     private TokenVaultBench() {}
 
     static void main(String[] args) throws Exception {
-        Map<String, String> flags = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            flags.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Map<String, String> flags = Main.flags(args);
         int channels = Integer.parseInt(flags.getOrDefault("channels", "100"));
         int sends = Integer.parseInt(flags.getOrDefault("sends", "10000"));
         try (LocalAwsParts parts = LocalAwsParts.start(null)) {

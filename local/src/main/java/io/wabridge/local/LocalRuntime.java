@@ -339,7 +339,8 @@ public final class LocalRuntime implements AutoCloseable {
         out.put("events", Map.of("url", options.eventsUrl() == null ? "" : options.eventsUrl(),
                 "signingSecret", secrets.value(EVENTS_SECRET_NAME).orElseThrow(), "header", "X-WaBridge-Signature"));
         out.put("jwt", Map.of("issuer", issuer, "audience", AUDIENCE,
-                "tenantClaim", resources.parameterValues().getOrDefault("JwtTenantClaim", "tenant_id")));
+                "tenantClaim", resources.parameterValues().getOrDefault("JwtTenantClaim", "tenant_id"),
+                "planClaim", resources.parameterValues().getOrDefault("JwtPlanClaim", "plan")));
         out.put("aws", Map.of("region", REGION, "accessKeyId", "local", "secretAccessKey", "local",
                 "dynamodb", dynamoServer.endpoint().toString(), "sqs", sqsServer.endpoint().toString(),
                 "secretsManager", awsJson.endpoint().toString(), "kms", awsJson.endpoint().toString()));
@@ -419,6 +420,13 @@ public final class LocalRuntime implements AutoCloseable {
     public String token(String tenant, Duration ttl) {
         return identity.mint(LocalIdentity.issuer(gateway.port()), AUDIENCE,
                 resources.parameterValues().getOrDefault("JwtTenantClaim", "tenant_id"), tenant, ttl);
+    }
+
+    /** A token the gateway accepts for {@code tenant} on {@code plan} (the API rate limits' plan claim). */
+    public String token(String tenant, String plan, Duration ttl) {
+        return identity.mint(LocalIdentity.issuer(gateway.port()), AUDIENCE,
+                resources.parameterValues().getOrDefault("JwtTenantClaim", "tenant_id"), tenant, ttl,
+                Map.of(resources.parameterValues().getOrDefault("JwtPlanClaim", "plan"), plan));
     }
 
     private static StaticCredentialsProvider credentials() {

@@ -18,7 +18,7 @@ import java.util.concurrent.CountDownLatch;
  * The {@code ./wabridge} commands:
  * <pre>
  *   local [--port 8080] [--sandbox-port 8081] [--data .wabridge] [--template template.yaml]   start the local runtime
- *   token --tenant T [--data .wabridge] [--ttl-minutes 60]             print a JWT the local gateway accepts
+ *   token --tenant T [--plan P] [--data .wabridge] [--ttl-minutes 60]  print a JWT the local gateway accepts
  *   fire NAME [--data .wabridge]                                       fire a schedule by hand
  *   invoke FunctionId ['{json}'] [--data .wabridge]                    invoke a function with a JSON event
  * </pre>
@@ -100,8 +100,9 @@ public final class Main {
         LocalIdentity identity = LocalIdentity.loadOrCreate(data.resolve("jwt-signing-key.json"));
         JsonNode jwt = config.path("jwt");
         long minutes = Long.parseLong(flags.getOrDefault("ttl-minutes", "60"));
+        Map<String, String> plan = flags.containsKey("plan") ? Map.of(jwt.path("planClaim").asText("plan"), flags.get("plan")) : Map.of();
         System.out.println(identity.mint(jwt.path("issuer").asText(), jwt.path("audience").asText(),
-                jwt.path("tenantClaim").asText(), tenant, Duration.ofMinutes(minutes)));
+                jwt.path("tenantClaim").asText(), tenant, Duration.ofMinutes(minutes), plan));
     }
 
     private static void fire(String name, Path data) throws Exception {
@@ -177,7 +178,7 @@ public final class Main {
         System.out.println("""
                 usage: ./wabridge <command>
                   local [--port 8080] [--sandbox-port 8081] [--data .wabridge] [--events-url URL] [--signup-mode tech_provider|solution_partner]  start the local runtime
-                  token --tenant T [--ttl-minutes 60] [--data .wabridge]             print a JWT for tenant T
+                  token --tenant T [--plan P] [--ttl-minutes 60] [--data .wabridge]  print a JWT for tenant T (on plan P)
                   fire FunctionId.EventName [--data .wabridge]                       fire a schedule by hand
                   invoke FunctionId ['{json}'] [--data .wabridge]                    invoke a function (Lambda Invoke API)
                   route --tenant T --waba WABA_ID --number PHONE_NUMBER_ID            give a number to a tenant (until signup does)

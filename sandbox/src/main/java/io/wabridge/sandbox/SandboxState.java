@@ -274,7 +274,7 @@ public final class SandboxState {
         return Optional.ofNullable(numbers.get(id));
     }
 
-    Optional<Waba> waba(String id) {
+    public Optional<Waba> waba(String id) {
         return Optional.ofNullable(wabas.get(id));
     }
 

@@ -464,6 +464,30 @@ class MetaSandboxTest {
     }
 
     @Test
+    void deletesTemplatesByNameOrOneLanguageByHsmIdWithinTheManagementLimit() throws Exception {
+        sandbox.addTemplate(acme.wabaId(), "promo", "en_US", "MARKETING", "Sale {{1}}", "APPROVED");
+        sandbox.addTemplate(acme.wabaId(), "promo", "id", "MARKETING", "Diskon {{1}}", "APPROVED");
+        sandbox.addTemplate(acme.wabaId(), "receipt", "en_US", "UTILITY", "Paid {{1}}", "APPROVED");
+        String base = "/" + acme.wabaId() + "/message_templates";
+        String idLanguage = sandbox.state().waba(acme.wabaId()).orElseThrow().templates.values().stream()
+                .filter(t -> t.name.equals("promo") && t.language.equals("id")).findFirst().orElseThrow().id;
+
+        assertThat(json(call("DELETE", base + "?name=promo&hsm_id=" + idLanguage, token, null)).path("success").asBoolean()).isTrue();
+        assertThat(json(call("GET", base, token, null)).path("data").findValuesAsText("language")).containsExactly("en_US", "en_US");
+        assertThat(json(call("DELETE", base + "?name=promo", token, null)).path("success").asBoolean()).isTrue();
+        assertThat(json(call("GET", base, token, null)).path("data").findValuesAsText("name")).containsExactly("receipt");
+
+        HttpResponse<String> unknown = call("DELETE", base + "?name=promo", token, null);
+        assertError(unknown, 400, 100);
+        assertThat(json(unknown).path("error").path("error_subcode").asInt()).isEqualTo(2593002);
+        assertError(call("DELETE", base, token, null), 400, 100);
+        String other = sandbox.businessToken(sandbox.createCustomer("Other", "15550002222").businessId(), null);
+        assertError(call("DELETE", base + "?name=receipt", other, null), 400, 100);
+        sandbox.managementLimitPerHour(1);
+        assertError(call("DELETE", base + "?name=receipt", token, null), 400, 80007);
+    }
+
+    @Test
     void acceptsAnyGraphVersionAndAnswersUnknownPathsWithMetasError() throws Exception {
         HttpResponse<String> v21 = http.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/v21.0/" + acme.phoneNumberId()))
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());

@@ -65,4 +65,17 @@ public final class DynamoDbTemplates implements TemplateCatalog.Store {
         }
         return out;
     }
+
+    @Override
+    public List<String> markDeleted(TenantId tenant, String wabaId, String name, String hsmId) {
+        List<String> languages = new ArrayList<>();
+        for (TemplateCatalog.Template t : list(tenant, wabaId)) {
+            if (t.name().equals(name) && (hsmId == null || hsmId.equals(t.id())) && !TemplateCatalog.DELETED.equals(t.status())) {
+                upsert(tenant, new TemplateCatalog.Template(t.wabaId(), t.id(), t.name(), t.language(), t.category(), TemplateCatalog.DELETED,
+                        t.quality(), t.reason()));
+                languages.add(t.language());
+            }
+        }
+        return languages;
+    }
 }

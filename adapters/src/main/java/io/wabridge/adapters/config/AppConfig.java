@@ -154,6 +154,26 @@ public final class AppConfig {
         return require("TENANT_CLAIM");
     }
 
+    /** The JWT claim that names the tenant's plan for the API rate limits ({@code plan} unless set). */
+    public String planClaim() {
+        return optional("PLAN_CLAIM").orElse("plan");
+    }
+
+    /**
+     * {@code API_RATE_LIMITS}: requests per second per tenant by plan, {@code default=20,pro=100:300} ({@code plan=rate[:burst]});
+     * empty when unset (no limit).
+     */
+    public Optional<Map<String, io.wabridge.core.tenant.ApiRateLimit.Plan>> apiRateLimits() {
+        return optional("API_RATE_LIMITS").map(spec -> {
+            try {
+                return io.wabridge.core.tenant.ApiRateLimit.parse(spec);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("API_RATE_LIMITS must be like default=20,pro=100:300 (plan=rate[:burst], "
+                        + "a 'default' plan included): " + e.getMessage(), e);
+            }
+        });
+    }
+
     public String region() {
         return require("AWS_REGION");
     }

@@ -49,6 +49,14 @@ public final class HttpResponses {
         return json(status, Map.of("error", error));
     }
 
+    /** The response with one more header (the others kept). */
+    public static APIGatewayV2HTTPResponse withHeader(APIGatewayV2HTTPResponse response, String name, String value) {
+        Map<String, String> headers = new java.util.HashMap<>(response.getHeaders() == null ? Map.of() : response.getHeaders());
+        headers.put(name, value);
+        response.setHeaders(headers);
+        return response;
+    }
+
     public static APIGatewayV2HTTPResponse text(int status, String body) {
         return APIGatewayV2HTTPResponse.builder().withStatusCode(status)
                 .withHeaders(Map.of("content-type", "text/plain")).withBody(body).build();

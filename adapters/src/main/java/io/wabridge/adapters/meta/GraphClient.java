@@ -80,9 +80,9 @@ public final class GraphClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
     }
 
-    /** {@code DELETE /{version}/{path}}. */
-    public JsonNode delete(String token, String path) {
-        return send(token, request(path, Map.of()).DELETE());
+    /** {@code DELETE /{version}/{path}?query}. */
+    public JsonNode delete(String token, String path, Map<String, String> query) {
+        return send(token, request(path, query).DELETE());
     }
 
     /** A streamed GET of an absolute URL (media downloads), with the bearer token; the caller closes the body. */

@@ -83,7 +83,7 @@ public final class GraphOnboarding implements MetaOnboarding {
 
     @Override
     public void unsubscribe(String token, String wabaId) {
-        graph.delete(token, wabaId + "/subscribed_apps");
+        graph.delete(token, wabaId + "/subscribed_apps", Map.of());
     }
 
     @Override

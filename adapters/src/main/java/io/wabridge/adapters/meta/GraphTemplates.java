@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code GET /{waba-id}/message_templates}, following {@code paging.next} through every page. */
+/** {@code GET /{waba-id}/message_templates}, following {@code paging.next} through every page; submission and deletion. */
 public final class GraphTemplates implements TemplateCatalog.MetaTemplates {
 
     private final GraphClient graph;
@@ -43,4 +43,24 @@ public final class GraphTemplates implements TemplateCatalog.MetaTemplates {
         return new TemplateCatalog.Template(wabaId, answer.path("id").asText(null), name, language,
                 answer.path("category").asText(category), answer.path("status").asText("PENDING"), null, null);
     }
+
+    /** {@code DELETE /{waba-id}/message_templates?name=[&hsm_id=]}; Meta's "Message template not found" is (#100) subcode 2593002. */
+    @Override
+    public boolean delete(String token, String wabaId, String name, String hsmId) {
+        Map<String, String> query = new HashMap<>(Map.of("name", name));
+        if (hsmId != null) {
+            query.put("hsm_id", hsmId);
+        }
+        try {
+            graph.delete(token, wabaId + "/message_templates", query);
+            return true;
+        } catch (GraphClient.GraphException e) {
+            if (e.code() == 100 && e.subcode() == TEMPLATE_NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static final int TEMPLATE_NOT_FOUND = 2593002;
 }

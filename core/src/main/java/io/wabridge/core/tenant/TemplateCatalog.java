@@ -27,12 +27,31 @@ public final class TemplateCatalog {
 
         /** Submits a template; Meta's id and status (usually PENDING). */
         Template create(String token, String wabaId, String name, String language, String category, List<?> components);
+
+        /**
+         * Deletes every language of {@code name}, or only the template {@code hsmId} when given; false when Meta
+         * has no such template on the WABA.
+         */
+        boolean delete(String token, String wabaId, String name, String hsmId);
     }
 
     public interface Store {
         void upsert(TenantId tenant, Template template);
 
         List<Template> list(TenantId tenant, String wabaId);
+
+        /** Marks the records {@link #DELETED}, so the send checks refuse them; the languages marked. */
+        List<String> markDeleted(TenantId tenant, String wabaId, String name, String hsmId);
+    }
+
+    /** The status WaBridge gives a template deleted through its API (Meta no longer lists it). */
+    public static final String DELETED = "DELETED";
+
+    /** No template of that name (or id) on the tenant's WABA at Meta. */
+    public static final class TemplateUnknown extends RuntimeException {
+        public TemplateUnknown(String message) {
+            super(message);
+        }
     }
 
     private final Channels channels;
@@ -61,6 +80,28 @@ public final class TemplateCatalog {
         Template created = meta.create(token, wabaId, name, language, category, components);
         store.upsert(tenant, created);
         return created;
+    }
+
+    /**
+     * Deletes a template at Meta (every language, or the one {@code hsmId} names) and marks its records deleted.
+     * Only through one of the tenant's active channels on the WABA, so another tenant's WABA is unknown here.
+     *
+     * @return the languages whose records were marked (empty when WaBridge had not recorded the template)
+     */
+    public List<String> delete(TenantId tenant, String wabaId, String name, String hsmId) {
+        requireWaba(wabaId);
+        if (name == null || !name.matches("[a-z0-9_]{1,512}")) {
+            throw new SettingsRejected("name", "name must be a template name (lowercase letters, digits and underscores)");
+        }
+        if (hsmId != null && !hsmId.matches("[0-9]{1,32}")) {
+            throw new SettingsRejected("hsm_id", "hsm_id must be the numeric id of one language of the template");
+        }
+        String token = activeChannelToken(tenant, wabaId).orElseThrow(() ->
+                new SettingsRejected("waba", "no active channel of this tenant on WABA " + wabaId));
+        if (!meta.delete(token, wabaId, name, hsmId)) {
+            throw new TemplateUnknown("no template " + name + (hsmId == null ? "" : " with id " + hsmId) + " on WABA " + wabaId);
+        }
+        return store.markDeleted(tenant, wabaId, name, hsmId);
     }
 
     /** Re-reads the WABA's templates from Meta with the token of one of the tenant's active channels on it. */

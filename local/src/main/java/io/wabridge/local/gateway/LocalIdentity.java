@@ -76,6 +76,11 @@ public final class LocalIdentity {
 
     /** An RS256 token for {@code tenant}, valid for {@code ttl}. */
     public String mint(String issuer, String audience, String tenantClaim, String tenant, Duration ttl) {
+        return mint(issuer, audience, tenantClaim, tenant, ttl, Map.of());
+    }
+
+    /** An RS256 token for {@code tenant} with more claims (e.g. the tenant's plan), valid for {@code ttl}. */
+    public String mint(String issuer, String audience, String tenantClaim, String tenant, Duration ttl, Map<String, String> extraClaims) {
         Instant now = Instant.now();
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", issuer);
@@ -85,6 +90,7 @@ public final class LocalIdentity {
         claims.put("iat", now.getEpochSecond());
         claims.put("exp", now.plus(ttl).getEpochSecond());
         claims.put("jti", UUID.randomUUID().toString());
+        claims.putAll(extraClaims);
         return sign(Map.of("alg", "RS256", "typ", "JWT", "kid", kid), claims);
     }
 

@@ -18,17 +18,18 @@ import io.wabridge.core.token.SecretField;
 import java.time.Clock;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.HttpResponses;
+import io.wabridge.adapters.lambda.TenantGate;
 import io.wabridge.core.inbound.MessageHistory;
 import io.wabridge.core.inbound.TenantId;
 import java.util.Map;
 
 /**
  * The SaaS-facing API behind the HTTP API's JWT authorizer. The tenant is always the configured claim of
- * the verified token, never a request field.
+ * the verified token, never a request field; its plan's rate limit is checked before any route runs.
  */
 public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
-    private final String tenantClaim;
+    private final TenantGate gate;
     private final ReadApi read;
     private final SendApi send;
     private final SettingsApi settings;
@@ -40,12 +41,12 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
     }
 
     public ApiHttpHandler(Wiring wiring) {
-        this(wiring.config().tenantClaim(), new DynamoDbMessageHistory(wiring.dynamo(), wiring.config().tableName(), wiring::media),
+        this(TenantGate.of(wiring), new DynamoDbMessageHistory(wiring.dynamo(), wiring.config().tableName(), wiring::media),
                 (key, ttl) -> wiring.media().link(key, ttl).toString(), wiring);
     }
 
-    private ApiHttpHandler(String tenantClaim, MessageHistory history, ReadApi.MediaLinks links, Wiring wiring) {
-        this(tenantClaim, history, links, new DynamoDbChannels(wiring.dynamo(), wiring.config().tableName()), sendApi(wiring, history), new SettingsApi(new io.wabridge.core.tenant.UpdateSettings(
+    private ApiHttpHandler(TenantGate gate, MessageHistory history, ReadApi.MediaLinks links, Wiring wiring) {
+        this(gate, history, links, new DynamoDbChannels(wiring.dynamo(), wiring.config().tableName()), sendApi(wiring, history), new SettingsApi(new io.wabridge.core.tenant.UpdateSettings(
                 new io.wabridge.adapters.aws.DynamoDbSettings(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
                 wiring.tokenVault(), Clock.systemUTC()), new io.wabridge.core.tenant.Handoff(
                 new io.wabridge.adapters.aws.DynamoDbConversations(wiring.dynamo(), wiring.config().tableName()), wiring.domainEvents(),
@@ -94,9 +95,9 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
                 .orElseThrow(() -> new IllegalStateException("the channel has no business token; run signup again")).reveal();
     }
 
-    ApiHttpHandler(String tenantClaim, MessageHistory history, ReadApi.MediaLinks links, io.wabridge.core.channel.Channels channels,
+    ApiHttpHandler(TenantGate gate, MessageHistory history, ReadApi.MediaLinks links, io.wabridge.core.channel.Channels channels,
                    SendApi send, SettingsApi settings, ConsentApi consent) {
-        this.tenantClaim = tenantClaim;
+        this.gate = gate;
         this.consent = consent;
         this.channels = channels;
         this.read = new ReadApi(history, links);
@@ -106,13 +107,10 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        var claimed = claim(event, tenantClaim);
-        TenantId tenant;
-        try {
-            tenant = new TenantId(claimed.orElseThrow());
-        } catch (RuntimeException e) {
-            return error(403, "tenant_claim_missing", "the token has no valid '" + tenantClaim + "' claim naming the tenant");
-        }
+        return gate.handle(event, tenant -> route(tenant, event));
+    }
+
+    private APIGatewayV2HTTPResponse route(TenantId tenant, APIGatewayV2HTTPEvent event) {
         return switch (event.getRouteKey()) {
             case "GET /v1/whoami" -> HttpResponses.json(200, Map.of("tenantId", tenant.value(), "subject", claim(event, "sub").orElse("")));
             case "GET /v1/channels/{phoneNumberId}/conversations" -> read.conversations(tenant, event);
@@ -126,6 +124,7 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
             case "GET /v1/templates" -> settings.templates(tenant, event, false);
             case "POST /v1/templates" -> settings.createTemplate(tenant, event);
             case "POST /v1/templates/sync" -> settings.templates(tenant, event, true);
+            case "DELETE /v1/templates/{name}" -> settings.deleteTemplate(tenant, event);
             case "PUT /v1/tenant/settings" -> settings.put(tenant, event);
             case "POST /v1/conversations/{id}/handoff" -> settings.handoff(tenant, event, true);
             case "POST /v1/conversations/{id}/resume" -> settings.handoff(tenant, event, false);

@@ -50,11 +50,46 @@ final class SettingsApi {
         } catch (IOException e) {
             return HttpResponses.error(400, "body_invalid", "the body must be a JSON object {name, language, category, components}");
         } catch (SettingsRejected e) {
-            return HttpResponses.error(e.field().equals("waba") ? 404 : 400, "invalid_" + e.field().replaceAll("[^A-Za-z0-9]+", "_"),
-                    e.getMessage(), e.field());
+            return rejected(e);
         } catch (io.wabridge.core.meta.MetaApiException e) {
-            return HttpResponses.error(502, "meta_refused", "Meta refused the template (error " + e.code() + "): " + e.getMessage());
+            return metaRefused(e, "the template");
         }
+    }
+
+    /**
+     * {@code DELETE /v1/templates/{name}?waba=[&hsm_id=]}: deletes the template at Meta (every language, or the one
+     * {@code hsm_id} names) and marks WaBridge's records {@code DELETED}, so sends of it are refused.
+     */
+    APIGatewayV2HTTPResponse deleteTemplate(TenantId tenant, APIGatewayV2HTTPEvent event) {
+        String waba = HttpResponses.query(event, "waba").orElse(null);
+        String name = event.getPathParameters().get("name");
+        try {
+            var languages = templates.delete(tenant, waba, name, HttpResponses.query(event, "hsm_id").orElse(null));
+            return json(200, Map.of("waba", waba, "name", name, "status", io.wabridge.core.tenant.TemplateCatalog.DELETED,
+                    "languages", languages));
+        } catch (SettingsRejected e) {
+            return rejected(e);
+        } catch (io.wabridge.core.tenant.TemplateCatalog.TemplateUnknown e) {
+            return HttpResponses.error(404, "template_unknown", e.getMessage(), "name");
+        } catch (io.wabridge.core.meta.MetaApiException e) {
+            return metaRefused(e, "the template deletion");
+        }
+    }
+
+    /** A refused template request: a WABA without an active channel of the tenant is unknown to it (404). */
+    private static APIGatewayV2HTTPResponse rejected(SettingsRejected e) {
+        return HttpResponses.error(e.field().equals("waba") ? 404 : 400, "invalid_" + e.field().replaceAll("[^A-Za-z0-9]+", "_"),
+                e.getMessage(), e.field());
+    }
+
+    /** Meta's management rate limit per WABA (80007) is worth a retry later; anything else is Meta's refusal. */
+    private static APIGatewayV2HTTPResponse metaRefused(io.wabridge.core.meta.MetaApiException e, String what) {
+        if (e.code() == 80007) {
+            APIGatewayV2HTTPResponse r = HttpResponses.error(503, "meta_rate_limited",
+                    "Meta's management rate limit for this WABA is reached (error 80007); try again later");
+            return HttpResponses.withHeader(r, "retry-after", "60");
+        }
+        return HttpResponses.error(502, "meta_refused", "Meta refused " + what + " (error " + e.code() + "): " + e.getMessage());
     }
 
     private static String str(Object o) {
@@ -84,7 +119,7 @@ final class SettingsApi {
         } catch (SettingsRejected e) {
             return HttpResponses.error(e.field().equals("waba") && sync ? 404 : 400, "invalid_waba", e.getMessage(), e.field());
         } catch (io.wabridge.core.meta.MetaApiException e) {
-            return HttpResponses.error(502, "meta_refused", "Meta refused the template listing (error " + e.code() + ")");
+            return metaRefused(e, "the template listing");
         }
     }
 

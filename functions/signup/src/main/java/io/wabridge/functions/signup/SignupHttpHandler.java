@@ -17,6 +17,7 @@ import io.wabridge.adapters.aws.DynamoDbSignupSessions;
 import io.wabridge.adapters.config.AppConfig;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.HttpResponses;
+import io.wabridge.adapters.lambda.TenantGate;
 import io.wabridge.adapters.meta.GraphOnboarding;
 import io.wabridge.core.channel.Channel;
 import io.wabridge.core.channel.Channels;
@@ -50,7 +51,7 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
     /** What the front end needs besides the state: the app, the login configuration, the SDK and who may post the events. */
     record FrontEnd(String appId, String configId, String graphVersion, String sdkUrl, List<String> messageOrigins) {}
 
-    private final String tenantClaim;
+    private final TenantGate gate;
     private final ConnectChannel connect;
     private final Channels channels;
     private final FrontEnd frontEnd;
@@ -66,7 +67,7 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
     }
 
     private SignupHttpHandler(AppConfig config, Wiring wiring) {
-        this(config.tenantClaim(), new ConnectChannel(
+        this(TenantGate.of(wiring), new ConnectChannel(
                         new SignupState(wiring.secrets().get(config.signupStateSecretArn()).getBytes(StandardCharsets.UTF_8)),
                         new DynamoDbSignupSessions(wiring.dynamo(), config.tableName()),
                         new GraphOnboarding(wiring.graph(), config.metaAppId(), () -> wiring.secrets().get(config.metaAppSecretArn()),
@@ -83,8 +84,8 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
                         config.signupMessageOrigins()));
     }
 
-    SignupHttpHandler(String tenantClaim, ConnectChannel connect, Channels channels, FrontEnd frontEnd) {
-        this.tenantClaim = tenantClaim;
+    SignupHttpHandler(TenantGate gate, ConnectChannel connect, Channels channels, FrontEnd frontEnd) {
+        this.gate = gate;
         this.connect = connect;
         this.channels = channels;
         this.frontEnd = frontEnd;
@@ -104,34 +105,32 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
                 default:
                     break;
             }
-            TenantId tenant;
-            try {
-                tenant = new TenantId(claim(event, tenantClaim).orElseThrow());
-            } catch (RuntimeException e) {
-                return error(403, "tenant_claim_missing", "the token has no valid '" + tenantClaim + "' claim naming the tenant");
-            }
-            String pn = event.getPathParameters() == null ? null : event.getPathParameters().get("phoneNumberId");
-            return switch (route) {
-                case "POST /v1/signup/sessions" -> start(tenant, event);
-                case "POST /v1/signup/complete" -> complete(tenant, event);
-                case "GET /v1/channels" -> list(tenant, event);
-                case "GET /v1/channels/{phoneNumberId}" -> channels.get(tenant, requireNumber(pn))
-                        .map(ch -> json(200, view(ch))).orElseGet(() -> error(404, "channel_unknown", "no channel " + pn + " for this tenant"));
-                case "POST /v1/channels/{phoneNumberId}/onboarding/resume" -> {
-                    JsonNode body = body(event);
-                    Channel ch = connect.resume(tenant, requireNumber(pn), body.path("pin").isMissingNode() ? null : body.path("pin").asText());
-                    yield json(200, result(ch.status().wireName(), ch, null));
-                }
-                case "DELETE /v1/channels/{phoneNumberId}" -> {
-                    var r = connect.disconnect(tenant, requireNumber(pn), query(event, "deregister").map(Boolean::parseBoolean).orElse(false));
-                    yield json(200, result(r.outcome(), r.channel(), r.detail()));
-                }
-                default -> error(404, "route_unknown", "no such route: " + route);
-            };
+            return gate.handle(event, tenant -> jwtRoute(tenant, route, event));
         } catch (SignupRejected e) {
             log.info("{}: refused {} ({})", route, e.code(), e.status());
             return error(e.status(), e.code(), e.getMessage());
         }
+    }
+
+    private APIGatewayV2HTTPResponse jwtRoute(TenantId tenant, String route, APIGatewayV2HTTPEvent event) {
+        String pn = event.getPathParameters() == null ? null : event.getPathParameters().get("phoneNumberId");
+        return switch (route) {
+            case "POST /v1/signup/sessions" -> start(tenant, event);
+            case "POST /v1/signup/complete" -> complete(tenant, event);
+            case "GET /v1/channels" -> list(tenant, event);
+            case "GET /v1/channels/{phoneNumberId}" -> channels.get(tenant, requireNumber(pn))
+                    .map(ch -> json(200, view(ch))).orElseGet(() -> error(404, "channel_unknown", "no channel " + pn + " for this tenant"));
+            case "POST /v1/channels/{phoneNumberId}/onboarding/resume" -> {
+                JsonNode body = body(event);
+                Channel ch = connect.resume(tenant, requireNumber(pn), body.path("pin").isMissingNode() ? null : body.path("pin").asText());
+                yield json(200, result(ch.status().wireName(), ch, null));
+            }
+            case "DELETE /v1/channels/{phoneNumberId}" -> {
+                var r = connect.disconnect(tenant, requireNumber(pn), query(event, "deregister").map(Boolean::parseBoolean).orElse(false));
+                yield json(200, result(r.outcome(), r.channel(), r.detail()));
+            }
+            default -> error(404, "route_unknown", "no such route: " + route);
+        };
     }
 
     private APIGatewayV2HTTPResponse start(TenantId tenant, APIGatewayV2HTTPEvent event) {

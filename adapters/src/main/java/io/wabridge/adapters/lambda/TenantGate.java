@@ -1,0 +1,74 @@
+package io.wabridge.adapters.lambda;
+
+import static io.wabridge.adapters.lambda.HttpResponses.claim;
+import static io.wabridge.adapters.lambda.HttpResponses.error;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.wabridge.adapters.aws.DynamoDbApiRateCounter;
+import io.wabridge.adapters.config.AppConfig;
+import io.wabridge.adapters.config.Wiring;
+import io.wabridge.core.inbound.TenantId;
+import io.wabridge.core.tenant.ApiRateLimit;
+import java.time.Clock;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where every JWT route starts: the tenant from the verified token's tenant claim (403 without one), then one request
+ * counted against the tenant's plan (the plan claim) before any route runs: 429 {@code rate_limited} with
+ * {@code Retry-After} over it.
+ */
+public final class TenantGate {
+
+    private static final Logger log = LoggerFactory.getLogger(TenantGate.class);
+
+    private final String tenantClaim;
+    private final String planClaim;
+    private final ApiRateLimit limit;
+
+    /** @param limit null for no limit */
+    public TenantGate(String tenantClaim, String planClaim, ApiRateLimit limit) {
+        this.tenantClaim = tenantClaim;
+        this.planClaim = planClaim;
+        this.limit = limit;
+    }
+
+    /** From {@code TENANT_CLAIM}, {@code PLAN_CLAIM} and {@code API_RATE_LIMITS}, counting in the table. */
+    public static TenantGate of(Wiring wiring) {
+        AppConfig config = wiring.config();
+        return new TenantGate(config.tenantClaim(), config.planClaim(), config.apiRateLimits()
+                .map(plans -> new ApiRateLimit(plans, new DynamoDbApiRateCounter(wiring.dynamo(), config.tableName(), Clock.systemUTC())))
+                .orElse(null));
+    }
+
+    /** Runs {@code routes} for the token's tenant if it has one and its plan admits the request. */
+    public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Function<TenantId, APIGatewayV2HTTPResponse> routes) {
+        TenantId tenant;
+        try {
+            tenant = new TenantId(claim(event, tenantClaim).orElseThrow());
+        } catch (RuntimeException e) {
+            return error(403, "tenant_claim_missing", "the token has no valid '" + tenantClaim + "' claim naming the tenant");
+        }
+        ApiRateLimit.Decision decision = admit(tenant, claim(event, planClaim).orElse(null));
+        if (!decision.admitted()) {
+            return HttpResponses.withHeader(error(429, "rate_limited", "too many requests for this tenant's plan; retry after "
+                    + decision.retryAfterSeconds() + " s"), "retry-after", Integer.toString(decision.retryAfterSeconds()));
+        }
+        return routes.apply(tenant);
+    }
+
+    private ApiRateLimit.Decision admit(TenantId tenant, String plan) {
+        if (limit == null) {
+            return ApiRateLimit.Decision.ADMITTED;
+        }
+        try {
+            return limit.admit(tenant, plan);
+        } catch (RuntimeException e) {
+            // The limit protects the API; it must not take it down. Without the count, the request goes through.
+            log.warn("rate limit count failed for tenant {}; request admitted: {}", tenant.value(), e.getClass().getSimpleName());
+            return ApiRateLimit.Decision.ADMITTED;
+        }
+    }
+}
