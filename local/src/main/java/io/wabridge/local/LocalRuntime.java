@@ -189,6 +189,9 @@ public final class LocalRuntime implements AutoCloseable {
             env.put("SIGNUP_MESSAGE_ORIGINS", sandbox.baseUrl().toString().replaceAll("/+$", ""));
             resolveVariables(map(map(globals.get("Environment")).get("Variables")), env);
             resolveVariables(map(map(props.get("Environment")).get("Variables")), env);
+            if (env.containsKey("PUBLIC_BASE_URL")) {
+                env.put("PUBLIC_BASE_URL", baseUrl().toString()); // the API Gateway URL is the local gateway here
+            }
             int timeout = Integer.parseInt(String.valueOf(props.getOrDefault("Timeout", globals.getOrDefault("Timeout", 3))));
             int memory = Integer.parseInt(String.valueOf(props.getOrDefault("MemorySize", globals.getOrDefault("MemorySize", 128))));
             String handler = String.valueOf(props.getOrDefault("Handler", globals.get("Handler")));

@@ -51,9 +51,14 @@ class SignupBrowserTest {
     }
 
     static JsonNode drive(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("node", SCRIPTS.resolve("signup.mjs").toString()));
+        return node(data, "signup.mjs", args);
+    }
+
+    /** Runs a browser script (in {@code src/test/browser}) and reads the JSON line it prints last. */
+    static JsonNode node(Path tmp, String script, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("node", SCRIPTS.resolve(script).toString()));
         command.addAll(List.of(args));
-        Path out = Files.createTempFile(data, "browser", ".out");
+        Path out = Files.createTempFile(tmp, "browser", ".out");
         Process p = new ProcessBuilder(command).directory(SCRIPTS.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("the browser run finished").isTrue();
         String output = Files.readString(out, StandardCharsets.UTF_8);

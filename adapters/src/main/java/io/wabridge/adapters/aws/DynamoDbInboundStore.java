@@ -8,10 +8,15 @@ import io.wabridge.core.inbound.InboundUpdate.WabaEvent;
 import io.wabridge.core.inbound.TenantId;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import io.wabridge.core.inbound.MessageStatus;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import io.wabridge.core.notify.Notification;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -171,15 +176,39 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
         advanceValues.put(":s", s(st.status().wireName()));
         advanceValues.put(":rank", AttributeValue.fromN(Integer.toString(st.status().rank())));
         try {
-            dynamo.updateItem(r -> r.tableName(table).key(key)
+            var old = dynamo.updateItem(r -> r.tableName(table).key(key)
                     .updateExpression(set + ", #s = :s, statusRank = :rank, statusAt = :at")
                     .conditionExpression("attribute_not_exists(statusRank) OR statusRank < :rank")
                     .expressionAttributeNames(Map.of("#s", "status"))
-                    .expressionAttributeValues(advanceValues));
+                    .expressionAttributeValues(advanceValues).returnValues(ReturnValue.UPDATED_OLD)).attributes();
+            if (st.callbackData() != null && st.callbackData().startsWith(Notification.SEND_ID_PREFIX)) {
+                int before = old != null && old.containsKey("statusRank") ? Integer.parseInt(old.get("statusRank").n()) : 0;
+                countNotificationStatus(tenant, st, before);
+            }
             return true;
         } catch (ConditionalCheckFailedException stale) {
             dynamo.updateItem(r -> r.tableName(table).key(key).updateExpression(set.toString()).expressionAttributeValues(values));
             return false;
+        }
+    }
+
+    /**
+     * A notification send's status counts once in the tenant's day: delivered when it first reaches delivered
+     * or beyond (a read that overtook its delivered counts both), read when it first reaches read.
+     */
+    private void countNotificationStatus(TenantId tenant, StatusChanged st, int rankBefore) {
+        int now = st.status().rank();
+        List<String> counters = new ArrayList<>();
+        if (st.status() != MessageStatus.FAILED) {
+            if (rankBefore < MessageStatus.DELIVERED.rank() && now >= MessageStatus.DELIVERED.rank()) {
+                counters.add("delivered");
+            }
+            if (rankBefore < MessageStatus.READ.rank() && now >= MessageStatus.READ.rank()) {
+                counters.add("read");
+            }
+        }
+        if (!counters.isEmpty()) {
+            new DynamoDbNotifications(dynamo, table).count(tenant, st.at(), counters);
         }
     }
 

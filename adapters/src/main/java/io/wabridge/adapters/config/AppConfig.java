@@ -83,6 +83,11 @@ public final class AppConfig {
     }
 
     /** The secret whose value signs signup states. */
+    /** The API's public URL (opt-in links point at {@code {PUBLIC_BASE_URL}/optin/{token}}). */
+    public String publicBaseUrl() {
+        return require("PUBLIC_BASE_URL").replaceAll("/+$", "");
+    }
+
     public String signupStateSecretArn() {
         return require("SIGNUP_STATE_SECRET_ARN");
     }

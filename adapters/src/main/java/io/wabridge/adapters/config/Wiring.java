@@ -144,6 +144,12 @@ public final class Wiring {
         return new io.wabridge.adapters.aws.DynamoDbConsentLedger(dynamo(), config.tableName());
     }
 
+    /** Signed opt-in links ({@code key}: the link signing key, from {@code SIGNUP_STATE_SECRET_ARN}), kept in the table. */
+    public io.wabridge.core.consent.OptInLinks optInLinks(byte[] key) {
+        return new io.wabridge.core.consent.OptInLinks(key, new io.wabridge.adapters.aws.DynamoDbNotifications(dynamo(), config.tableName()),
+                consentLedger(), Clock.systemUTC());
+    }
+
     /** A tenant's opt-in policy, from its settings (at most 30 seconds old). */
     public io.wabridge.core.consent.CanSend.Policy consentPolicy(io.wabridge.core.inbound.TenantId tenant) {
         var s = settings().cached(tenant).orElse(io.wabridge.core.tenant.TenantSettings.defaults());

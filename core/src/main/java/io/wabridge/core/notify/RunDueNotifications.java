@@ -34,6 +34,10 @@ public final class RunDueNotifications {
 
     static final Duration LEASE = Duration.ofMinutes(5);
     static final int PAGE = 100;
+    /** Recipients worked on at once (each send is a few DynamoDB calls and one SQS message). */
+    static final int PARALLEL = 8;
+    private final java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL,
+            Thread.ofPlatform().daemon().name("notification-", 0).factory());
 
     private final Notifications store;
     private final AcceptSend send;
@@ -86,16 +90,27 @@ public final class RunDueNotifications {
                 store.complete(n.tenant(), n.id(), clock.instant());
                 return;
             }
+            if (!clock.instant().isBefore(deadline)) {
+                store.release(n.tenant(), n.id());
+                return;
+            }
+            after = page.get(page.size() - 1).index();
+            // Recipients are independent: a page is worked on a few at a time.
+            List<java.util.concurrent.Future<String>> pending = new java.util.ArrayList<>();
             for (Notification.Recipient r : page) {
-                after = r.index();
-                if (r.outcome() != null) {
-                    continue;
+                if (r.outcome() == null) {
+                    pending.add(workers.submit(() -> deliver(n, r)));
                 }
-                if (!clock.instant().isBefore(deadline)) {
-                    store.release(n.tenant(), n.id());
-                    return;
+            }
+            for (java.util.concurrent.Future<String> f : pending) {
+                try {
+                    outcomes.merge(f.get(), 1, Integer::sum);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
                 }
-                outcomes.merge(deliver(n, r), 1, Integer::sum);
             }
         }
     }

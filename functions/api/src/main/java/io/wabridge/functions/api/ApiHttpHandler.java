@@ -34,6 +34,7 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
     private final SendApi send;
     private final SettingsApi settings;
     private final ConsentApi consent;
+    private final NotificationsApi notifications;
     private final io.wabridge.core.channel.Channels channels;
 
     public ApiHttpHandler() {
@@ -55,7 +56,14 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
                 new DynamoDbChannels(wiring.dynamo(), wiring.config().tableName()), wiring.tokenVault(),
                 new io.wabridge.adapters.meta.GraphTemplates(wiring.graph()),
                 new io.wabridge.adapters.aws.DynamoDbTemplates(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()))),
-                consentApi(wiring));
+                consentApi(wiring), notificationsApi(wiring));
+    }
+
+    private static NotificationsApi notificationsApi(Wiring wiring) {
+        String table = wiring.config().tableName();
+        var store = new io.wabridge.adapters.aws.DynamoDbNotifications(wiring.dynamo(), table);
+        return new NotificationsApi(new io.wabridge.core.notify.ScheduleNotification(new DynamoDbChannels(wiring.dynamo(), table),
+                new DynamoDbOutbox(wiring.dynamo(), table, Clock.systemUTC()), store, Clock.systemUTC()), store);
     }
 
     private static ConsentApi consentApi(Wiring wiring) {
@@ -96,9 +104,10 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
     }
 
     ApiHttpHandler(TenantGate gate, MessageHistory history, ReadApi.MediaLinks links, io.wabridge.core.channel.Channels channels,
-                   SendApi send, SettingsApi settings, ConsentApi consent) {
+                   SendApi send, SettingsApi settings, ConsentApi consent, NotificationsApi notifications) {
         this.gate = gate;
         this.consent = consent;
+        this.notifications = notifications;
         this.channels = channels;
         this.read = new ReadApi(history, links);
         this.send = send;
@@ -134,6 +143,9 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
             case "GET /v1/contacts/{contact}/consent" -> consent.read(tenant, event);
             case "GET /v1/contacts/{contact}/can-send" -> consent.canSend(tenant, event);
             case "POST /v1/consent/import" -> consent.importRows(tenant, event, claim(event, "sub").orElse(null));
+            case "GET /v1/consent/metrics" -> notifications.metrics(tenant, event);
+            case "POST /v1/notifications" -> notifications.create(tenant, event, claim(event, "sub").orElse(null));
+            case "GET /v1/notifications/{id}" -> notifications.read(tenant, event);
             default -> error(404, "route_unknown", "no such route: " + event.getRouteKey());
         };
     }

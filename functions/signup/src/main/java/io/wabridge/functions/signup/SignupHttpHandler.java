@@ -40,8 +40,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Embedded Signup and the channels API. JWT routes take the tenant from the token; the hosted setup page
- * and its completion are open routes whose credential is the signed, single-use signup state.
+ * Embedded Signup, the channels API and the public opt-in page. JWT routes take the tenant from the token;
+ * the hosted setup page and its completion are open routes whose credential is the signed, single-use
+ * signup state, as the opt-in page's is its signed, single-use link.
  */
 public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
@@ -55,6 +56,7 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
     private final ConnectChannel connect;
     private final Channels channels;
     private final FrontEnd frontEnd;
+    private final OptInPage optIn;
     private final String embedJs = resource("signup/embed.js");
     private final String pageHtml = resource("signup/page.html");
 
@@ -67,8 +69,13 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
     }
 
     private SignupHttpHandler(AppConfig config, Wiring wiring) {
+        this(config, wiring, wiring.secrets().get(config.signupStateSecretArn()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** @param stateKey signs signup states and opt-in links (each with its own prefix, so one cannot pass for the other) */
+    private SignupHttpHandler(AppConfig config, Wiring wiring, byte[] stateKey) {
         this(TenantGate.of(wiring), new ConnectChannel(
-                        new SignupState(wiring.secrets().get(config.signupStateSecretArn()).getBytes(StandardCharsets.UTF_8)),
+                        new SignupState(stateKey),
                         new DynamoDbSignupSessions(wiring.dynamo(), config.tableName()),
                         new GraphOnboarding(wiring.graph(), config.metaAppId(), () -> wiring.secrets().get(config.metaAppSecretArn()),
                                 config.partnerSystemUserTokenArn().<java.util.function.Supplier<String>>map(arn -> () -> wiring.secrets().get(arn))
@@ -81,11 +88,14 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
                                 Clock.systemUTC())),
                 new DynamoDbChannels(wiring.dynamo(), config.tableName()),
                 new FrontEnd(config.metaAppId(), config.metaConfigId(), config.graphApiVersion(), config.facebookSdkUrl(),
-                        config.signupMessageOrigins()));
+                        config.signupMessageOrigins()),
+                new OptInPage(wiring.optInLinks(stateKey), t -> wiring.settings().cached(t).orElse(io.wabridge.core.tenant.TenantSettings.defaults()),
+                        resource("optin/page.html")));
     }
 
-    SignupHttpHandler(TenantGate gate, ConnectChannel connect, Channels channels, FrontEnd frontEnd) {
+    SignupHttpHandler(TenantGate gate, ConnectChannel connect, Channels channels, FrontEnd frontEnd, OptInPage optIn) {
         this.gate = gate;
+        this.optIn = optIn;
         this.connect = connect;
         this.channels = channels;
         this.frontEnd = frontEnd;
@@ -102,6 +112,8 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
                     return page(event);
                 case "POST /v1/signup/page/complete":
                     return complete(null, event);
+                case "GET /optin/{token}", "POST /optin/{token}":
+                    return optIn.handle(event);
                 default:
                     break;
             }
