@@ -223,6 +223,42 @@ public final class MetaSandbox implements AutoCloseable {
         });
     }
 
+    /**
+     * Every token of the business now expires {@code expiresIn} from now ({@code null}: never), as
+     * {@code debug_token} and the bearer check then report.
+     */
+    public void setTokenExpiry(String businessId, Duration expiresIn) {
+        Instant at = expiresIn == null ? null : state.now().plus(expiresIn);
+        state.tokensOf(businessId).forEach(t -> t.expiresAt = at);
+    }
+
+    /**
+     * Every token of the business stops working ({@code debug_token} says {@code is_valid: false}, Graph calls
+     * answer 190), with no webhook: unlike {@link #revokeApp}, WaBridge learns it only by asking.
+     */
+    public void revokeTokens(String businessId) {
+        state.tokensOf(businessId).forEach(t -> t.valid = false);
+    }
+
+    /**
+     * Changes a number's fields as Meta would, without a webhook (as when one is missed): any of
+     * {@code quality_rating}, {@code messaging_limit} ({@code whatsapp_business_manager_messaging_limit}),
+     * {@code throughput} (level), {@code name_status} and {@code status}.
+     */
+    public void updateNumber(String phoneNumberId, Map<String, String> fields) {
+        PhoneNumber n = state.number(phoneNumberId).orElseThrow();
+        fields.forEach((field, value) -> {
+            switch (field) {
+                case "quality_rating" -> n.qualityRating = value;
+                case "messaging_limit", "whatsapp_business_manager_messaging_limit" -> n.messagingLimit = value;
+                case "throughput" -> n.throughputLevel = value;
+                case "name_status" -> n.nameStatus = value;
+                case "status" -> n.status = value;
+                default -> throw new IllegalArgumentException("unknown number field " + field);
+            }
+        });
+    }
+
     /** A number's quality changes; Meta sends phone_number_quality_update. */
     public void setQuality(String phoneNumberId, String quality) {
         PhoneNumber n = state.number(phoneNumberId).orElseThrow();
