@@ -17,7 +17,6 @@ import io.wabridge.adapters.aws.DynamoDbSignupSessions;
 import io.wabridge.adapters.config.AppConfig;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.HttpResponses;
-import io.wabridge.adapters.meta.GraphOnboarding;
 import io.wabridge.core.channel.Channel;
 import io.wabridge.core.channel.Channels;
 import io.wabridge.core.channel.ConnectChannel;
@@ -69,9 +68,7 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
         this(config.tenantClaim(), new ConnectChannel(
                         new SignupState(wiring.secrets().get(config.signupStateSecretArn()).getBytes(StandardCharsets.UTF_8)),
                         new DynamoDbSignupSessions(wiring.dynamo(), config.tableName()),
-                        new GraphOnboarding(wiring.graph(), config.metaAppId(), () -> wiring.secrets().get(config.metaAppSecretArn()),
-                                config.partnerSystemUserTokenArn().<java.util.function.Supplier<String>>map(arn -> () -> wiring.secrets().get(arn))
-                                        .orElse(null), config.partnerCreditLineId().orElse(null)),
+                        wiring.metaOnboarding(),
                         new DynamoDbRouting(wiring.dynamo(), config.tableName(), Clock.systemUTC()),
                         new DynamoDbChannels(wiring.dynamo(), config.tableName()), wiring.tokenVault(), wiring.domainEvents(),
                         config.signupMode(), Clock.systemUTC(),
