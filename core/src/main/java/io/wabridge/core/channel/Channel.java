@@ -69,6 +69,11 @@ public record Channel(TenantId tenant, String phoneNumberId, String wabaId, Stri
 
     /** The channel's health-check slot: a stable hash of the phone number id, spread evenly. */
     public int healthSlot() {
+        return healthSlot(phoneNumberId);
+    }
+
+    /** The health-check slot of a phone number id. */
+    public static int healthSlot(String phoneNumberId) {
         int h = phoneNumberId.hashCode();
         h ^= h >>> 16;
         h *= 0x85ebca6b;

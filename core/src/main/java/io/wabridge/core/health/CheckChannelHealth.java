@@ -75,6 +75,29 @@ public final class CheckChannelHealth {
         long runs() {
             return Math.max(1, period.toSeconds() / runEvery.toSeconds());
         }
+
+        /** The period a scheduled time falls in. */
+        public long period(Instant scheduledAt) {
+            return Math.floorDiv(scheduledAt.getEpochSecond(), period.toSeconds());
+        }
+
+        /** The slots {@code [from, to)} due at a scheduled time: that run's share of the period. */
+        public int[] dueSlots(Instant scheduledAt) {
+            return slotsOfRun(Math.min(Math.floorMod(scheduledAt.getEpochSecond(), period.toSeconds()) / runEvery.toSeconds(), runs() - 1));
+        }
+
+        /** The scheduled time of the run in period {@code periodIndex} that checks {@code slot}. */
+        public Instant dueAt(int slot, long periodIndex) {
+            long run = 0;
+            while (slotsOfRun(run)[1] <= slot) {
+                run++;
+            }
+            return Instant.ofEpochSecond(periodIndex * period.toSeconds() + run * runEvery.toSeconds());
+        }
+
+        private int[] slotsOfRun(long run) {
+            return new int[] {(int) (run * Channel.HEALTH_SLOTS / runs()), (int) ((run + 1) * Channel.HEALTH_SLOTS / runs())};
+        }
     }
 
     /** A channel the run could not check, and why (never a token). */
@@ -112,27 +135,14 @@ public final class CheckChannelHealth {
         this.reauth = new ChannelReauth(channels, events, clock);
     }
 
-    /** The period a scheduled time falls in. */
-    public long period(Instant scheduledAt) {
-        return Math.floorDiv(scheduledAt.getEpochSecond(), settings.period().toSeconds());
-    }
-
-    /** The slots {@code [from, to)} due at a scheduled time: the run's share of the period. */
-    public int[] dueSlots(Instant scheduledAt) {
-        long runs = settings.runs();
-        long run = Math.floorMod(scheduledAt.getEpochSecond(), settings.period().toSeconds()) / settings.runEvery().toSeconds();
-        run = Math.min(run, runs - 1);
-        return new int[] {(int) (run * Channel.HEALTH_SLOTS / runs), (int) ((run + 1) * Channel.HEALTH_SLOTS / runs)};
-    }
-
     /**
      * Checks the channels due at {@code scheduledAt} (every channel not yet checked this period when
      * {@code everyChannel}), starting no new check after {@code deadline}.
      */
     public Summary run(Instant scheduledAt, boolean everyChannel, Instant deadline) {
         long started = System.nanoTime();
-        long period = period(scheduledAt);
-        int[] slots = everyChannel ? new int[] {0, Channel.HEALTH_SLOTS} : dueSlots(scheduledAt);
+        long period = settings.period(scheduledAt);
+        int[] slots = everyChannel ? new int[] {0, Channel.HEALTH_SLOTS} : settings.dueSlots(scheduledAt);
         Instant claimUntil = Instant.ofEpochSecond((period + 2) * settings.period().toSeconds());
         Map<Outcome, AtomicInteger> outcomes = new java.util.EnumMap<>(Outcome.class);
         for (Outcome o : Outcome.values()) {
@@ -304,7 +314,7 @@ public final class CheckChannelHealth {
         throw new IllegalStateException("the channel kept changing while it was checked; checked again next period");
     }
 
-    /** The number's facts that differ, each as {@code {"old": ..., "new": ...}}. */
+    /** The number's facts that differ from what was known, each as {@code {"old": ..., "new": ...}} (a first reading is no change). */
     static Map<String, Object> changes(Channel before, Channel after) {
         Map<String, Object> out = new LinkedHashMap<>();
         change(out, "qualityRating", before.qualityRating(), after.qualityRating());
@@ -316,7 +326,7 @@ public final class CheckChannelHealth {
     }
 
     private static void change(Map<String, Object> out, String field, String before, String after) {
-        if (after != null && !after.equals(before)) {
+        if (before != null && after != null && !after.equals(before)) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("old", before);
             c.put("new", after);

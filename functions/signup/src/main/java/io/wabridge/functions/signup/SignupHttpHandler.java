@@ -239,6 +239,16 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
         out.put("status", ch.status().wireName());
         out.put("tokenExpiresAt", ch.tokenExpiresAt() == null ? "never" : ch.tokenExpiresAt().toString());
         out.put("coexistence", ch.coexistence());
+        Channel.Health h = ch.health();
+        if (h.checkedAt() != null) {
+            Map<String, Object> health = new LinkedHashMap<>();
+            put(health, "tokenValid", h.tokenValid());
+            health.put("tokenScopes", h.tokenScopes());
+            put(health, "nameStatus", h.nameStatus());
+            put(health, "numberStatus", h.numberStatus());
+            health.put("checkedAt", h.checkedAt().toString());
+            out.put("health", health);
+        }
         put(out, "connectedAt", ch.connectedAt() == null ? null : ch.connectedAt().toString());
         put(out, "updatedAt", ch.updatedAt() == null ? null : ch.updatedAt().toString());
         List<Map<String, Object>> steps = new ArrayList<>();
