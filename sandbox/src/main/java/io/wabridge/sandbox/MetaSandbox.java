@@ -155,6 +155,23 @@ public final class MetaSandbox implements AutoCloseable {
         return state.createCustomer(name, displayNumber);
     }
 
+    /** Another number on an existing WABA (a business with several numbers). Returns its phone number id. */
+    public String addNumber(String wabaId, String displayNumber) {
+        Waba waba = state.waba(wabaId).orElseThrow();
+        PhoneNumber n = new PhoneNumber(state.nextId(), waba.id, displayNumber, waba.name);
+        state.numbers.put(n.id, n);
+        return n.id;
+    }
+
+    /** The management calls counted against a WABA in the last hour (what Meta's 200 / 5,000 per hour limit sees). */
+    public int managementCallsLastHour(String wabaId) {
+        Waba waba = state.waba(wabaId).orElseThrow();
+        Instant since = state.now().minus(Duration.ofHours(1));
+        synchronized (waba.managementCalls) {
+            return (int) waba.managementCalls.stream().filter(t -> t.isAfter(since)).count();
+        }
+    }
+
     /** What the Embedded Signup popup would hand the front end: a 30-second single-use code. */
     public String signupCode(String businessId) {
         return state.issueSignupCode(businessId);
