@@ -51,8 +51,11 @@ public final class LocalAws implements ParameterResolver {
     public static String createTable(software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo, String prefix) {
         String table = prefix + "-" + java.util.UUID.randomUUID();
         dynamo.createTable(r -> r.tableName(table).billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(a -> a.attributeName("PK").attributeType("S"), a -> a.attributeName("SK").attributeType("S"))
-                .keySchema(k -> k.attributeName("PK").keyType("HASH"), k -> k.attributeName("SK").keyType("RANGE")));
+                .attributeDefinitions(a -> a.attributeName("PK").attributeType("S"), a -> a.attributeName("SK").attributeType("S"),
+                        a -> a.attributeName("GSI1PK").attributeType("S"), a -> a.attributeName("GSI1SK").attributeType("S"))
+                .keySchema(k -> k.attributeName("PK").keyType("HASH"), k -> k.attributeName("SK").keyType("RANGE"))
+                .globalSecondaryIndexes(g -> g.indexName("GSI1").projection(p -> p.projectionType("ALL"))
+                        .keySchema(k -> k.attributeName("GSI1PK").keyType("HASH"), k -> k.attributeName("GSI1SK").keyType("RANGE"))));
         return table;
     }
 

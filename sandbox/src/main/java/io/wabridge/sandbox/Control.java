@@ -52,6 +52,29 @@ final class Control {
                             json.path("context").path("message_id").asText(null));
                     return ok(Map.of("wamid", wamid));
                 }
+                case "POST businesses" -> {
+                    if (seg.length != 3 || !seg[2].equals("tokens")) {
+                        return error(404, "use POST /_sandbox/businesses/{business_id}/tokens");
+                    }
+                    if (json.has("expires_in_seconds")) {
+                        long seconds = json.path("expires_in_seconds").asLong();
+                        s.setTokenExpiry(seg[1], seconds == 0 ? null : java.time.Duration.ofSeconds(seconds));
+                    }
+                    if (json.has("valid") && !json.path("valid").asBoolean()) {
+                        s.revokeTokens(seg[1]);
+                    }
+                    return ok(Map.of("success", true, "tokens", s.state().tokensOf(seg[1]).size()));
+                }
+                case "POST numbers" -> {
+                    if (seg.length != 2) {
+                        return error(404, "use POST /_sandbox/numbers/{phone_number_id}");
+                    }
+                    Map<String, String> fields = new LinkedHashMap<>();
+                    json.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue().asText()));
+                    s.updateNumber(seg[1], fields);
+                    return ok(GraphApi.numberFields(s.state().number(seg[1]).orElseThrow(), String.join(",", List.of("quality_rating",
+                            "whatsapp_business_manager_messaging_limit", "throughput", "name_status", "status"))));
+                }
                 case "POST callback" -> {
                     boolean verified = s.configureCallback(json.path("url").asText(), json.path("verify_token").asText());
                     return verified ? ok(Map.of("success", true)) : error(400, "callback verification failed");

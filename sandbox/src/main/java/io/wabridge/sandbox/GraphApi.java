@@ -72,8 +72,10 @@ final class GraphApi {
             if (old == null || !old.valid || old.expiresAt != null && !s.state().now().isBefore(old.expiresAt)) {
                 throw GraphError.invalidToken("Error validating access token: the token is invalid or has expired.", 463);
             }
-            Token fresh = s.state().issueToken(old.businessId, Duration.ofSeconds(5183944));
-            return Map.of("access_token", fresh.value, "token_type", "bearer", "expires_in", 5183944);
+            // A system-user token asked for with set_token_expires_in_60_days lives 60 days; a user token ~60 days (5183944 s).
+            long lifetime = "true".equals(r.param("set_token_expires_in_60_days")) ? Duration.ofDays(60).toSeconds() : 5183944;
+            Token fresh = s.state().issueToken(old.businessId, Duration.ofSeconds(lifetime));
+            return Map.of("access_token", fresh.value, "token_type", "bearer", "expires_in", lifetime);
         }
         String value = r.param("code");
         if (value == null || value.isBlank()) {
@@ -137,7 +139,10 @@ final class GraphApi {
         SandboxState.Media media = s.state().media.get(id);
         s.requireAccess(t, media == null ? id : media.phoneNumberId);
         if (s.state().numbers.containsKey(id)) {
-            return numberFields(s.state().numbers.get(id), r.param("fields"));
+            PhoneNumber n = s.state().numbers.get(id);
+            // Reading a number counts against its WABA's management budget, as the WABA's own reads do.
+            s.countManagementCall(s.state().wabas.get(n.wabaId));
+            return numberFields(n, r.param("fields"));
         }
         if (s.state().wabas.containsKey(id)) {
             Waba w = s.state().wabas.get(id);
@@ -162,7 +167,7 @@ final class GraphApi {
         all.put("platform_type", "CLOUD_API");
         all.put("throughput", Map.of("level", n.throughputLevel));
         all.put("name_status", n.nameStatus);
-        all.put("status", n.registered ? "CONNECTED" : "PENDING");
+        all.put("status", n.status != null ? n.status : n.registered ? "CONNECTED" : "PENDING");
         all.put("account_mode", "LIVE");
         all.put("whatsapp_business_manager_messaging_limit", n.messagingLimit);
         all.put("is_official_business_account", false);

@@ -155,6 +155,23 @@ public final class MetaSandbox implements AutoCloseable {
         return state.createCustomer(name, displayNumber);
     }
 
+    /** Another number on an existing WABA (a business with several numbers). Returns its phone number id. */
+    public String addNumber(String wabaId, String displayNumber) {
+        Waba waba = state.waba(wabaId).orElseThrow();
+        PhoneNumber n = new PhoneNumber(state.nextId(), waba.id, displayNumber, waba.name);
+        state.numbers.put(n.id, n);
+        return n.id;
+    }
+
+    /** The management calls counted against a WABA in the last hour (what Meta's 200 / 5,000 per hour limit sees). */
+    public int managementCallsLastHour(String wabaId) {
+        Waba waba = state.waba(wabaId).orElseThrow();
+        Instant since = state.now().minus(Duration.ofHours(1));
+        synchronized (waba.managementCalls) {
+            return (int) waba.managementCalls.stream().filter(t -> t.isAfter(since)).count();
+        }
+    }
+
     /** What the Embedded Signup popup would hand the front end: a 30-second single-use code. */
     public String signupCode(String businessId) {
         return state.issueSignupCode(businessId);
@@ -220,6 +237,42 @@ public final class MetaSandbox implements AutoCloseable {
             w.subscribedApps.remove(appId);
             deliverToApp(w.id, "account_update", Map.of("event", "PARTNER_APP_UNINSTALLED",
                     "waba_info", Map.of("waba_id", w.id, "owner_business_id", businessId)));
+        });
+    }
+
+    /**
+     * Every token of the business now expires {@code expiresIn} from now ({@code null}: never), as
+     * {@code debug_token} and the bearer check then report.
+     */
+    public void setTokenExpiry(String businessId, Duration expiresIn) {
+        Instant at = expiresIn == null ? null : state.now().plus(expiresIn);
+        state.tokensOf(businessId).forEach(t -> t.expiresAt = at);
+    }
+
+    /**
+     * Every token of the business stops working ({@code debug_token} says {@code is_valid: false}, Graph calls
+     * answer 190), with no webhook: unlike {@link #revokeApp}, WaBridge learns it only by asking.
+     */
+    public void revokeTokens(String businessId) {
+        state.tokensOf(businessId).forEach(t -> t.valid = false);
+    }
+
+    /**
+     * Changes a number's fields as Meta would, without a webhook (as when one is missed): any of
+     * {@code quality_rating}, {@code messaging_limit} ({@code whatsapp_business_manager_messaging_limit}),
+     * {@code throughput} (level), {@code name_status} and {@code status}.
+     */
+    public void updateNumber(String phoneNumberId, Map<String, String> fields) {
+        PhoneNumber n = state.number(phoneNumberId).orElseThrow();
+        fields.forEach((field, value) -> {
+            switch (field) {
+                case "quality_rating" -> n.qualityRating = value;
+                case "messaging_limit", "whatsapp_business_manager_messaging_limit" -> n.messagingLimit = value;
+                case "throughput" -> n.throughputLevel = value;
+                case "name_status" -> n.nameStatus = value;
+                case "status" -> n.status = value;
+                default -> throw new IllegalArgumentException("unknown number field " + field);
+            }
         });
     }
 

@@ -67,6 +67,8 @@ public final class SandboxState {
         public String nameStatus = "APPROVED";
         public String codeVerificationStatus = "VERIFIED";
         public boolean registered;
+        /** Meta's {@code status} when set by hand (e.g. FLAGGED, RESTRICTED); else CONNECTED or PENDING from registration. */
+        public String status;
         public String pin;
         public final Deque<Instant> registerCalls = new ArrayDeque<>();
         public Instant registerBlockedUntil;
@@ -264,6 +266,11 @@ public final class SandboxState {
                 List.of("whatsapp_business_management", "whatsapp_business_messaging", "business_management"));
         tokens.put(token.value, token);
         return token;
+    }
+
+    /** The tokens issued to a business (code exchanges, refreshes). */
+    public List<Token> tokensOf(String businessId) {
+        return tokens.values().stream().filter(t -> t.businessId.equals(businessId)).toList();
     }
 
     public User user(String waId) {

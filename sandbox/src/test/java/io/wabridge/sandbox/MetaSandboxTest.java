@@ -156,6 +156,55 @@ class MetaSandboxTest {
     }
 
     @Test
+    void tokensExpireAndAreRevokedByControlAndRefreshWithTheirNewExpiry() throws Exception {
+        HttpResponse<String> set = control("/_sandbox/businesses/" + acme.businessId() + "/tokens", "{\"expires_in_seconds\":259200}");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(debug(token).path("expires_at").asLong()).isEqualTo(clock.now.plus(Duration.ofDays(3)).getEpochSecond());
+
+        JsonNode refreshed = json(call("GET", "/oauth/access_token?grant_type=fb_exchange_token&client_id=" + APP_ID + "&client_secret="
+                + SECRET + "&set_token_expires_in_60_days=true&fb_exchange_token=" + token, null, null));
+        String fresh = refreshed.path("access_token").asText();
+        assertThat(fresh).isNotEqualTo(token);
+        assertThat(refreshed.path("expires_in").asLong()).isEqualTo(Duration.ofDays(60).toSeconds());
+        assertThat(debug(fresh).path("expires_at").asLong()).isEqualTo(clock.now.plus(Duration.ofDays(60)).getEpochSecond());
+        assertThat(debug(token).path("is_valid").asBoolean()).as("the old token lives until its own expiry").isTrue();
+
+        assertThat(control("/_sandbox/businesses/" + acme.businessId() + "/tokens", "{\"valid\":false}").statusCode()).isEqualTo(200);
+        assertThat(debug(fresh).path("is_valid").asBoolean()).isFalse();
+        assertError(call("GET", "/" + acme.phoneNumberId(), fresh, null), 401, 190);
+        assertError(call("GET", "/oauth/access_token?grant_type=fb_exchange_token&client_id=" + APP_ID + "&client_secret="
+                + SECRET + "&fb_exchange_token=" + fresh, null, null), 401, 190);
+    }
+
+    @Test
+    void numberFieldsChangeByControlAndEveryReadCountsAgainstTheWaba() throws Exception {
+        HttpResponse<String> changed = control("/_sandbox/numbers/" + acme.phoneNumberId(),
+                "{\"quality_rating\":\"RED\",\"messaging_limit\":\"TIER_10K\",\"throughput\":\"HIGH\",\"name_status\":\"DECLINED\"}");
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+        JsonNode n = json(call("GET", "/" + acme.phoneNumberId() + "?fields=quality_rating,whatsapp_business_manager_messaging_limit,"
+                + "throughput,name_status,status", token, null));
+        assertThat(n.path("quality_rating").asText()).isEqualTo("RED");
+        assertThat(n.path("whatsapp_business_manager_messaging_limit").asText()).isEqualTo("TIER_10K");
+        assertThat(n.path("throughput").path("level").asText()).isEqualTo("HIGH");
+        assertThat(n.path("name_status").asText()).isEqualTo("DECLINED");
+        assertThat(n.path("status").asText()).isEqualTo("PENDING");
+        assertThat(receiver.all()).as("a silent change sends no webhook").doesNotContain("phone_number_quality_update");
+
+        sandbox.managementLimitPerHour(2);
+        assertThat(call("GET", "/" + acme.phoneNumberId(), token, null).statusCode()).isEqualTo(200);
+        assertError(call("GET", "/" + acme.phoneNumberId(), token, null), 400, 80007);
+    }
+
+    private HttpResponse<String> control(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode debug(String input) throws Exception {
+        return json(call("GET", "/debug_token?input_token=" + input, APP_ID + "|" + SECRET, null)).path("data");
+    }
+
+    @Test
     void checksTokensAndAssetOwnership() throws Exception {
         assertError(call("GET", "/" + acme.phoneNumberId(), null, null), 401, 190);
         assertError(call("GET", "/" + acme.phoneNumberId(), "EAAGnonsense", null), 401, 190);

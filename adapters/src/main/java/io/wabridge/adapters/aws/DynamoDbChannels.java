@@ -19,11 +19,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Channels as items {@code TENANT#{tenant}} / {@code CHANNEL#{phoneNumberId}}: Meta's facts about the
- * number as attributes, the onboarding steps as a JSON list. Never the token or the PIN.
+ * number as attributes, the onboarding steps as a JSON list, the health check's findings. Never the token
+ * or the PIN. A channel the health check looks after is also in index {@code GSI1} under
+ * {@code CHANNEL_HEALTH} / {@code {slot, 5 digits}#{tenant}#{phoneNumberId}}, so a run reads only its slots.
  */
 public final class DynamoDbChannels implements Channels {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String HEALTH_INDEX_KEY = "CHANNEL_HEALTH";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -45,6 +48,39 @@ public final class DynamoDbChannels implements Channels {
 
     @Override
     public void save(Channel ch) {
+        dynamo.putItem(r -> r.tableName(table).item(item(ch)));
+    }
+
+    @Override
+    public boolean replace(Channel ch, Instant expectedUpdatedAt) {
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(item(ch)).conditionExpression(expectedUpdatedAt == null
+                            ? "attribute_exists(PK) AND attribute_not_exists(updatedAt)" : "updatedAt = :u")
+                    .expressionAttributeValues(expectedUpdatedAt == null ? null : Map.of(":u", AttributeValue.fromS(expectedUpdatedAt.toString()))));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public Page healthCheckable(int fromSlot, int toSlot, int limit, String cursor) {
+        var page = dynamo.query(r -> r.tableName(table).indexName("GSI1")
+                .keyConditionExpression("GSI1PK = :h AND GSI1SK BETWEEN :from AND :to")
+                .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(HEALTH_INDEX_KEY),
+                        ":from", AttributeValue.fromS(slot(fromSlot)), ":to", AttributeValue.fromS(slot(toSlot))))
+                .limit(limit).exclusiveStartKey(DynamoDbCursor.decode(cursor)));
+        List<Channel> out = new ArrayList<>();
+        page.items().forEach(item -> out.add(channel(item)));
+        return new Page(out, page.hasLastEvaluatedKey() ? DynamoDbCursor.encode(page.lastEvaluatedKey()) : null);
+    }
+
+    /** Slot keys sort as numbers ({@code 10000#} after {@code 09999#...}); a slot's items start with its key. */
+    private static String slot(int slot) {
+        return String.format("%05d#", slot);
+    }
+
+    private static Map<String, AttributeValue> item(Channel ch) {
         Map<String, AttributeValue> item = new HashMap<>(key(ch.tenant(), ch.phoneNumberId()));
         item.put("tenantId", AttributeValue.fromS(ch.tenant().value()));
         item.put("phoneNumberId", AttributeValue.fromS(ch.phoneNumberId()));
@@ -77,7 +113,21 @@ public final class DynamoDbChannels implements Channels {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        dynamo.putItem(r -> r.tableName(table).item(item));
+        Channel.Health h = ch.health();
+        if (h.tokenValid() != null) {
+            item.put("tokenValid", AttributeValue.fromBool(h.tokenValid()));
+        }
+        if (!h.tokenScopes().isEmpty()) {
+            item.put("tokenScopes", AttributeValue.fromL(h.tokenScopes().stream().map(AttributeValue::fromS).toList()));
+        }
+        putIfPresent(item, "nameStatus", h.nameStatus());
+        putIfPresent(item, "numberStatus", h.numberStatus());
+        putIfPresent(item, "healthCheckedAt", h.checkedAt() == null ? null : h.checkedAt().toString());
+        if (ch.healthChecked()) {
+            item.put("GSI1PK", AttributeValue.fromS(HEALTH_INDEX_KEY));
+            item.put("GSI1SK", AttributeValue.fromS(slot(ch.healthSlot()) + ch.tenant().value() + "#" + ch.phoneNumberId()));
+        }
+        return item;
     }
 
     @Override
@@ -112,7 +162,10 @@ public final class DynamoDbChannels implements Channels {
                 str(item, "businessId"), str(item, "displayPhoneNumber"), str(item, "verifiedName"), str(item, "qualityRating"),
                 str(item, "messagingLimit"), str(item, "throughput"), Channel.Status.fromWireName(item.get("status").s()),
                 instant(item, "tokenExpiresAt"), item.containsKey("coexistence") && item.get("coexistence").bool(), steps,
-                instant(item, "connectedAt"), instant(item, "updatedAt"));
+                instant(item, "connectedAt"), instant(item, "updatedAt"), new Channel.Health(
+                        item.containsKey("tokenValid") ? item.get("tokenValid").bool() : null,
+                        item.containsKey("tokenScopes") ? item.get("tokenScopes").l().stream().map(AttributeValue::s).toList() : List.of(),
+                        str(item, "nameStatus"), str(item, "numberStatus"), instant(item, "healthCheckedAt")));
     }
 
     private static Instant instant(Map<String, AttributeValue> item, String name) {

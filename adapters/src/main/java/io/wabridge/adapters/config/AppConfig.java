@@ -124,6 +124,29 @@ public final class AppConfig {
         }
     }
 
+    /**
+     * The channel health check: {@code HEALTH_RUN_EVERY_MINUTES} (the schedule's interval), each channel checked
+     * once per {@code HEALTH_CHECK_PERIOD_MINUTES} (default 1440), tokens refreshed when they expire within
+     * {@code TOKEN_REFRESH_HORIZON_DAYS} (default 7), at most {@code HEALTH_WABA_CALLS_PER_HOUR} Graph calls per
+     * WABA and hour (default 100, half of Meta's smallest management limit), {@code HEALTH_CONCURRENCY} channels
+     * at once (default 8).
+     */
+    public io.wabridge.core.health.CheckChannelHealth.Settings channelHealth() {
+        try {
+            return new io.wabridge.core.health.CheckChannelHealth.Settings(
+                    java.time.Duration.ofMinutes(number("HEALTH_CHECK_PERIOD_MINUTES", 1440)),
+                    java.time.Duration.ofMinutes(Long.parseLong(require("HEALTH_RUN_EVERY_MINUTES"))),
+                    java.time.Duration.ofDays(number("TOKEN_REFRESH_HORIZON_DAYS", 7)),
+                    (int) number("HEALTH_WABA_CALLS_PER_HOUR", 100), (int) number("HEALTH_CONCURRENCY", 8));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("channel health settings: " + e.getMessage(), e);
+        }
+    }
+
+    private long number(String name, long otherwise) {
+        return optional(name).map(Long::parseLong).orElse(otherwise);
+    }
+
     /** The standard queue of media fetches. */
     public String mediaQueueUrl() {
         return require("MEDIA_QUEUE_URL");

@@ -119,6 +119,16 @@ public final class Wiring {
         return media.get();
     }
 
+    /**
+     * Meta's onboarding and token calls with the app's credentials ({@code META_APP_ID}, the secret at
+     * {@code META_APP_SECRET_ARN}, read once) and, in Solution Partner mode, the partner's system-user token.
+     */
+    public io.wabridge.adapters.meta.GraphOnboarding metaOnboarding() {
+        return new io.wabridge.adapters.meta.GraphOnboarding(graph(), config.metaAppId(), () -> secrets().get(config.metaAppSecretArn()),
+                config.partnerSystemUserTokenArn().<Supplier<String>>map(arn -> () -> secrets().get(arn)).orElse(null),
+                config.partnerCreditLineId().orElse(null));
+    }
+
     /** Domain events to the stack's EventBridge bus, published once each (event log in the table). */
     public EventBridgeDomainEvents domainEvents() {
         URI endpoint = config.endpoint("EVENTBRIDGE").orElse(URI.create("https://events." + region.id() + ".amazonaws.com"));

@@ -63,12 +63,25 @@ public final class GraphOnboarding implements MetaOnboarding {
     }
 
     @Override
+    public String refresh(String token) {
+        // Meta's path for expiring system-user tokens: fb_exchange_token asking for another 60 days.
+        JsonNode answer = graph.get(null, "oauth/access_token", Map.of("grant_type", "fb_exchange_token", "client_id", appId,
+                "client_secret", appSecret.get(), "set_token_expires_in_60_days", "true", "fb_exchange_token", token));
+        String fresh = answer.path("access_token").asText("");
+        if (fresh.isEmpty()) {
+            throw new GraphClient.GraphException(200, 0, 0, "the token exchange answered without an access_token", null);
+        }
+        return fresh;
+    }
+
+    @Override
     public NumberInfo number(String token, String phoneNumberId) {
         JsonNode n = graph.get(token, phoneNumberId, Map.of("fields", "display_phone_number,verified_name,quality_rating,"
-                + "whatsapp_business_manager_messaging_limit,throughput,status,platform_type,is_on_biz_app"));
+                + "whatsapp_business_manager_messaging_limit,throughput,status,name_status,platform_type,is_on_biz_app"));
         return new NumberInfo(n.path("display_phone_number").asText(null), n.path("verified_name").asText(null),
                 n.path("quality_rating").asText(null), n.path("whatsapp_business_manager_messaging_limit").asText(null),
-                n.path("throughput").path("level").asText(null), n.path("status").asText(null), n.path("is_on_biz_app").asBoolean(false));
+                n.path("throughput").path("level").asText(null), n.path("status").asText(null), n.path("name_status").asText(null),
+                n.path("is_on_biz_app").asBoolean(false));
     }
 
     @Override

@@ -12,10 +12,28 @@ import java.util.Objects;
  * through re-authorisation and disconnection. Never holds the token or PIN (they are in the vault).
  *
  * @param tokenExpiresAt null when the token never expires
+ * @param health         what the scheduled health check last learnt ({@link Health#NONE} before its first check)
  */
 public record Channel(TenantId tenant, String phoneNumberId, String wabaId, String businessId, String displayPhoneNumber,
                       String verifiedName, String qualityRating, String messagingLimit, String throughput, Status status,
-                      Instant tokenExpiresAt, boolean coexistence, List<OnboardingStep> steps, Instant connectedAt, Instant updatedAt) {
+                      Instant tokenExpiresAt, boolean coexistence, List<OnboardingStep> steps, Instant connectedAt, Instant updatedAt,
+                      Health health) {
+
+    /** Channels are spread over the health check's period by a stable slot in {@code [0, HEALTH_SLOTS)}. */
+    public static final int HEALTH_SLOTS = 10_000;
+
+    /**
+     * What the health check learnt last: whether Meta still takes the token ({@code debug_token}'s
+     * {@code is_valid}) and its scopes, the number's display-name status and registration status
+     * (Meta's {@code status}, e.g. CONNECTED), and when. Null values: not known yet.
+     */
+    public record Health(Boolean tokenValid, List<String> tokenScopes, String nameStatus, String numberStatus, Instant checkedAt) {
+        public static final Health NONE = new Health(null, List.of(), null, null, null);
+
+        public Health {
+            tokenScopes = tokenScopes == null ? List.of() : List.copyOf(tokenScopes);
+        }
+    }
 
     public enum Status {
         ONBOARDING_INCOMPLETE("onboarding_incomplete"), ACTIVE("active"), NEEDS_REAUTH("needs_reauth"), DISCONNECTED("disconnected");
@@ -46,22 +64,49 @@ public record Channel(TenantId tenant, String phoneNumberId, String wabaId, Stri
         Objects.requireNonNull(wabaId);
         Objects.requireNonNull(status);
         steps = List.copyOf(steps);
+        health = health == null ? Health.NONE : health;
+    }
+
+    /** The channel's health-check slot: a stable hash of the phone number id, spread evenly. */
+    public int healthSlot() {
+        return healthSlot(phoneNumberId);
+    }
+
+    /** The health-check slot of a phone number id. */
+    public static int healthSlot(String phoneNumberId) {
+        int h = phoneNumberId.hashCode();
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return Math.floorMod(h, HEALTH_SLOTS);
+    }
+
+    /** Whether the health check looks after this channel (its token and number can still be checked). */
+    public boolean healthChecked() {
+        return status == Status.ACTIVE || status == Status.NEEDS_REAUTH;
     }
 
     public Channel withStatus(Status newStatus, Instant at) {
         return new Channel(tenant, phoneNumberId, wabaId, businessId, displayPhoneNumber, verifiedName, qualityRating, messagingLimit,
                 throughput, newStatus, tokenExpiresAt, coexistence, steps,
-                newStatus == Status.ACTIVE && status != Status.ACTIVE ? at : connectedAt, at);
+                newStatus == Status.ACTIVE && status != Status.ACTIVE ? at : connectedAt, at, health);
     }
 
     public Channel withNumber(String display, String name, String quality, String limit, String level, boolean onBusinessApp, Instant at) {
         return new Channel(tenant, phoneNumberId, wabaId, businessId, display, name, quality, limit, level, status, tokenExpiresAt,
-                onBusinessApp, steps, connectedAt, at);
+                onBusinessApp, steps, connectedAt, at, health);
     }
 
     public Channel withToken(String business, Instant expiresAt, Instant at) {
         return new Channel(tenant, phoneNumberId, wabaId, business, displayPhoneNumber, verifiedName, qualityRating, messagingLimit,
-                throughput, status, expiresAt, coexistence, steps, connectedAt, at);
+                throughput, status, expiresAt, coexistence, steps, connectedAt, at, health);
+    }
+
+    public Channel withHealth(Health newHealth, Instant at) {
+        return new Channel(tenant, phoneNumberId, wabaId, businessId, displayPhoneNumber, verifiedName, qualityRating, messagingLimit,
+                throughput, status, tokenExpiresAt, coexistence, steps, connectedAt, at, newHealth);
     }
 
     /** This channel with {@code step} replacing the step of the same name (appended if new). */
@@ -80,7 +125,7 @@ public record Channel(TenantId tenant, String phoneNumberId, String wabaId, Stri
             out.add(step);
         }
         return new Channel(tenant, phoneNumberId, wabaId, businessId, displayPhoneNumber, verifiedName, qualityRating, messagingLimit,
-                throughput, status, tokenExpiresAt, coexistence, out, connectedAt, at);
+                throughput, status, tokenExpiresAt, coexistence, out, connectedAt, at, health);
     }
 
     public OnboardingStep step(String name) {

@@ -251,7 +251,7 @@ public final class ConnectChannel {
             steps.add(OnboardingStep.pending(OnboardingStep.CREDIT_LINE_SHARED));
         }
         return new Channel(tenant, c.phoneNumberId(), c.wabaId(), c.businessId(), null, null, null, null, null,
-                Status.ONBOARDING_INCOMPLETE, null, "FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING".equals(c.event()), steps, null, now);
+                Status.ONBOARDING_INCOMPLETE, null, "FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING".equals(c.event()), steps, null, now, null);
     }
 
     /** Re-authorisation keeps the channel, its history and the steps that need no redoing (registration, credit line). */

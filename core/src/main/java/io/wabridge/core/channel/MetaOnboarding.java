@@ -4,22 +4,28 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * The Graph API calls onboarding makes, each with the customer's business token except the code
- * exchange and token inspection (app credentials) and the credit line (the partner's system-user token).
- * Failures are {@link io.wabridge.core.meta.MetaApiException}s.
+ * The Graph API calls onboarding (and the channel health check) makes, each with the customer's business
+ * token except the code exchange, token inspection and refresh (app credentials) and the credit line (the
+ * partner's system-user token). Failures are {@link io.wabridge.core.meta.MetaApiException}s.
  */
 public interface MetaOnboarding {
 
     /** What {@code debug_token} says; {@code expiresAt} null when the token never expires. */
     record TokenInfo(boolean valid, Instant expiresAt, Set<String> scopes, Set<String> managedWabas, Set<String> messagingWabas) {}
 
-    /** What Meta says of a number. */
+    /** What Meta says of a number; {@code status} is its registration status (e.g. CONNECTED), {@code nameStatus} its display name's review. */
     record NumberInfo(String displayPhoneNumber, String verifiedName, String qualityRating, String messagingLimit, String throughput,
-                      String status, boolean onBusinessApp) {}
+                      String status, String nameStatus, boolean onBusinessApp) {}
 
     String exchangeCode(String code);
 
     TokenInfo inspect(String token);
+
+    /**
+     * A new business token for {@code token} (which must still be valid), set to expire in 60 days; the old
+     * one keeps working until its own expiry.
+     */
+    String refresh(String token);
 
     NumberInfo number(String token, String phoneNumberId);
 

@@ -1,6 +1,7 @@
 package io.wabridge.core.send;
 
 import io.wabridge.core.channel.Channel;
+import io.wabridge.core.channel.ChannelReauth;
 import io.wabridge.core.channel.Channels;
 import io.wabridge.core.inbound.DomainEvent;
 import io.wabridge.core.inbound.DomainEvents;
@@ -52,6 +53,7 @@ public final class DeliverSend {
     private final MetaMessages meta;
     private final SendPacer pacer;
     private final DomainEvents events;
+    private final ChannelReauth reauth;
     private final Clock clock;
 
     public DeliverSend(Outbox outbox, Channels channels, TokenVault vault, MetaMessages meta, SendPacer pacer, DomainEvents events, Clock clock) {
@@ -62,6 +64,7 @@ public final class DeliverSend {
         this.pacer = Objects.requireNonNull(pacer);
         this.events = Objects.requireNonNull(events);
         this.clock = Objects.requireNonNull(clock);
+        this.reauth = new ChannelReauth(channels, events, clock);
     }
 
     public Result deliver(io.wabridge.core.inbound.TenantId tenant, String id) {
@@ -159,17 +162,7 @@ public final class DeliverSend {
 
     private Result needsReauth(OutboundMessage m, Channel channel, String why) {
         outbox.save(m.with("held", null, m.attempts(), m.errorCode(), why, clock.instant()));
-        if (channel.status() != Channel.Status.NEEDS_REAUTH) {
-            Channel changed = channel.withStatus(Channel.Status.NEEDS_REAUTH, clock.instant());
-            channels.save(changed);
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("tenantId", channel.tenant().value());
-            d.put("phoneNumberId", channel.phoneNumberId());
-            d.put("status", "needs_reauth");
-            d.put("reason", why);
-            events.publishOnce(new DomainEvent("channel.needs_reauth", channel.tenant(), "channel.needs_reauth#" + channel.phoneNumberId() + "#"
-                    + clock.instant().toEpochMilli(), d));
-        }
+        reauth.require(channel, why);
         return Result.done("held");
     }
 

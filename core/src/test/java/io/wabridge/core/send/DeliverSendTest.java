@@ -2,10 +2,11 @@ package io.wabridge.core.send;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wabridge.core.MovableClock;
 import io.wabridge.core.channel.Channel;
-import io.wabridge.core.channel.Channels;
+import io.wabridge.core.channel.InMemoryChannels;
 import io.wabridge.core.inbound.DomainEvent;
-import io.wabridge.core.inbound.DomainEvents;
+import io.wabridge.core.inbound.RecordingEvents;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.meta.MetaApiException;
 import io.wabridge.core.token.FakeCipher;
@@ -14,38 +15,21 @@ import io.wabridge.core.token.SecretContext;
 import io.wabridge.core.token.SecretField;
 import io.wabridge.core.token.SecretValue;
 import io.wabridge.core.token.TokenVault;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The sender's decisions by Meta's answer, with fakes of its ports and a clock the test moves. */
 class DeliverSendTest {
 
     static final TenantId ACME = new TenantId("acme");
-    Instant now = Instant.parse("2026-11-22T10:00:00Z");
-    final Clock clock = new Clock() {
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        public Instant instant() {
-            return now;
-        }
-    };
+    final MovableClock clock = new MovableClock(Instant.parse("2026-11-22T10:00:00Z"));
 
     final Map<String, OutboundMessage> stored = new HashMap<>();
     final Map<String, String> confirmations = new HashMap<>();
@@ -70,21 +54,13 @@ class DeliverSendTest {
             return List.of();
         }
     };
-    Channel channel = new Channel(ACME, "111", "W1", "B1", null, null, null, null, "STANDARD", Channel.Status.ACTIVE, null, false,
-            List.of(), null, null);
-    final Channels channels = new Channels() {
-        public Optional<Channel> get(TenantId t, String pn) {
-            return Optional.of(channel);
-        }
+    final InMemoryChannels channels = new InMemoryChannels();
 
-        public void save(Channel c) {
-            channel = c;
-        }
+    {
+        channels.save(new Channel(ACME, "111", "W1", "B1", null, null, null, null, "STANDARD", Channel.Status.ACTIVE, null, false,
+                List.of(), null, null, null));
+    }
 
-        public Page list(TenantId t, int limit, String cursor) {
-            return new Page(List.of(channel), null);
-        }
-    };
     final ArrayDeque<RuntimeException> answers = new ArrayDeque<>();
     final List<Map<String, Object>> calls = new ArrayList<>();
     final MetaMessages meta = (token, pn, message) -> {
@@ -95,29 +71,15 @@ class DeliverSendTest {
         }
         return "wamid.OK" + calls.size();
     };
-    final List<DomainEvent> events = new ArrayList<>();
-    final DomainEvents bus = new DomainEvents() {
-        final Set<String> keys = new HashSet<>();
-
-        public void publish(DomainEvent e) {
-            events.add(e);
-        }
-
-        public boolean published(String key) {
-            return keys.contains(key);
-        }
-
-        public void markPublished(String key) {
-            keys.add(key);
-        }
-    };
+    final RecordingEvents bus = new RecordingEvents();
+    final List<DomainEvent> events = bus.published;
     final TokenVault vault = new TokenVault(new FakeCipher("k"), new InMemorySecretStore());
     final DeliverSend deliver = new DeliverSend(outbox, channels, vault, meta, (pn, perSecond) -> true, bus, clock);
 
     String queued() {
         vault.put(new SecretContext("acme", "111", SecretField.BUSINESS_TOKEN), SecretValue.of("EAA"));
         OutboundMessage m = new OutboundMessage("msg_1", ACME, "111", "6281234567890", "text", Map.of("body", "hi"), null, "queued", null, 0,
-                null, null, now, now);
+                null, null, clock.instant(), clock.instant());
         stored.put(m.id(), m);
         return m.id();
     }
@@ -134,7 +96,7 @@ class DeliverSendTest {
         assertThat(first.state()).isEqualTo("unconfirmed");
         assertThat(first.retryAfter()).isGreaterThan(Duration.ofSeconds(60));
         confirmations.put(id, "wamid.FROM_STATUS");
-        now = now.plusSeconds(61);
+        clock.advance(Duration.ofSeconds(61));
         assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
         assertThat(stored.get(id).wamid()).isEqualTo("wamid.FROM_STATUS");
         assertThat(calls).hasSize(1);
@@ -146,10 +108,10 @@ class DeliverSendTest {
         String id = queued();
         answers.add(meta(0, 0));
         deliver.deliver(ACME, id);
-        now = now.plusSeconds(30);
+        clock.advance(Duration.ofSeconds(30));
         assertThat(deliver.deliver(ACME, id).done()).isFalse();
         assertThat(calls).hasSize(1);
-        now = now.plusSeconds(31);
+        clock.advance(Duration.ofSeconds(31));
         assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
         assertThat(calls).hasSize(2);
     }
@@ -159,12 +121,12 @@ class DeliverSendTest {
         String id = queued();
         answers.add(meta(400, 131049));
         assertThat(deliver.deliver(ACME, id).retryAfter()).isEqualTo(Duration.ofHours(24));
-        now = now.plus(Duration.ofHours(12));
+        clock.advance(Duration.ofHours(12));
         DeliverSend.Result early = deliver.deliver(ACME, id);
         assertThat(early.done()).isFalse();
         assertThat(early.retryAfter()).isEqualTo(Duration.ofHours(12));
         assertThat(calls).hasSize(1);
-        now = now.plus(Duration.ofHours(12));
+        clock.advance(Duration.ofHours(12));
         assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
     }
 
@@ -193,11 +155,11 @@ class DeliverSendTest {
         assertThat(events).extracting(DomainEvent::type).containsExactly("message.status");
 
         OutboundMessage second = new OutboundMessage("msg_2", ACME, "111", "6281234567890", "text", Map.of("body", "x"), null, "queued", null,
-                0, null, null, now, now);
+                0, null, null, clock.instant(), clock.instant());
         stored.put(second.id(), second);
         answers.add(meta(401, 190));
         assertThat(deliver.deliver(ACME, "msg_2").state()).isEqualTo("held");
-        assertThat(channel.status()).isEqualTo(Channel.Status.NEEDS_REAUTH);
+        assertThat(channels.get(ACME, "111").orElseThrow().status()).isEqualTo(Channel.Status.NEEDS_REAUTH);
         assertThat(deliver.deliver(ACME, "msg_2").state()).isEqualTo("held");
         assertThat(events).extracting(DomainEvent::type).containsExactly("message.status", "channel.needs_reauth");
     }

@@ -77,9 +77,7 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
         this(TenantGate.of(wiring), new ConnectChannel(
                         new SignupState(stateKey),
                         new DynamoDbSignupSessions(wiring.dynamo(), config.tableName()),
-                        new GraphOnboarding(wiring.graph(), config.metaAppId(), () -> wiring.secrets().get(config.metaAppSecretArn()),
-                                config.partnerSystemUserTokenArn().<java.util.function.Supplier<String>>map(arn -> () -> wiring.secrets().get(arn))
-                                        .orElse(null), config.partnerCreditLineId().orElse(null)),
+                        wiring.metaOnboarding(),
                         new DynamoDbRouting(wiring.dynamo(), config.tableName(), Clock.systemUTC()),
                         new DynamoDbChannels(wiring.dynamo(), config.tableName()), wiring.tokenVault(), wiring.domainEvents(),
                         config.signupMode(), Clock.systemUTC(),
@@ -253,6 +251,16 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
         out.put("status", ch.status().wireName());
         out.put("tokenExpiresAt", ch.tokenExpiresAt() == null ? "never" : ch.tokenExpiresAt().toString());
         out.put("coexistence", ch.coexistence());
+        Channel.Health h = ch.health();
+        if (h.checkedAt() != null) {
+            Map<String, Object> health = new LinkedHashMap<>();
+            put(health, "tokenValid", h.tokenValid());
+            health.put("tokenScopes", h.tokenScopes());
+            put(health, "nameStatus", h.nameStatus());
+            put(health, "numberStatus", h.numberStatus());
+            health.put("checkedAt", h.checkedAt().toString());
+            out.put("health", health);
+        }
         put(out, "connectedAt", ch.connectedAt() == null ? null : ch.connectedAt().toString());
         put(out, "updatedAt", ch.updatedAt() == null ? null : ch.updatedAt().toString());
         List<Map<String, Object>> steps = new ArrayList<>();
