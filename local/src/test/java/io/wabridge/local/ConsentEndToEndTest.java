@@ -189,4 +189,41 @@ class ConsentEndToEndTest {
         System.out.printf("consent import of 800 rows: %d ms; again (all duplicates): %d ms%n", firstMs, againMs);
         assertThat(state("6285" + String.format("%08d", 799)).path("all").asText()).isEqualTo("in");
     }
+
+    @Test
+    void contactsWhoWriteWithoutConsentAreRemindedAtMostAsOftenAsTheTenantSaysAndNeverWhenOptedOut() throws Exception {
+        String tenant = "reminding";
+        SandboxState.Customer clinic = SendEndToEndTest.connectFor(meta, tenant, "Klinik Sehat", "6281100004009");
+        var put = call("PUT", "/v1/tenant/settings", tenant, Map.of("displayName", "Klinik Sehat", "optInIntent", "appointment reminders",
+                "optInReminders", Map.of("max", 1, "via", "window", "afterMinutes", 0)));
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        String a = "6281200004201";
+        String b = "6281200004202";
+        assertThat(call("POST", "/v1/contacts/" + b + "/consent", tenant, Map.of("action", "opt_out")).statusCode()).isEqualTo(201);
+        meta.userSendsText(a, clinic.phoneNumberId(), "halo");
+        meta.userSendsText(b, clinic.phoneNumberId(), "halo");
+        assertThat(eventually(() -> {
+            runtime.scheduler().fire("NotificationsFunction.EveryMinute");
+            return metaCalls(a, "would like to send you WhatsApp messages") == 1;
+        })).isTrue();
+        assertThat(meta.calls().stream().filter(c -> c.path().endsWith("/messages") && c.body().contains(a)).findFirst().orElseThrow().body())
+                .contains("appointment reminders").contains("/optin/v1.").contains("reply START");
+        meta.userSendsText(a, clinic.phoneNumberId(), "halo lagi");
+        Thread.sleep(1_500);
+        runtime.scheduler().fire("NotificationsFunction.EveryMinute");
+        assertThat(metaCalls(a, "would like to send you WhatsApp messages")).as("at most max (1)").isEqualTo(1);
+        assertThat(metaCalls(b, "would like to send you")).as("never to an opted-out contact").isZero();
+
+        assertThat(call("PUT", "/v1/tenant/settings", tenant, Map.of("optInReminders", Map.of("via", "fallback"))).statusCode()).isEqualTo(200);
+        String c = "6281200004203";
+        meta.userSendsText(c, clinic.phoneNumberId(), "halo");
+        assertThat(eventually(() -> {
+            runtime.scheduler().fire("NotificationsFunction.EveryMinute");
+            return runtime.aws().events().received().stream().anyMatch(e -> e.path("detail-type").asText().equals("consent.reminder")
+                    && e.path("detail").path("contact").asText().equals(c) && e.path("detail").path("optInUrl").asText().contains("/optin/v1."));
+        })).isTrue();
+        assertThat(metaCalls(c, "would like to send you")).as("the fallback goes to the SaaS, not WhatsApp").isZero();
+        var badSettings = call("PUT", "/v1/tenant/settings", tenant, Map.of("optInReminders", Map.of("max", 9)));
+        assertThat(json(badSettings).path("error").path("field").asText()).isEqualTo("optInReminders.max");
+    }
 }

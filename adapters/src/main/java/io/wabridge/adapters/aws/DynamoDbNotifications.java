@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wabridge.core.consent.ConsentEvent;
 import io.wabridge.core.consent.OptInLinks;
+import io.wabridge.core.consent.OptInReminders;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.notify.Notification;
 import io.wabridge.core.notify.Notifications;
@@ -35,10 +36,12 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *   <li>recipient: same PK, {@code SK=TO#{index, 6 digits}}, with its outcome once decided;</li>
  *   <li>the tenant's day: {@code PK=TENANT#{tenant}}, {@code SK=NOTIFSTATS#{yyyy-mm-dd}}, the same counters plus
  *       {@code delivered} and {@code read} (counted from statuses of notification sends);</li>
- *   <li>opt-in link: {@code PK=OPTIN#{nonce}}, {@code SK=LINK}, kept 30 days past its expiry (TTL).</li>
+ *   <li>opt-in link: {@code PK=OPTIN#{nonce}}, {@code SK=LINK}, kept 30 days past its expiry (TTL);</li>
+ *   <li>opt-in reminders of a contact: {@code PK=TENANT#{tenant}#CONSENT#{contact}}, {@code SK=REMINDER}: {@code sent},
+ *       {@code lastSentAt}, and while one is pending {@code GSI1PK=REMINDDUE#{0..7}}, {@code GSI1SK={due ms}#{tenant}#{contact}}.</li>
  * </ul>
  */
-public final class DynamoDbNotifications implements Notifications, OptInLinks.Store {
+public final class DynamoDbNotifications implements Notifications, OptInLinks.Store, OptInReminders.Store {
 
     static final int BUCKETS = 8;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -288,6 +291,62 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
         } catch (ConditionalCheckFailedException used) {
             return false;
         }
+    }
+
+    // ----- opt-in reminders ---------------------------------------------------------------------------------------
+
+    private static Map<String, AttributeValue> reminderKey(TenantId tenant, String contact) {
+        return Map.of("PK", s(DynamoDbConsentLedger.pk(tenant, contact)), "SK", s("REMINDER"));
+    }
+
+    @Override
+    public boolean schedule(TenantId tenant, String contact, String phoneNumberId, Instant dueAt, int max, Instant now) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(reminderKey(tenant, contact))
+                    .updateExpression("SET GSI1PK = :p, GSI1SK = :sk, phoneNumberId = :pn, tenantId = :t, contact = :c")
+                    .conditionExpression("attribute_not_exists(GSI1PK) AND (attribute_not_exists(sent) OR sent < :max)"
+                            + " AND (attribute_not_exists(lastSentAt) OR lastSentAt < :dayAgo)")
+                    .expressionAttributeValues(Map.of(":p", s("REMINDDUE#" + Math.floorMod(contact.hashCode(), BUCKETS)),
+                            ":sk", s(String.format("%015d", dueAt.toEpochMilli()) + "#" + tenant.value() + "#" + contact),
+                            ":pn", s(phoneNumberId), ":t", s(tenant.value()), ":c", s(contact), ":max", num(max),
+                            ":dayAgo", s(now.minus(Duration.ofDays(1)).toString()))));
+            return true;
+        } catch (ConditionalCheckFailedException notNow) {
+            return false;
+        }
+    }
+
+    @Override
+    public List<OptInReminders.Store.Reminder> dueReminders(Instant now, int limit) {
+        List<OptInReminders.Store.Reminder> out = new ArrayList<>();
+        String upper = String.format("%015d", now.toEpochMilli()) + "#~";
+        for (int bucket = 0; bucket < BUCKETS && out.size() < limit; bucket++) {
+            int b = bucket;
+            for (Map<String, AttributeValue> item : dynamo.query(r -> r.tableName(table).indexName("GSI1")
+                    .keyConditionExpression("GSI1PK = :p AND GSI1SK <= :u")
+                    .expressionAttributeValues(Map.of(":p", s("REMINDDUE#" + b), ":u", s(upper))).limit(limit)).items()) {
+                out.add(new OptInReminders.Store.Reminder(new TenantId(str(item, "tenantId")), str(item, "contact"), str(item, "phoneNumberId"),
+                        item.containsKey("sent") ? Integer.parseInt(item.get("sent").n()) : 0));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean take(OptInReminders.Store.Reminder due) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(reminderKey(due.tenant(), due.contact())).updateExpression("REMOVE GSI1PK, GSI1SK")
+                    .conditionExpression("attribute_exists(GSI1PK)"));
+            return true;
+        } catch (ConditionalCheckFailedException taken) {
+            return false;
+        }
+    }
+
+    @Override
+    public void sent(OptInReminders.Store.Reminder due, Instant at) {
+        dynamo.updateItem(r -> r.tableName(table).key(reminderKey(due.tenant(), due.contact())).updateExpression("ADD sent :one SET lastSentAt = :at")
+                .expressionAttributeValues(Map.of(":one", num(1), ":at", s(at.toString()))));
     }
 
     private static String json(Object o) {

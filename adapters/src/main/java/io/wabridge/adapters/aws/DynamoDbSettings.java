@@ -85,6 +85,9 @@ public final class DynamoDbSettings implements SettingsStore {
         item.put("stopKeywords", AttributeValue.fromL(s.stopKeywords().stream().map(AttributeValue::fromS).toList()));
         item.put("startKeywords", AttributeValue.fromL(s.startKeywords().stream().map(AttributeValue::fromS).toList()));
         item.put("defaultTemplateLanguage", AttributeValue.fromS(s.defaultTemplateLanguage()));
+        item.put("reminderMax", AttributeValue.fromN(Integer.toString(s.optInReminders().max())));
+        item.put("reminderVia", AttributeValue.fromS(s.optInReminders().via()));
+        item.put("reminderAfterMinutes", AttributeValue.fromN(Integer.toString(s.optInReminders().afterMinutes())));
         item.put("version", AttributeValue.fromN(Long.toString(s.version())));
         item.put("updatedAt", AttributeValue.fromS(s.updatedAt().toString()));
         if (s.updatedBy() != null) {
@@ -110,7 +113,10 @@ public final class DynamoDbSettings implements SettingsStore {
         return new TenantSettings(item.containsKey("botHookUrl") ? URI.create(item.get("botHookUrl").s()) : null,
                 Integer.parseInt(item.get("botHookTimeoutMillis").n()), str(item, "displayName"), str(item, "optInIntent"),
                 item.get("optInForUtility").bool(), item.get("optInForMarketing").bool(), strings(item, "stopKeywords"),
-                strings(item, "startKeywords"), item.get("defaultTemplateLanguage").s(), Long.parseLong(item.get("version").n()),
+                strings(item, "startKeywords"), item.get("defaultTemplateLanguage").s(),
+                item.containsKey("reminderMax") ? new TenantSettings.Reminders(Integer.parseInt(item.get("reminderMax").n()), str(item, "reminderVia"),
+                        Integer.parseInt(item.get("reminderAfterMinutes").n()))
+                        : TenantSettings.Reminders.OFF, Long.parseLong(item.get("version").n()),
                 Instant.parse(item.get("updatedAt").s()), str(item, "updatedBy"));
     }
 

@@ -166,6 +166,19 @@ public final class Wiring {
         return new io.wabridge.core.consent.CanSend.Policy(s.optInForUtility(), s.optInForMarketing());
     }
 
+    /**
+     * Sends a consent confirmation or opt-in reminder (text, inside the window) through the send path; a
+     * refusal (say, the window closed meanwhile) is logged, not retried.
+     */
+    public void consentReply(io.wabridge.core.inbound.TenantId tenant, String phoneNumberId, String to, String text, String idempotencyKey) {
+        try {
+            acceptSend().accept(new io.wabridge.core.send.SendRequest(tenant, phoneNumberId, to, "text", java.util.Map.of("body", text), null,
+                    idempotencyKey));
+        } catch (io.wabridge.core.send.SendRejected refused) {
+            org.slf4j.LoggerFactory.getLogger(Wiring.class).info("consent message not sent on channel {}: {}", phoneNumberId, refused.code());
+        }
+    }
+
     /** Accepts sends as the send API does (window, templates, consent) and queues them on {@code OUTBOUND_QUEUE_URL}. */
     public io.wabridge.core.send.AcceptSend acceptSend() {
         var outbox = new io.wabridge.adapters.aws.DynamoDbOutbox(dynamo(), config.tableName(), Clock.systemUTC());

@@ -31,21 +31,32 @@ public final class InboundConsent {
     private final ConsentLedger ledger;
     private final Function<TenantId, TenantSettings> settings;
     private final Replies replies;
+    private final OptInReminders.Store reminders;
+    private final java.time.Clock clock;
 
-    public InboundConsent(ConsentLedger ledger, Function<TenantId, TenantSettings> settings, Replies replies) {
+    public InboundConsent(ConsentLedger ledger, Function<TenantId, TenantSettings> settings, Replies replies, OptInReminders.Store reminders,
+                          java.time.Clock clock) {
         this.ledger = Objects.requireNonNull(ledger);
         this.settings = Objects.requireNonNull(settings);
         this.replies = Objects.requireNonNull(replies);
+        this.reminders = Objects.requireNonNull(reminders);
+        this.clock = Objects.requireNonNull(clock);
     }
 
     public void onMessage(TenantId tenant, MessageReceived m) {
-        if (m.said().isEmpty()) {
-            return;
-        }
         TenantSettings s = settings.apply(tenant);
         ConsentEvent.Action action = matches(m.said(), s.stopKeywords()) ? ConsentEvent.Action.OPT_OUT
                 : matches(m.said(), s.startKeywords()) ? ConsentEvent.Action.OPT_IN : null;
         if (action == null) {
+            if (s.optInReminders().max() > 0) {
+                // Someone who writes but never opted in: the tenant wants them reminded (OptInReminders).
+                String contact = ContactKey.of(m.contact());
+                ConsentState state = ledger.state(tenant, contact);
+                if (state.all() == ConsentState.Standing.NONE && state.marketing() == ConsentState.Standing.NONE) {
+                    java.time.Instant now = clock.instant();
+                    reminders.schedule(tenant, contact, m.phoneNumberId().value(), now.plus(java.time.Duration.ofMinutes(s.optInReminders().afterMinutes())), s.optInReminders().max(), now);
+                }
+            }
             return;
         }
         String contact = ContactKey.of(m.contact());

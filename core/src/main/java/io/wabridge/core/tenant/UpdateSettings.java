@@ -50,7 +50,7 @@ public final class UpdateSettings {
      */
     public TenantSettings update(TenantId tenant, Map<String, Object> change, String who) {
         for (String key : change.keySet()) {
-            if (!List.of("botHook", "displayName", "optInIntent", "optInPolicy", "keywords", "defaultTemplateLanguage").contains(key)) {
+            if (!List.of("botHook", "displayName", "optInIntent", "optInPolicy", "keywords", "defaultTemplateLanguage", "optInReminders").contains(key)) {
                 throw new SettingsRejected(key, "unknown setting " + key);
             }
         }
@@ -108,10 +108,29 @@ public final class UpdateSettings {
         if (!language.matches("[a-z]{2,3}(_[A-Z]{2})?")) {
             throw new SettingsRejected("defaultTemplateLanguage", "defaultTemplateLanguage must look like en_US or id");
         }
+        TenantSettings.Reminders reminders = current.optInReminders();
+        if (change.containsKey("optInReminders")) {
+            if (!(change.get("optInReminders") instanceof Map<?, ?> r)) {
+                throw new SettingsRejected("optInReminders", "optInReminders must be an object {max, via, afterMinutes}");
+            }
+            Object max = r.containsKey("max") ? r.get("max") : reminders.max();
+            if (!(max instanceof Integer m) || m < 0 || m > 5) {
+                throw new SettingsRejected("optInReminders.max", "optInReminders.max must be a whole number from 0 (off) to 5");
+            }
+            Object via = r.containsKey("via") ? r.get("via") : reminders.via();
+            if (!"window".equals(via) && !"fallback".equals(via)) {
+                throw new SettingsRejected("optInReminders.via", "optInReminders.via must be window or fallback");
+            }
+            Object after = r.containsKey("afterMinutes") ? r.get("afterMinutes") : reminders.afterMinutes();
+            if (!(after instanceof Integer a) || a < 0 || a > 1380) {
+                throw new SettingsRejected("optInReminders.afterMinutes", "optInReminders.afterMinutes must be from 0 to 1380 (inside the 24-hour window)");
+            }
+            reminders = new TenantSettings.Reminders(m, (String) via, a);
+        }
         TenantSettings next = new TenantSettings(hookUrl, timeout,
                 change.containsKey("displayName") ? text(change.get("displayName"), "displayName", 1, 100) : current.displayName(),
                 change.containsKey("optInIntent") ? text(change.get("optInIntent"), "optInIntent", 1, 500) : current.optInIntent(),
-                utility, marketing, stop, start, language, current.version() + 1, clock.instant(), who);
+                utility, marketing, stop, start, language, reminders, current.version() + 1, clock.instant(), who);
         if (hookSecret != null) {
             vault.put(hookSecret(tenant), SecretValue.of(hookSecret));
         }

@@ -97,9 +97,27 @@ class ProcessInboundUpdateTest {
     final List<String> botJobs = new ArrayList<>();
     final io.wabridge.core.consent.InMemoryConsentLedger ledger = new io.wabridge.core.consent.InMemoryConsentLedger();
     final List<String> replies = new ArrayList<>();
+    final List<String> scheduled = new ArrayList<>();
+    /** Records what is scheduled; the run side is tested through the local runtime. */
+    final io.wabridge.core.consent.OptInReminders.Store reminders = new io.wabridge.core.consent.OptInReminders.Store() {
+        public boolean schedule(TenantId t, String contact, String pn, Instant due, int max, Instant now) {
+            return scheduled.add(contact);
+        }
+
+        public List<Reminder> dueReminders(Instant now, int limit) {
+            return List.of();
+        }
+
+        public boolean take(Reminder d) {
+            return false;
+        }
+
+        public void sent(Reminder d, Instant at) {
+        }
+    };
     final ProcessInboundUpdate process = new ProcessInboundUpdate(fakes, fakes, fakes, mediaJobs::add, (t, m) -> botJobs.add(m.wamid().value()),
             new io.wabridge.core.consent.InboundConsent(ledger, t -> io.wabridge.core.tenant.TenantSettings.defaults(),
-                    (t, pn, to, text, key) -> replies.add(key + " " + text)));
+                    (t, pn, to, text, key) -> replies.add(key + " " + text), reminders, java.time.Clock.systemUTC()));
 
     MessageReceived said(String wamid, long at, String type, String... words) {
         return new MessageReceived(ACME_NUMBER, new Contact("6281100011", null, null), new Wamid(wamid), Instant.ofEpochSecond(at), type, null,

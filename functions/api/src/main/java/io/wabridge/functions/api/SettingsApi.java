@@ -218,6 +218,8 @@ final class SettingsApi {
         out.put("optInIntent", s.optInIntent());
         out.put("optInPolicy", Map.of("utility", s.optInForUtility(), "marketing", s.optInForMarketing()));
         out.put("keywords", Map.of("stop", s.stopKeywords(), "start", s.startKeywords()));
+        out.put("optInReminders", Map.of("max", s.optInReminders().max(), "via", s.optInReminders().via(),
+                "afterMinutes", s.optInReminders().afterMinutes()));
         out.put("defaultTemplateLanguage", s.defaultTemplateLanguage());
         out.put("version", s.version());
         out.put("updatedAt", s.updatedAt() == null ? null : s.updatedAt().toString());

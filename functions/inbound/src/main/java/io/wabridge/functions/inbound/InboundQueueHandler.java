@@ -19,11 +19,7 @@ import io.wabridge.core.inbound.FailureLog;
 import io.wabridge.core.inbound.InboundUpdate;
 import io.wabridge.core.inbound.ProcessInboundUpdate;
 import io.wabridge.core.consent.InboundConsent;
-import io.wabridge.core.inbound.TenantId;
-import io.wabridge.core.send.SendRejected;
-import io.wabridge.core.send.SendRequest;
 import io.wabridge.core.tenant.TenantSettings;
-import java.util.Map;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,17 +52,9 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
                 wiring.domainEvents(), new SqsMediaJobs(wiring.sqs(), wiring.config().mediaQueueUrl()),
                 new SqsBotJobs(wiring.sqs(), wiring.config().botQueueUrl(), wiring.settings()::cached),
                 new InboundConsent(wiring.consentLedger(), t -> wiring.settings().cached(t).orElse(TenantSettings.defaults()),
-                        (tenant, phoneNumberId, to, text, key) -> confirm(wiring, tenant, phoneNumberId, to, text, key))), new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
+                        wiring::consentReply, new io.wabridge.adapters.aws.DynamoDbNotifications(wiring.dynamo(), wiring.config().tableName()),
+                        Clock.systemUTC())), new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
                 wiring::media);
-    }
-
-    /** Sends a STOP/START confirmation through the send path; a refusal (say, the window closed) is logged, not retried. */
-    private static void confirm(Wiring wiring, TenantId tenant, String phoneNumberId, String to, String text, String key) {
-        try {
-            wiring.acceptSend().accept(new SendRequest(tenant, phoneNumberId, to, "text", Map.of("body", text), null, key));
-        } catch (SendRejected refused) {
-            log.info("consent confirmation not sent on channel {}: {}", phoneNumberId, refused.code());
-        }
     }
 
     InboundQueueHandler(MetaWebhookParser parser, ProcessInboundUpdate process, FailureLog failures, Supplier<S3Objects> payloads) {

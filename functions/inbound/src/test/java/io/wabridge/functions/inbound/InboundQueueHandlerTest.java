@@ -94,7 +94,23 @@ class InboundQueueHandlerTest {
                 public java.util.Map<String, io.wabridge.core.consent.ConsentState> states(TenantId t, java.util.Collection<String> c) {
                     return java.util.Map.of();
                 }
-            }, t -> io.wabridge.core.tenant.TenantSettings.defaults(), (t, pn, to, text, key) -> { throw new AssertionError("no reply"); });
+            }, t -> io.wabridge.core.tenant.TenantSettings.defaults(), (t, pn, to, text, key) -> { throw new AssertionError("no reply"); },
+            new io.wabridge.core.consent.OptInReminders.Store() {
+                public boolean schedule(TenantId t, String c, String pn, java.time.Instant due, int max, java.time.Instant now) {
+                    throw new AssertionError("reminders are off by default");
+                }
+
+                public List<Reminder> dueReminders(java.time.Instant now, int limit) {
+                    return List.of();
+                }
+
+                public boolean take(Reminder d) {
+                    return false;
+                }
+
+                public void sent(Reminder d, java.time.Instant at) {
+                }
+            }, java.time.Clock.systemUTC());
 
     private final List<String> failureLog = new ArrayList<>();
     private final InboundQueueHandler handler = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, store, bus, job -> { }, (t, m) -> { }, consent),

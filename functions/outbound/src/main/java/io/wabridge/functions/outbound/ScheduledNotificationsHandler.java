@@ -4,7 +4,11 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.wabridge.adapters.aws.DynamoDbNotifications;
+import io.wabridge.adapters.aws.DynamoDbOutbox;
 import io.wabridge.adapters.config.Wiring;
+import io.wabridge.core.consent.OptInLinks;
+import io.wabridge.core.consent.OptInReminders;
+import io.wabridge.core.tenant.TenantSettings;
 import io.wabridge.core.notify.RunDueNotifications;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -14,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every minute: sends due notifications (see {@link RunDueNotifications}) until 20 seconds before the
- * function's timeout, and logs one summary line per run.
+ * Every minute: sends due notifications (see {@link RunDueNotifications}), then due opt-in reminders
+ * ({@link OptInReminders}), until 20 seconds before the function's timeout, and logs one summary line per run.
  */
 public final class ScheduledNotificationsHandler implements RequestHandler<ScheduledEvent, RunDueNotifications.Summary> {
 
@@ -24,28 +28,39 @@ public final class ScheduledNotificationsHandler implements RequestHandler<Sched
     static final Duration LINK_TTL = Duration.ofDays(7);
 
     private final RunDueNotifications run;
+    private final OptInReminders reminders;
 
     public ScheduledNotificationsHandler() {
         this(Wiring.fromSystem());
     }
 
     public ScheduledNotificationsHandler(Wiring wiring) {
-        this(new RunDueNotifications(new DynamoDbNotifications(wiring.dynamo(), wiring.config().tableName()), wiring.acceptSend(),
-                wiring.optInLinks(wiring.secrets().get(wiring.config().signupStateSecretArn()).getBytes(StandardCharsets.UTF_8)),
-                token -> wiring.config().publicBaseUrl() + "/optin/" + token, wiring.domainEvents(), LINK_TTL, Clock.systemUTC()));
+        this(wiring, new DynamoDbNotifications(wiring.dynamo(), wiring.config().tableName()),
+                wiring.optInLinks(wiring.secrets().get(wiring.config().signupStateSecretArn()).getBytes(StandardCharsets.UTF_8)));
     }
 
-    ScheduledNotificationsHandler(RunDueNotifications run) {
+    private ScheduledNotificationsHandler(Wiring wiring, DynamoDbNotifications store, OptInLinks links) {
+        this(new RunDueNotifications(store, wiring.acceptSend(), links, token -> wiring.config().publicBaseUrl() + "/optin/" + token,
+                        wiring.domainEvents(), LINK_TTL, Clock.systemUTC()),
+                new OptInReminders(store, wiring.consentLedger(), new DynamoDbOutbox(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
+                        t -> wiring.settings().get(t).orElse(TenantSettings.defaults()), wiring::consentReply, links,
+                        token -> wiring.config().publicBaseUrl() + "/optin/" + token, wiring.domainEvents(), Clock.systemUTC()));
+    }
+
+    ScheduledNotificationsHandler(RunDueNotifications run, OptInReminders reminders) {
         this.run = run;
+        this.reminders = reminders;
     }
 
     @Override
     public RunDueNotifications.Summary handleRequest(ScheduledEvent event, Context context) {
         long budget = context == null ? 60_000 : Math.max(5_000, context.getRemainingTimeInMillis() - 20_000);
         long started = System.nanoTime();
-        RunDueNotifications.Summary s = run.run(Instant.now().plusMillis(budget));
-        log.info("notifications run: {} notifications, outcomes {}, {} given back after a failure, {} ms", s.notifications(), s.outcomes(),
-                s.failed(), (System.nanoTime() - started) / 1_000_000);
+        Instant deadline = Instant.now().plusMillis(budget);
+        RunDueNotifications.Summary s = run.run(deadline);
+        int reminded = reminders.run(deadline);
+        log.info("notifications run: {} notifications, outcomes {}, {} given back after a failure, {} opt-in reminders, {} ms", s.notifications(),
+                s.outcomes(), s.failed(), reminded, (System.nanoTime() - started) / 1_000_000);
         return s;
     }
 }
