@@ -226,4 +226,70 @@ class ConsentEndToEndTest {
         var badSettings = call("PUT", "/v1/tenant/settings", tenant, Map.of("optInReminders", Map.of("max", 9)));
         assertThat(json(badSettings).path("error").path("field").asText()).isEqualTo("optInReminders.max");
     }
+
+    /** Every item and object that mentions {@code what} anywhere (a test-only scan). */
+    static List<String> mentions(String what) {
+        String table = runtime.resources().tableNames().get("Table");
+        List<String> found = new ArrayList<>();
+        for (var page : runtime.dynamo().scanPaginator(r -> r.tableName(table))) {
+            for (var item : page.items()) {
+                if (item.toString().contains(what)) {
+                    found.add(item.get("PK").s() + " / " + item.get("SK").s());
+                }
+            }
+        }
+        String bucket = runtime.resources().bucketNames().get("MediaBucket");
+        for (String key : runtime.aws().s3().keys(bucket, "")) {
+            if (key.contains(what) || runtime.aws().s3().object(bucket, key).map(b -> new String(b, java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .contains(what)).orElse(false)) {
+                found.add("s3:" + key);
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void anExportHasEverythingAndAnErasureLeavesNothingButAPseudonymisedOptOut() throws Exception {
+        String user = "6281200004301";
+        optIn(user);
+        String text = meta.userSendsText(user, shop.phoneNumberId(), "tolong hapus data saya");
+        byte[] photo = "a photo of a permit: 6281200004301".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String image = meta.userSendsMedia(user, shop.phoneNumberId(), "image", "image/jpeg", photo, "permit");
+        String bsuid = meta.user(user).bsuid;
+        assertThat(eventually(() -> {
+            JsonNode m = json(call("GET", "/v1/messages/" + image, TENANT, null));
+            return "stored".equals(m.path("media").path("status").asText());
+        })).isTrue();
+        var reply = call("POST", "/v1/messages", TENANT, Map.of("channel", shop.phoneNumberId(), "to", user, "type", "text",
+                "text", Map.of("body", "Baik, kami proses")));
+        String sendId = json(reply).path("id").asText();
+        assertThat(eventually(() -> json(call("GET", "/v1/messages/" + sendId, TENANT, null)).path("state").asText().equals("sent"))).isTrue();
+
+        assertThat(call("GET", "/v1/contacts/" + user + "/export", "other-tenant", null).statusCode()).isEqualTo(404);
+        assertThat(call("DELETE", "/v1/contacts/" + user, "other-tenant", null).statusCode()).isEqualTo(404);
+        JsonNode export = json(call("GET", "/v1/contacts/" + user + "/export", TENANT, null));
+        assertThat(export.path("channels")).hasSize(1);
+        assertThat(export.path("channels").get(0).path("messages").toString()).contains(text).contains(image).contains("media/");
+        assertThat(export.path("sends")).hasSize(1);
+        assertThat(export.path("sends").get(0).path("content").asText()).contains("Baik, kami proses");
+        assertThat(export.path("consent").path("history")).hasSize(1);
+
+        JsonNode erased = json(call("DELETE", "/v1/contacts/" + user, TENANT, null));
+        assertThat(erased.path("removed").asInt()).as(erased.toString()).isGreaterThan(5);
+        assertThat(erased.path("alreadyErased").asBoolean()).isFalse();
+        assertThat(mentions(user)).as("nothing names the number").isEmpty();
+        assertThat(mentions(bsuid)).as("nothing names the BSUID").isEmpty();
+        assertThat(mentions(image)).as("no message, pointer, status or bytes of the image (the event log keeps only keys for 8 days)")
+                .allMatch(found -> found.startsWith("EVT#"));
+        assertThat(call("GET", "/v1/messages/" + image, TENANT, null).statusCode()).isEqualTo(404);
+        assertThat(call("GET", "/v1/messages/" + sendId, TENANT, null).statusCode()).isEqualTo(404);
+
+        JsonNode again = json(call("DELETE", "/v1/contacts/" + user, TENANT, null));
+        assertThat(again.path("alreadyErased").asBoolean()).isTrue();
+        assertThat(again.path("removed").asInt()).isZero();
+        assertThat(call("DELETE", "/v1/contacts/6281200009999", TENANT, null).statusCode()).isEqualTo(404);
+        assertThat(json(call("GET", "/v1/contacts/" + user + "/can-send?category=utility", TENANT, null)).path("reason").asText())
+                .as("the pseudonymised opt-out still stops messages").isEqualTo("opted_out");
+        assertThat(promo(user).statusCode()).isEqualTo(422);
+    }
 }

@@ -5,12 +5,11 @@ import static io.wabridge.adapters.aws.DynamoDbItems.str;
 import io.wabridge.core.consent.ConsentEvent;
 import io.wabridge.core.consent.ConsentLedger;
 import io.wabridge.core.consent.ConsentState;
+import io.wabridge.core.consent.ContactKey;
 import io.wabridge.core.inbound.TenantId;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -109,32 +108,33 @@ public final class DynamoDbConsentLedger implements ConsentLedger {
 
     @Override
     public ConsentState state(TenantId tenant, String contact) {
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(Map.of("PK", s(pk(tenant, contact)), "SK", s("STATE")))).item();
-        return item == null || item.isEmpty() ? ConsentState.NONE : state(item);
+        // One round trip for the contact's state and, if it was erased, the opt-out kept under its pseudonym.
+        String own = pk(tenant, contact);
+        List<Map<String, AttributeValue>> keys = List.of(Map.of("PK", s(own), "SK", s("STATE")),
+                Map.of("PK", s(pk(tenant, ContactKey.pseudonym(tenant, contact))), "SK", s("STATE")));
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+        Map<String, Map<String, AttributeValue>> found = new HashMap<>();
+        while (!request.isEmpty()) {
+            Map<String, KeysAndAttributes> ask = request;
+            var answer = dynamo.batchGetItem(r -> r.requestItems(ask));
+            answer.responses().getOrDefault(table, List.of()).forEach(item -> found.put(item.get("PK").s(), item));
+            request = answer.unprocessedKeys() == null ? Map.of() : answer.unprocessedKeys();
+        }
+        Map<String, AttributeValue> item = found.containsKey(own) ? found.get(own) : found.values().stream().findFirst().orElse(null);
+        return item == null ? ConsentState.NONE : state(item);
     }
 
     @Override
-    public Map<String, ConsentState> states(TenantId tenant, Collection<String> contacts) {
-        Map<String, ConsentState> out = new HashMap<>();
-        List<String> unique = new ArrayList<>(new LinkedHashSet<>(contacts));
-        for (int from = 0; from < unique.size(); from += 100) {
-            List<Map<String, AttributeValue>> keys = new ArrayList<>();
-            for (String c : unique.subList(from, Math.min(unique.size(), from + 100))) {
-                out.put(c, ConsentState.NONE);
-                keys.add(Map.of("PK", s(pk(tenant, c)), "SK", s("STATE")));
-            }
-            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-            while (!request.isEmpty()) {
-                Map<String, KeysAndAttributes> ask = request;
-                var answer = dynamo.batchGetItem(r -> r.requestItems(ask));
-                for (Map<String, AttributeValue> item : answer.responses().getOrDefault(table, List.of())) {
-                    out.put(item.get("contact").s(), state(item));
-                }
-                request = answer.unprocessedKeys() == null ? Map.of() : answer.unprocessedKeys();
+    public int forget(TenantId tenant, String contact) {
+        int n = 0;
+        for (var page : dynamo.queryPaginator(r -> r.tableName(table).consistentRead(true).keyConditionExpression("PK = :pk")
+                .expressionAttributeValues(Map.of(":pk", s(pk(tenant, contact)))).projectionExpression("PK, SK"))) {
+            for (Map<String, AttributeValue> key : page.items()) {
+                dynamo.deleteItem(r -> r.tableName(table).key(key));
+                n++;
             }
         }
-        return out;
+        return n;
     }
 
     private static Map<String, AttributeValue> entry(String pk, ConsentEvent e) {

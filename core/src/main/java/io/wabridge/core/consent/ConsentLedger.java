@@ -1,9 +1,7 @@
 package io.wabridge.core.consent;
 
 import io.wabridge.core.inbound.TenantId;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 /** The consent ledger: append-only entries per tenant and contact, and the state they add up to. */
 public interface ConsentLedger {
@@ -20,9 +18,12 @@ public interface ConsentLedger {
     /** Every entry of the contact, oldest first. */
     List<ConsentEvent> history(TenantId tenant, String contact);
 
-    /** The contact's state ({@link ConsentState#NONE} if it has no entry). */
+    /**
+     * The contact's state ({@link ConsentState#NONE} if it has no entry). For an erased contact with no
+     * entry since, the state kept under its pseudonym ({@link ContactKey#pseudonym}): opted out.
+     */
     ConsentState state(TenantId tenant, String contact);
 
-    /** States of many contacts at once (each missing contact maps to {@link ConsentState#NONE}). */
-    Map<String, ConsentState> states(TenantId tenant, Collection<String> contacts);
+    /** Deletes every entry, the state and the reminders of the contact (erasure); returns how many items went. */
+    int forget(TenantId tenant, String contact);
 }

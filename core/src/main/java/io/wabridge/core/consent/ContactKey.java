@@ -39,6 +39,14 @@ public final class ContactKey {
         return digits;
     }
 
+    /**
+     * The key an erased contact's opt-out is kept under: a SHA-256 of the tenant and the contact, so the
+     * person is not messaged again while the ledger no longer names them.
+     */
+    public static String pseudonym(io.wabridge.core.inbound.TenantId tenant, String contact) {
+        return "erased_" + ConsentEvent.sha256("wabridge-erasure|" + tenant.value() + "|" + contact).substring(0, 40);
+    }
+
     /** The key of a contact a webhook named. */
     public static String of(Contact contact) {
         return contact.waId() != null && !contact.waId().isBlank() ? contact.waId() : contact.userId();

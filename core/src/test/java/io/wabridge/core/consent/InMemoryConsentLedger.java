@@ -2,7 +2,6 @@ package io.wabridge.core.consent;
 
 import io.wabridge.core.inbound.TenantId;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +33,13 @@ public final class InMemoryConsentLedger implements ConsentLedger {
 
     @Override
     public synchronized ConsentState state(TenantId tenant, String contact) {
-        return ConsentState.of(entries.getOrDefault(key(tenant, contact), List.of()));
+        List<ConsentEvent> own = entries.getOrDefault(key(tenant, contact), List.of());
+        return ConsentState.of(own.isEmpty() ? entries.getOrDefault(key(tenant, ContactKey.pseudonym(tenant, contact)), List.of()) : own);
     }
 
     @Override
-    public Map<String, ConsentState> states(TenantId tenant, Collection<String> contacts) {
-        Map<String, ConsentState> out = new HashMap<>();
-        contacts.forEach(c -> out.put(c, state(tenant, c)));
-        return out;
+    public synchronized int forget(TenantId tenant, String contact) {
+        List<ConsentEvent> gone = entries.remove(key(tenant, contact));
+        return gone == null ? 0 : gone.size();
     }
 }

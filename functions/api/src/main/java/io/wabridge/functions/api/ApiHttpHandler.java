@@ -68,9 +68,12 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     private static ConsentApi consentApi(Wiring wiring) {
         var ledger = wiring.consentLedger();
+        DynamoDbChannels channels = new DynamoDbChannels(wiring.dynamo(), wiring.config().tableName());
         return new ConsentApi(new RecordConsent(ledger, Clock.systemUTC()), ledger, new CheckCanSend(ledger,
-                new DynamoDbOutbox(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
-                new DynamoDbChannels(wiring.dynamo(), wiring.config().tableName()), wiring::consentPolicy, Clock.systemUTC()));
+                new DynamoDbOutbox(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()), channels, wiring::consentPolicy,
+                Clock.systemUTC()), new io.wabridge.core.tenant.ContactPrivacy(channels,
+                new io.wabridge.adapters.aws.DynamoDbContactData(wiring.dynamo(), wiring.config().tableName(), wiring::media), ledger,
+                Clock.systemUTC()));
     }
 
     private static SendApi sendApi(Wiring wiring, MessageHistory history) {
@@ -142,6 +145,8 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
             case "POST /v1/contacts/{contact}/consent" -> consent.record(tenant, event, claim(event, "sub").orElse(null));
             case "GET /v1/contacts/{contact}/consent" -> consent.read(tenant, event);
             case "GET /v1/contacts/{contact}/can-send" -> consent.canSend(tenant, event);
+            case "GET /v1/contacts/{contact}/export" -> consent.export(tenant, event, claim(event, "sub").orElse(null));
+            case "DELETE /v1/contacts/{contact}" -> consent.erase(tenant, event, claim(event, "sub").orElse(null));
             case "POST /v1/consent/import" -> consent.importRows(tenant, event, claim(event, "sub").orElse(null));
             case "GET /v1/consent/metrics" -> notifications.metrics(tenant, event);
             case "POST /v1/notifications" -> notifications.create(tenant, event, claim(event, "sub").orElse(null));

@@ -91,8 +91,8 @@ class InboundQueueHandlerTest {
                     return io.wabridge.core.consent.ConsentState.NONE;
                 }
 
-                public java.util.Map<String, io.wabridge.core.consent.ConsentState> states(TenantId t, java.util.Collection<String> c) {
-                    return java.util.Map.of();
+                public int forget(TenantId t, String c) {
+                    return 0;
                 }
             }, t -> io.wabridge.core.tenant.TenantSettings.defaults(), (t, pn, to, text, key) -> { throw new AssertionError("no reply"); },
             new io.wabridge.core.consent.OptInReminders.Store() {
