@@ -66,8 +66,8 @@ class TenantAdminEndToEndTest {
 
     @Test
     void aDeletedTemplateIsGoneAtMetaMarkedDeletedAndRefusedBySends() throws Exception {
-        meta.addTemplate(shopA.wabaId(), "promo", "en_US", "MARKETING", "Sale today", "APPROVED");
-        meta.addTemplate(shopA.wabaId(), "promo", "id", "MARKETING", "Diskon hari ini", "APPROVED");
+        meta.addTemplate(shopA.wabaId(), "promo", "en_US", "UTILITY", "Sale today", "APPROVED");
+        meta.addTemplate(shopA.wabaId(), "promo", "id", "UTILITY", "Diskon hari ini", "APPROVED");
         assertThat(call("POST", "/v1/templates/sync?waba=" + shopA.wabaId(), "admin-a").statusCode()).isEqualTo(200);
         String base = "/v1/templates/promo?waba=" + shopA.wabaId();
 

@@ -49,6 +49,16 @@ public final class HttpResponses {
         return json(status, Map.of("error", error));
     }
 
+    /** The body as a JSON object, or empty if it is not one (the caller answers 400). */
+    public static Optional<com.fasterxml.jackson.databind.JsonNode> jsonObject(APIGatewayV2HTTPEvent event) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(rawBody(event));
+            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The response with one more header (the others kept). */
     public static APIGatewayV2HTTPResponse withHeader(APIGatewayV2HTTPResponse response, String name, String value) {
         Map<String, String> headers = new java.util.HashMap<>(response.getHeaders() == null ? Map.of() : response.getHeaders());

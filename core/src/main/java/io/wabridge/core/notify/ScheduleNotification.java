@@ -5,6 +5,7 @@ import io.wabridge.core.channel.Channels;
 import io.wabridge.core.consent.ContactKey;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.send.SendFacts;
+import io.wabridge.core.send.SendRejected;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,8 @@ import java.util.UUID;
 /**
  * {@code POST /v1/notifications}: checks everything that can be known up front (the channel, a template
  * WaBridge knows and that is not rejected, the category, every recipient's number, the size of the list,
- * the due time) and saves the notification; the scheduled run sends it when due.
+ * the due time) and saves the notification; the scheduled run sends it when due. Refusals are
+ * {@link SendRejected}, listing each bad recipient in {@code rows}.
  */
 public final class ScheduleNotification {
 
@@ -29,38 +31,6 @@ public final class ScheduleNotification {
                           List<Recipient> recipients, Instant dueAt) {}
 
     public record Recipient(String to, List<Object> components) {}
-
-    /** A refused request; {@code rows} lists each bad recipient (index and reason) when that is what is wrong. */
-    public static final class Refused extends RuntimeException {
-        private final int status;
-        private final String code;
-        private final String field;
-        private final List<Map<String, Object>> rows;
-
-        Refused(int status, String code, String field, String message, List<Map<String, Object>> rows) {
-            super(message);
-            this.status = status;
-            this.code = code;
-            this.field = field;
-            this.rows = List.copyOf(rows);
-        }
-
-        public int status() {
-            return status;
-        }
-
-        public String code() {
-            return code;
-        }
-
-        public String field() {
-            return field;
-        }
-
-        public List<Map<String, Object>> rows() {
-            return rows;
-        }
-    }
 
     private final Channels channels;
     private final SendFacts facts;
@@ -109,7 +79,7 @@ public final class ScheduleNotification {
             }
         }
         if (!bad.isEmpty()) {
-            throw new Refused(400, "invalid_recipients", "recipients", bad.size() + " recipient(s) are not phone numbers in international form",
+            throw new SendRejected(400, "invalid_recipients", "recipients", bad.size() + " recipient(s) are not phone numbers in international form",
                     bad);
         }
         Instant now = clock.instant();
@@ -123,7 +93,7 @@ public final class ScheduleNotification {
         return n;
     }
 
-    private static Refused refused(int status, String code, String field, String message) {
-        return new Refused(status, code, field, message, List.of());
+    private static SendRejected refused(int status, String code, String field, String message) {
+        return new SendRejected(status, code, field, message);
     }
 }

@@ -1,17 +1,30 @@
 package io.wabridge.core.send;
 
-/** A send refused before any call to Meta: HTTP status, a stable reason code, and the field at fault (if one). */
+/**
+ * A send (or a notification of many) refused before any call to Meta: HTTP status, a stable reason code, the
+ * field at fault (if one), and for a list the rows at fault (each with its index and reason).
+ */
 public final class SendRejected extends RuntimeException {
 
     private final int status;
     private final String code;
     private final String field;
+    private final java.util.List<java.util.Map<String, Object>> rows;
 
     public SendRejected(int status, String code, String field, String message) {
+        this(status, code, field, message, java.util.List.of());
+    }
+
+    public SendRejected(int status, String code, String field, String message, java.util.List<java.util.Map<String, Object>> rows) {
         super(message);
         this.status = status;
         this.code = code;
         this.field = field;
+        this.rows = java.util.List.copyOf(rows);
+    }
+
+    public java.util.List<java.util.Map<String, Object>> rows() {
+        return rows;
     }
 
     public int status() {

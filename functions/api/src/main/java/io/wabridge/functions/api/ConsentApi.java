@@ -6,7 +6,6 @@ import static io.wabridge.adapters.lambda.HttpResponses.json;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wabridge.adapters.lambda.HttpResponses;
 import io.wabridge.core.consent.CanSend;
 import io.wabridge.core.consent.CheckCanSend;
@@ -17,7 +16,6 @@ import io.wabridge.core.consent.ConsentState;
 import io.wabridge.core.consent.ContactKey;
 import io.wabridge.core.consent.RecordConsent;
 import io.wabridge.core.inbound.TenantId;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -32,8 +30,6 @@ import java.util.Map;
  * export), and ask whether a category may be sent now.
  */
 final class ConsentApi {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RecordConsent record;
     private final ConsentLedger ledger;
@@ -77,13 +73,8 @@ final class ConsentApi {
 
     /** {@code POST /v1/contacts/{contact}/consent}: {@code {action, scope?, source?, at?, proof}}. */
     APIGatewayV2HTTPResponse record(TenantId tenant, APIGatewayV2HTTPEvent event, String who) {
-        JsonNode body;
-        try {
-            body = JSON.readTree(HttpResponses.rawBody(event));
-        } catch (IOException e) {
-            body = null;
-        }
-        if (body == null || !body.isObject()) {
+        JsonNode body = HttpResponses.jsonObject(event).orElse(null);
+        if (body == null) {
             return error(400, "body_invalid", "the body must be a JSON object {action, scope, source, at, proof}");
         }
         try {
@@ -100,12 +91,7 @@ final class ConsentApi {
 
     /** {@code POST /v1/consent/import}: {@code {rows: [{contact, action, scope?, source?, at?, proof}]}}; bad rows are reported. */
     APIGatewayV2HTTPResponse importRows(TenantId tenant, APIGatewayV2HTTPEvent event, String who) {
-        JsonNode body;
-        try {
-            body = JSON.readTree(HttpResponses.rawBody(event));
-        } catch (IOException e) {
-            body = null;
-        }
+        JsonNode body = HttpResponses.jsonObject(event).orElse(null);
         if (body == null || !body.path("rows").isArray()) {
             return error(400, "body_invalid", "the body must be a JSON object {rows: [...]}", "rows");
         }

@@ -12,7 +12,6 @@ import io.wabridge.adapters.lambda.HttpResponses;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.notify.Notification;
 import io.wabridge.core.notify.ScheduleNotification;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -37,13 +36,8 @@ final class NotificationsApi {
     }
 
     APIGatewayV2HTTPResponse create(TenantId tenant, APIGatewayV2HTTPEvent event, String who) {
-        JsonNode b;
-        try {
-            b = JSON.readTree(HttpResponses.rawBody(event));
-        } catch (IOException e) {
-            b = null;
-        }
-        if (b == null || !b.isObject()) {
+        JsonNode b = HttpResponses.jsonObject(event).orElse(null);
+        if (b == null) {
             return error(400, "body_invalid", "the body must be a JSON object {channel, template, recipients, dueAt}");
         }
         Instant due = null;
@@ -65,7 +59,7 @@ final class NotificationsApi {
                     t.path("language").path("code").asText(t.path("language").isTextual() ? t.path("language").asText() : null),
                     b.path("category").asText(null), t.has("components") ? list(t.get("components")) : null, recipients, due), who);
             return json(201, header(n));
-        } catch (ScheduleNotification.Refused e) {
+        } catch (io.wabridge.core.send.SendRejected e) {
             if (e.rows().isEmpty()) {
                 return error(e.status(), e.code(), e.getMessage(), e.field());
             }
