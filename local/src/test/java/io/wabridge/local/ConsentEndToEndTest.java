@@ -292,4 +292,41 @@ class ConsentEndToEndTest {
                 .as("the pseudonymised opt-out still stops messages").isEqualTo("opted_out");
         assertThat(promo(user).statusCode()).isEqualTo(422);
     }
+
+    @Test
+    void anOffboardedTenantIsDisconnectedAtOnceAndPurgedAfterItsGracePeriod() throws Exception {
+        String tenant = "leaving-co";
+        SandboxState.Customer co = SendEndToEndTest.connectFor(meta, tenant, "Toko Tutup", "6281100004011");
+        String user = "6281200004401";
+        meta.userSendsText(user, co.phoneNumberId(), "halo");
+        String image = meta.userSendsMedia(user, co.phoneNumberId(), "image", "image/jpeg", "bytes of 6281200004401".getBytes(), "x");
+        assertThat(eventually(() -> "stored".equals(json(call("GET", "/v1/messages/" + image, tenant, null)).path("media").path("status").asText())))
+                .isTrue();
+        String sent = json(call("POST", "/v1/messages", tenant, Map.of("channel", co.phoneNumberId(), "to", user, "type", "text",
+                "text", Map.of("body", "sampai jumpa")))).path("id").asText();
+        assertThat(eventually(() -> json(call("GET", "/v1/messages/" + sent, tenant, null)).path("state").asText().equals("sent"))).isTrue();
+        assertThat(call("POST", "/v1/contacts/6281200004402/consent", tenant, Map.of("action", "opt_in", "proof", Map.of("formId", "f")))
+                .statusCode()).isEqualTo(201);
+
+        assertThat(call("DELETE", "/v1/tenant?graceDays=91", tenant, null).statusCode()).isEqualTo(400);
+        JsonNode first = json(call("DELETE", "/v1/tenant?graceDays=0", tenant, null));
+        assertThat(first.path("offboardedAt").asText()).as(first.toString()).isNotEmpty();
+        assertThat(json(call("GET", "/v1/channels/" + co.phoneNumberId(), tenant, null)).path("status").asText()).isEqualTo("disconnected");
+        assertThat(meta.calls()).anyMatch(c -> c.method().equals("DELETE") && c.path().endsWith(co.wabaId() + "/subscribed_apps"));
+        assertThat(json(call("DELETE", "/v1/tenant", tenant, null)).path("offboardedAt").asText()).as("a repeat changes nothing")
+                .isEqualTo(first.path("offboardedAt").asText());
+
+        assertThat(eventually(() -> {
+            runtime.scheduler().fire("NotificationsFunction.EveryMinute");
+            return !json(call("DELETE", "/v1/tenant", tenant, null)).path("purgedAt").isNull();
+        })).isTrue();
+        List<String> left = mentions(tenant);
+        System.out.println("left after the purge: " + left);
+        assertThat(left).as("only the audit trail and records that expire by themselves")
+                .allMatch(k -> k.startsWith("TENANT#" + tenant + "#AUDIT") || k.startsWith("OFFBOARD#") || k.startsWith("SIGNUP#") || k.startsWith("RATE#"));
+        assertThat(left).anyMatch(k -> k.startsWith("TENANT#" + tenant + "#AUDIT"));
+        assertThat(mentions(user)).isEmpty();
+        assertThat(mentions("6281200004402")).isEmpty();
+        assertThat(call("GET", "/v1/channels/" + co.phoneNumberId(), tenant, null).statusCode()).isEqualTo(404);
+    }
 }

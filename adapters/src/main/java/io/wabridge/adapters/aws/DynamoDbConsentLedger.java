@@ -182,6 +182,8 @@ public final class DynamoDbConsentLedger implements ConsentLedger {
         }
         item.put("entries", n(st.entries()));
         item.put("version", n(version));
+        item.put("GSI1PK", s("TENANT#" + e.tenant().value() + "#CONSENTS")); // the tenant's ledgers, for its purge
+        item.put("GSI1SK", s(e.contact()));
         return item;
     }
 

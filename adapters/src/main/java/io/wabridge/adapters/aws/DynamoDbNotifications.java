@@ -83,7 +83,10 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
                 batch = answer.unprocessedItems() == null ? Map.of() : answer.unprocessedItems();
             }
         }
-        // The header last: a notification is due only once all its recipients are written.
+        // Listed in the tenant's partition (for its purge), then the header last: a notification is due only
+        // once all its recipients are written.
+        dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s("TENANT#" + n.tenant().value()), "SK", s("NOTIF#" + n.id()),
+                "createdAt", s(n.createdAt().toString()))));
         Map<String, AttributeValue> item = new HashMap<>(key(n.tenant(), n.id()));
         item.put("tenantId", s(n.tenant().value()));
         item.put("id", s(n.id()));

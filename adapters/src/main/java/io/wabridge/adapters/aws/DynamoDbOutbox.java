@@ -100,7 +100,9 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
         dynamo.putItem(r -> r.tableName(table).item(item));
         if (m.state().equals("queued") && m.attempts() == 0) {
             // Found by contact for a data export or erasure (DynamoDbContactData).
-            dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s(DynamoDbContactData.sendsPk(m.tenant(), m.to())), "SK", s("OUT#" + m.id()))));
+            // Also in the tenant's list of sends (GSI1), for its purge.
+            dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s(DynamoDbContactData.sendsPk(m.tenant(), m.to())), "SK", s("OUT#" + m.id()),
+                    "GSI1PK", s("TENANT#" + m.tenant().value() + "#SENDS"), "GSI1SK", s(m.id()))));
         }
         if (m.wamid() != null) {
             // The read API finds a send by Meta's wamid too; the first time, the send is counted in the tenant's usage.

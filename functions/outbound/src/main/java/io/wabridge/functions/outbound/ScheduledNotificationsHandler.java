@@ -4,7 +4,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.wabridge.adapters.aws.DynamoDbNotifications;
+import io.wabridge.adapters.aws.DynamoDbContactData;
 import io.wabridge.adapters.aws.DynamoDbOutbox;
+import io.wabridge.adapters.aws.DynamoDbTenantPurge;
+import io.wabridge.core.tenant.PurgeOffboardedTenants;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.core.consent.OptInLinks;
 import io.wabridge.core.consent.OptInReminders;
@@ -19,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every minute: sends due notifications (see {@link RunDueNotifications}), then due opt-in reminders
- * ({@link OptInReminders}), until 20 seconds before the function's timeout, and logs one summary line per run.
+ * ({@link OptInReminders}), then purges offboarded tenants whose grace period ended
+ * ({@link PurgeOffboardedTenants}), until 20 seconds before the function's timeout; one summary line per run.
  */
 public final class ScheduledNotificationsHandler implements RequestHandler<ScheduledEvent, RunDueNotifications.Summary> {
 
@@ -29,6 +33,7 @@ public final class ScheduledNotificationsHandler implements RequestHandler<Sched
 
     private final RunDueNotifications run;
     private final OptInReminders reminders;
+    private final PurgeOffboardedTenants purge;
 
     public ScheduledNotificationsHandler() {
         this(Wiring.fromSystem());
@@ -44,12 +49,20 @@ public final class ScheduledNotificationsHandler implements RequestHandler<Sched
                         wiring.domainEvents(), LINK_TTL, Clock.systemUTC()),
                 new OptInReminders(store, wiring.consentLedger(), new DynamoDbOutbox(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
                         t -> wiring.settings().get(t).orElse(TenantSettings.defaults()), wiring::consentReply, links,
-                        token -> wiring.config().publicBaseUrl() + "/optin/" + token, wiring.domainEvents(), Clock.systemUTC()));
+                        token -> wiring.config().publicBaseUrl() + "/optin/" + token, wiring.domainEvents(), Clock.systemUTC()),
+                purge(wiring));
     }
 
-    ScheduledNotificationsHandler(RunDueNotifications run, OptInReminders reminders) {
+    private static PurgeOffboardedTenants purge(Wiring wiring) {
+        var contacts = new DynamoDbContactData(wiring.dynamo(), wiring.config().tableName(), wiring::media);
+        return new PurgeOffboardedTenants(new DynamoDbTenantPurge(wiring.dynamo(), wiring.config().tableName(), contacts), contacts,
+                Clock.systemUTC());
+    }
+
+    ScheduledNotificationsHandler(RunDueNotifications run, OptInReminders reminders, PurgeOffboardedTenants purge) {
         this.run = run;
         this.reminders = reminders;
+        this.purge = purge;
     }
 
     @Override
@@ -59,8 +72,9 @@ public final class ScheduledNotificationsHandler implements RequestHandler<Sched
         Instant deadline = Instant.now().plusMillis(budget);
         RunDueNotifications.Summary s = run.run(deadline);
         int reminded = reminders.run(deadline);
-        log.info("notifications run: {} notifications, outcomes {}, {} given back after a failure, {} opt-in reminders, {} ms", s.notifications(),
-                s.outcomes(), s.failed(), reminded, (System.nanoTime() - started) / 1_000_000);
+        int purged = purge.run(deadline);
+        log.info("notifications run: {} notifications, outcomes {}, {} given back after a failure, {} opt-in reminders, {} offboarded tenants purged,"
+                + " {} ms", s.notifications(), s.outcomes(), s.failed(), reminded, purged, (System.nanoTime() - started) / 1_000_000);
         return s;
     }
 }

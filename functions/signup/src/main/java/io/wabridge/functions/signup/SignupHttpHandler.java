@@ -18,6 +18,8 @@ import io.wabridge.adapters.config.AppConfig;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.HttpResponses;
 import io.wabridge.adapters.lambda.TenantGate;
+import io.wabridge.adapters.aws.DynamoDbTenantPurge;
+import io.wabridge.core.tenant.OffboardTenant;
 import io.wabridge.adapters.meta.GraphOnboarding;
 import io.wabridge.core.channel.Channel;
 import io.wabridge.core.channel.Channels;
@@ -57,6 +59,7 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
     private final Channels channels;
     private final FrontEnd frontEnd;
     private final OptInPage optIn;
+    private final OffboardTenant offboard;
     private final String embedJs = resource("signup/embed.js");
     private final String pageHtml = resource("signup/page.html");
 
@@ -88,12 +91,20 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
                 new FrontEnd(config.metaAppId(), config.metaConfigId(), config.graphApiVersion(), config.facebookSdkUrl(),
                         config.signupMessageOrigins()),
                 new OptInPage(wiring.optInLinks(stateKey), t -> wiring.settings().cached(t).orElse(io.wabridge.core.tenant.TenantSettings.defaults()),
-                        resource("optin/page.html")));
+                        resource("optin/page.html")), wiring);
     }
 
-    SignupHttpHandler(TenantGate gate, ConnectChannel connect, Channels channels, FrontEnd frontEnd, OptInPage optIn) {
+    private SignupHttpHandler(TenantGate gate, ConnectChannel connect, Channels channels, FrontEnd frontEnd, OptInPage optIn, Wiring wiring) {
+        this(gate, connect, channels, frontEnd, optIn, new OffboardTenant(channels, (t, pn) -> connect.disconnect(t, pn, false),
+                wiring.tokenVault(), new DynamoDbTenantPurge(wiring.dynamo(), wiring.config().tableName(),
+                new io.wabridge.adapters.aws.DynamoDbContactData(wiring.dynamo(), wiring.config().tableName(), wiring::media)),
+                new io.wabridge.adapters.aws.DynamoDbContactData(wiring.dynamo(), wiring.config().tableName(), wiring::media), Clock.systemUTC()));
+    }
+
+    SignupHttpHandler(TenantGate gate, ConnectChannel connect, Channels channels, FrontEnd frontEnd, OptInPage optIn, OffboardTenant offboard) {
         this.gate = gate;
         this.optIn = optIn;
+        this.offboard = offboard;
         this.connect = connect;
         this.channels = channels;
         this.frontEnd = frontEnd;
@@ -139,8 +150,26 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
                 var r = connect.disconnect(tenant, requireNumber(pn), query(event, "deregister").map(Boolean::parseBoolean).orElse(false));
                 yield json(200, result(r.outcome(), r.channel(), r.detail()));
             }
+            case "DELETE /v1/tenant" -> offboard(tenant, event);
             default -> error(404, "route_unknown", "no such route: " + route);
         };
+    }
+
+    /** {@code DELETE /v1/tenant?graceDays=30}: offboards the tenant; its data is purged after the grace period. */
+    private APIGatewayV2HTTPResponse offboard(TenantId tenant, APIGatewayV2HTTPEvent event) {
+        long days;
+        try {
+            days = Long.parseLong(query(event, "graceDays").orElse(Long.toString(OffboardTenant.DEFAULT_GRACE.toDays())));
+            var o = offboard.start(tenant, java.time.Duration.ofDays(days), HttpResponses.claim(event, "sub").orElse(null));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("tenant", tenant.value());
+            out.put("offboardedAt", o.at().toString());
+            out.put("purgeAfter", o.purgeAfter().toString());
+            out.put("purgedAt", o.purgedAt() == null ? null : o.purgedAt().toString());
+            return json(200, out);
+        } catch (IllegalArgumentException e) {
+            return error(400, "invalid_graceDays", "graceDays must be a whole number of days from 0 to " + OffboardTenant.MAX_GRACE.toDays());
+        }
     }
 
     private APIGatewayV2HTTPResponse start(TenantId tenant, APIGatewayV2HTTPEvent event) {
