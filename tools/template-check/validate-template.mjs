@@ -79,6 +79,7 @@ export function validate(text, db) {
     if (!TOP_LEVEL.includes(key)) report(key, 'unknown top-level section');
   }
   const parameters = Object.keys(template.Parameters ?? {});
+  const conditions = Object.keys(template.Conditions ?? {});
   const resources = template.Resources ?? {};
 
   // Checks property names of `value` against a spec type; returns the findings (so unions can try each member).
@@ -159,6 +160,10 @@ export function validate(text, db) {
         if (!parameters.includes(v) && !(v in resources) && !PSEUDO.includes(v) && !locals.includes(v)) {
           report(path, `Ref to unknown ${v}`);
         }
+      } else if ((k === 'Fn::If' && Array.isArray(v) && typeof v[0] === 'string') || (k === 'Condition' && typeof v === 'string')) {
+        const name = k === 'Condition' ? v : v[0];
+        if (!conditions.includes(name)) report(path, `condition ${name} is not in Conditions`);
+        if (k === 'Fn::If') checkReferences(v.slice(1), `${path}.Fn::If`, locals);
       } else if (k === 'Fn::GetAtt' && Array.isArray(v) && typeof v[0] === 'string') {
         checkGetAtt(v[0], v[1], path);
       } else if (k === 'Fn::Sub') {

@@ -57,7 +57,8 @@ class TemplateValidationTest {
                 .transform(t -> once(t, "- SQSSendMessagePolicy:", "- SQSSendMessagePolicyy:")) // policy template
                 .transform(t -> once(t, "!GetAtt InboundQueue.QueueUrl", "!GetAtt InboundQueue.QueueUrll")) // attribute
                 .transform(t -> once(t, "EnableKeyRotation: true", "EnableKeyRotaton: true")) // KMS
-                .transform(t -> once(t, "Type: AWS::Logs::LogGroup", "Type: AWS::Logs::LogGroops")); // type
+                .transform(t -> once(t, "Type: AWS::Logs::LogGroup", "Type: AWS::Logs::LogGroops")) // type
+                .transform(t -> once(t, "!If [NotifyAlarms,", "!If [NotifyAlarm,")); // condition
         Path copy = tmp.resolve("template.yaml");
         Files.writeString(copy, planted);
 
@@ -66,8 +67,8 @@ class TemplateValidationTest {
         assertThat(run.exit()).as(run.output()).isEqualTo(1);
         assertThat(run.output()).contains("Globals.Function.Timout", "VisibilityTimout", "BatchSiz", "Pathh",
                 "PointInTimeRecoveryEnable:", "SQSSendMessagePolicyy", "QueueUrll", "EnableKeyRotaton",
-                "unknown resource type AWS::Logs::LogGroops");
-        assertThat(run.output().lines().filter(l -> l.contains(": ") && l.startsWith(copy.toString()))).hasSize(9);
+                "unknown resource type AWS::Logs::LogGroops", "condition NotifyAlarm is not in Conditions");
+        assertThat(run.output().lines().filter(l -> l.contains(": ") && l.startsWith(copy.toString()))).hasSize(10);
     }
 
     private static String once(String text, String from, String to) {
