@@ -179,6 +179,15 @@ class StackTest {
     }
 
     @Test
+    void theDashboardBodyIsJsonWithAWidgetPerConcern() throws Exception {
+        var dashboard = template.resourcesOfType("AWS::CloudWatch::Dashboard").values().iterator().next();
+        String body = String.valueOf(map(dashboard.get("DashboardBody")).get("Fn::Sub")).replaceAll("\\$\\{[^}]+}", "x");
+        var widgets = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("widgets");
+        assertThat(widgets).hasSizeGreaterThanOrEqualTo(7);
+        widgets.forEach(w -> assertThat(w.path("properties").path("metrics")).as(w.toString()).isNotEmpty());
+    }
+
+    @Test
     void outputsNameTheApiTheWebhookAndEveryQueue() {
         Map<String, Object> outputs = template.outputs();
         assertThat(outputs).containsKeys("ApiUrl", "WebhookUrl", "TableName");
