@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the module whose jar {@code CodeUri} names, with a public no-arg constructor and the handler method, and
  * every variable its code requires through {@code AppConfig} while it starts is set on that function (Globals
  * or its own Environment) or by Lambda itself. The local runtime builds each handler from the template's
- * resolved environment, as a cold start does, and {@code AppConfig} records what was required.
+ * resolved environment, as a cold start does, and {@code AppConfig} records what was required; a short run
+ * (a signup, an inbound message, a reply, both schedules) adds what is read only while handling events.
  */
 class FunctionWiringTest {
 
@@ -44,10 +45,29 @@ class FunctionWiringTest {
     static void start() throws Exception {
         template = SamTemplate.load(Path.of("../template.yaml"));
         runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+        SignupEndToEndTest.runtime = runtime;
+        SignupEndToEndTest.meta = runtime.sandbox();
+        var c = SendEndToEndTest.connectFor(runtime.sandbox(), "wiring", "Wiring Shop", "6281100009101");
+        String wamid = runtime.sandbox().userSendsText("6281234519101", c.phoneNumberId(), "hello");
+        Http.eventually(java.time.Duration.ofSeconds(20), () -> status("GET", "/v1/messages/" + wamid, null) == 200);
+        status("POST", "/v1/messages", Map.of("channel", c.phoneNumberId(), "to", "6281234519101", "type", "text",
+                "text", Map.of("body", "hi")));
+        runtime.scheduler().fire("NotificationsFunction.EveryMinute");
+        runtime.scheduler().fire("ChannelHealthFunction.HealthSchedule");
+    }
+
+    static int status(String method, String path, Object body) {
+        try {
+            return SignupEndToEndTest.call(method, path, "wiring", body).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     @AfterAll
     static void stop() {
+        SignupEndToEndTest.runtime = null;
+        SignupEndToEndTest.meta = null;
         if (runtime != null) {
             runtime.close();
         }
@@ -74,11 +94,11 @@ class FunctionWiringTest {
     }
 
     @Test
-    void everyVariableAFunctionRequiresIsSetOnItInTheTemplate() {
+    void everyVariableAFunctionRequiresAtStartOrWhileHandlingEventsIsSetOnItInTheTemplate() {
         Map<String, Set<String>> required = new java.util.TreeMap<>();
         template.resourcesOfType("AWS::Serverless::Function").keySet().forEach(id ->
                 required.put(id, new TreeSet<>(runtime.function(id).config().requiredVariables())));
-        System.out.println("variables required at cold start: " + required);
+        System.out.println("variables required (cold start and a short run): " + required);
         required.forEach((id, names) -> assertThat(names).as("%s records what it requires", id).contains("AWS_REGION"));
         assertThat(undeclared(template)).isEmpty();
     }
