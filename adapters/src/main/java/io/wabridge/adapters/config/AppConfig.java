@@ -15,6 +15,8 @@ import java.util.Optional;
 public final class AppConfig {
 
     private final Map<String, String> env;
+    /** The variables the code required so far (names only), so a test can hold them against template.yaml. */
+    private final java.util.Set<String> required = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private AppConfig(Map<String, String> env) {
         this.env = Map.copyOf(env);
@@ -226,7 +228,13 @@ public final class AppConfig {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
     }
 
+    /** The names of the variables the code has required so far (read without a default). */
+    public java.util.Set<String> requiredVariables() {
+        return java.util.Set.copyOf(required);
+    }
+
     private String require(String name) {
+        required.add(name);
         return optional(name).orElseThrow(() -> new IllegalStateException(
                 "missing environment variable " + name + " (set it on the function in template.yaml)"));
     }

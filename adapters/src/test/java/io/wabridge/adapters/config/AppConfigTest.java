@@ -16,6 +16,15 @@ class AppConfigTest {
     }
 
     @Test
+    void recordsTheNamesItWasAskedForWhetherSetOrNot() {
+        AppConfig config = AppConfig.of(Map.of("TABLE_NAME", "t"));
+        config.tableName();
+        assertThatThrownBy(config::tokenKeyArn).isInstanceOf(IllegalStateException.class);
+        config.endpoint("SQS");
+        assertThat(config.requiredVariables()).containsExactlyInAnyOrder("TABLE_NAME", "TOKEN_KEY_ARN");
+    }
+
+    @Test
     void endpointOverridesUseTheSdkVariableNames() {
         AppConfig config = AppConfig.of(Map.of("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:9324",
                 "AWS_ENDPOINT_URL", "http://127.0.0.1:4566"));

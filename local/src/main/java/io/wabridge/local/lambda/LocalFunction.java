@@ -39,13 +39,15 @@ public final class LocalFunction {
     }
 
     private final Definition definition;
+    private final AppConfig config;
     private final Object handler;
     private final Method method;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final long initMillis;
 
-    private LocalFunction(Definition definition, Object handler, Method method, long initMillis) {
+    private LocalFunction(Definition definition, AppConfig config, Object handler, Method method, long initMillis) {
         this.definition = definition;
+        this.config = config;
         this.handler = handler;
         this.method = method;
         this.initMillis = initMillis;
@@ -59,13 +61,14 @@ public final class LocalFunction {
         try {
             Class<?> type = Class.forName(parts[0]);
             Constructor<?> constructor = type.getConstructor(Wiring.class);
-            Object handler = constructor.newInstance(new Wiring(AppConfig.of(definition.environment())));
+            AppConfig config = AppConfig.of(definition.environment());
+            Object handler = constructor.newInstance(new Wiring(config));
             Method method = Arrays.stream(type.getMethods())
                     .filter(m -> m.getName().equals(methodName) && !m.isBridge() && m.getParameterCount() == 2
                             && m.getParameterTypes()[1] == Context.class)
                     .findFirst().orElseThrow(() -> new IllegalStateException(
                             definition.handler() + " has no method " + methodName + "(input, Context)"));
-            return new LocalFunction(definition, handler, method, (System.nanoTime() - started) / 1_000_000);
+            return new LocalFunction(definition, config, handler, method, (System.nanoTime() - started) / 1_000_000);
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("handler class of " + definition.logicalId() + " not found: " + parts[0], e);
         } catch (NoSuchMethodException e) {
@@ -79,6 +82,11 @@ public final class LocalFunction {
 
     public Definition definition() {
         return definition;
+    }
+
+    /** The configuration the handler was built with (it records which variables the code required). */
+    public AppConfig config() {
+        return config;
     }
 
     /** The type of event the handler takes, e.g. {@code SQSEvent}. */

@@ -61,6 +61,10 @@ public final class SamTemplate {
         return map(root.get("Resources"));
     }
 
+    public Map<String, Object> outputs() {
+        return map(root.get("Outputs"));
+    }
+
     public Map<String, Object> globalsFunction() {
         return map(map(root.get("Globals")).get("Function"));
     }

@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
+import org.slf4j.MDC;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -70,6 +71,8 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
         List<SQSBatchResponse.BatchItemFailure> failed = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             SQSEvent.SQSMessage record = records.get(i);
+            MDC.clear(); // the log fields of this record only (JsonLogger writes them)
+            MDC.put("messageId", record.getMessageId());
             try {
                 for (InboundUpdate update : parser.updates(SqsInboundQueue.body(record, payloads))) {
                     ProcessInboundUpdate.Result result = process.process(update);

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
+import org.slf4j.MDC;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -50,8 +51,13 @@ public final class MediaQueueHandler implements RequestHandler<SQSEvent, SQSBatc
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSBatchResponse.BatchItemFailure> failed = new ArrayList<>();
         for (SQSEvent.SQSMessage record : event.getRecords() == null ? List.<SQSEvent.SQSMessage>of() : event.getRecords()) {
+            MDC.clear(); // the log fields of this record only (JsonLogger writes them)
+            MDC.put("messageId", record.getMessageId());
             try {
                 MediaJob job = SqsMediaJobs.parse(record.getBody());
+                MDC.put("tenantId", job.tenant().value());
+                MDC.put("phoneNumberId", job.phoneNumberId());
+                MDC.put("wamid", job.wamid());
                 FetchMedia.Outcome outcome = fetch.fetch(job);
                 log.debug("media {} of {} (tenant {}): {}", job.mediaId(), job.wamid(), job.tenant().value(), outcome);
             } catch (RuntimeException e) {

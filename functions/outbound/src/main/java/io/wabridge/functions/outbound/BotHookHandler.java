@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
+import org.slf4j.MDC;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -67,9 +68,14 @@ public final class BotHookHandler implements RequestHandler<SQSEvent, SQSBatchRe
         Set<String> blocked = new HashSet<>();
         for (SQSEvent.SQSMessage record : event.getRecords() == null ? List.<SQSEvent.SQSMessage>of() : event.getRecords()) {
             String group = io.wabridge.adapters.lambda.SqsRecords.group(record);
+            MDC.clear(); // the log fields of this record only (JsonLogger writes them)
+            MDC.put("messageId", record.getMessageId());
             if (!blocked.contains(group)) {
                 try {
                     SqsBotJobs.Job job = SqsBotJobs.parse(record.getBody());
+                    MDC.put("tenantId", job.tenant().value());
+                    MDC.put("phoneNumberId", job.phoneNumberId());
+                    MDC.put("wamid", job.wamid());
                     log.debug("bot hook for {}: {}", job.wamid(), answer.answer(job.tenant(), job.phoneNumberId(), job.wamid()));
                     continue;
                 } catch (RuntimeException e) {

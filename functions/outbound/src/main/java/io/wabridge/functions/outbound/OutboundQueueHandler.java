@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
+import org.slf4j.MDC;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -77,12 +78,15 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
         Set<String> blockedGroups = new HashSet<>();
         for (SQSEvent.SQSMessage record : event.getRecords() == null ? List.<SQSEvent.SQSMessage>of() : event.getRecords()) {
             String group = io.wabridge.adapters.lambda.SqsRecords.group(record);
+            MDC.clear(); // the log fields of this record only (JsonLogger writes them)
+            MDC.put("messageId", record.getMessageId());
             if (blockedGroups.contains(group)) {
                 failed.add(failure(record));
                 continue;
             }
             try {
                 SqsOutboundQueue.Job job = SqsOutboundQueue.parse(record.getBody());
+                MDC.put("tenantId", job.tenant().value());
                 DeliverSend.Result result = deliver.deliver(job.tenant(), job.id());
                 if (!result.done()) {
                     visibility.delay(record.getReceiptHandle(), result.retryAfter());

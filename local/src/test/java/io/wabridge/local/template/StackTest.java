@@ -1,0 +1,196 @@
+package io.wabridge.local.template;
+
+import static io.wabridge.local.template.SamTemplate.list;
+import static io.wabridge.local.template.SamTemplate.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** The safety and least-privilege rules of template.yaml (README, "Deploy to AWS"). */
+class StackTest {
+
+    static final Path FILE = Path.of("../template.yaml");
+    private final SamTemplate template = SamTemplate.load(FILE);
+
+    /** Only these functions may create data keys, each for the reason given in template.yaml. */
+    static final Set<String> MAY_GENERATE_DATA_KEYS = Set.of(
+            "SignupFunction", // seals a new channel's business token and PIN
+            "ChannelHealthFunction", // seals refreshed business tokens
+            "ApiFunction", // seals bot hook signing secrets (context field hook_signing_secret only)
+            "KeyRotationFunction"); // re-seals every secret under a new key, invoked by hand
+
+    @Test
+    void everyQueueAFunctionConsumesHidesMessagesForSixTimesItsTimeoutAndHasADeadLetterQueue() {
+        assertThat(template.functionEvents("SQS")).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(queueFindings(template)).isEmpty();
+    }
+
+    @Test
+    void theQueueRulesCanFail() throws Exception {
+        String text = Files.readString(FILE);
+        String broken = text.replaceFirst("VisibilityTimeout: 180", "VisibilityTimeout: 179")
+                .replaceFirst("maxReceiveCount: 14", "maxReceiveCountt: 14");
+        assertThat(queueFindings(SamTemplate.parse(new StringReader(broken))))
+                .anyMatch(f -> f.contains("InboundQueue") && f.contains("179"))
+                .anyMatch(f -> f.contains("MediaQueue") && f.contains("maxReceiveCount"));
+    }
+
+    static List<String> queueFindings(SamTemplate template) {
+        List<String> findings = new ArrayList<>();
+        Map<String, Map<String, Object>> queues = template.resourcesOfType("AWS::SQS::Queue");
+        Map<String, Map<String, Object>> functions = template.resourcesOfType("AWS::Serverless::Function");
+        for (SamTemplate.FunctionEvent event : template.functionEvents("SQS")) {
+            String queueId = String.valueOf(list(map(event.properties().get("Queue")).get("Fn::GetAtt")).get(0));
+            Map<String, Object> queue = queues.get(queueId);
+            int timeout = Integer.parseInt(String.valueOf(functions.get(event.functionId())
+                    .getOrDefault("Timeout", template.globalsFunction().get("Timeout"))));
+            int visibility = Integer.parseInt(String.valueOf(queue.getOrDefault("VisibilityTimeout", 30)));
+            if (visibility < 6 * timeout) {
+                findings.add(queueId + " VisibilityTimeout " + visibility + " < 6 x " + event.functionId() + " Timeout " + timeout);
+            }
+            Map<String, Object> redrive = map(queue.get("RedrivePolicy"));
+            if (!(redrive.get("maxReceiveCount") instanceof Integer count) || count < 1) {
+                findings.add(queueId + " RedrivePolicy needs a maxReceiveCount");
+            }
+            Object dlq = redrive.get("deadLetterTargetArn");
+            String dlqId = dlq == null ? null : String.valueOf(list(map(dlq).get("Fn::GetAtt")).get(0));
+            if (dlqId == null || !queues.containsKey(dlqId)) {
+                findings.add(queueId + " has no dead-letter queue in the stack");
+            } else if (Boolean.TRUE.equals(queue.get("FifoQueue")) != Boolean.TRUE.equals(queues.get(dlqId).get("FifoQueue"))) {
+                findings.add(queueId + " and its dead-letter queue " + dlqId + " differ in FifoQueue");
+            }
+            if (!List.of("ReportBatchItemFailures").equals(event.properties().get("FunctionResponseTypes"))) {
+                findings.add(event.functionId() + "." + event.eventName() + " needs FunctionResponseTypes [ReportBatchItemFailures]");
+            }
+        }
+        return findings;
+    }
+
+    @Test
+    void everyQueueIsEncryptedAtRest() {
+        template.resourcesOfType("AWS::SQS::Queue").forEach((id, q) -> assertThat(
+                Boolean.TRUE.equals(q.get("SqsManagedSseEnabled")) || q.get("KmsMasterKeyId") != null).as(id).isTrue());
+    }
+
+    @Test
+    void theTableKeepsPointInTimeRecoveryExpiresItemsAndCannotBeDeletedByAccident() {
+        template.resourcesOfType("AWS::DynamoDB::Table").forEach((id, t) -> {
+            assertThat(map(t.get("PointInTimeRecoverySpecification")).get("PointInTimeRecoveryEnabled")).as(id).isEqualTo(true);
+            assertThat(map(t.get("TimeToLiveSpecification")).get("Enabled")).as(id).isEqualTo(true);
+            assertThat(t.get("DeletionProtectionEnabled")).as(id).isEqualTo(true);
+            assertThat(map(t.get("SSESpecification")).get("SSEEnabled")).as(id).isEqualTo(true);
+        });
+    }
+
+    @Test
+    void everyFunctionHasALogGroupWithRetention() {
+        Set<String> logged = new TreeSet<>();
+        template.resourcesOfType("AWS::Logs::LogGroup").forEach((id, g) -> {
+            assertThat(g.get("RetentionInDays")).as(id).isNotNull();
+            String name = String.valueOf(map(g.get("LogGroupName")).get("Fn::Sub"));
+            logged.add(name.replaceAll("^/aws/lambda/\\$\\{(\\w+)}$", "$1"));
+        });
+        assertThat(logged).containsAll(template.resourcesOfType("AWS::Serverless::Function").keySet());
+    }
+
+    @Test
+    void theWebhookMaySendToTheInboundQueueReadItsSecretsAndWriteClaimChecksOnly() {
+        List<Object> policies = list(template.resourcesOfType("AWS::Serverless::Function").get("WebhookFunction").get("Policies"));
+        Set<String> actions = new TreeSet<>();
+        for (Object policy : policies) {
+            assertThat(map(policy).keySet()).as("inline statements only, no policy templates").containsExactly("Statement");
+            for (Object statement : list(map(policy).get("Statement"))) {
+                Object action = map(statement).get("Action");
+                actions.addAll(action instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(action)));
+                assertThat(String.valueOf(map(statement).get("Resource"))).as("scoped to its resources").isNotEqualTo("*");
+            }
+        }
+        assertThat(actions).containsExactlyInAnyOrder("sqs:SendMessage", "secretsmanager:GetSecretValue", "s3:PutObject");
+    }
+
+    @Test
+    void onlyTheSealingFunctionsMayGenerateDataKeysAndEveryKeyUseIsBoundToAnEncryptionContext() {
+        assertThat(kmsFindings(template)).isEmpty();
+    }
+
+    @Test
+    void theKeyRulesCanFail() throws Exception {
+        String text = Files.readString(FILE);
+        String broken = text.replaceFirst("(?s)(OutboundFunction:.*?Action: )kms:Decrypt", "$1[kms:Decrypt, kms:GenerateDataKey]")
+                .replaceFirst("kms:EncryptionContext:field: business_token", "aws:SourceVpc: vpc-1");
+        assertThat(kmsFindings(SamTemplate.parse(new StringReader(broken))))
+                .anyMatch(f -> f.startsWith("OutboundFunction") && f.contains("GenerateDataKey"))
+                .anyMatch(f -> f.contains("encryption context"));
+    }
+
+    static List<String> kmsFindings(SamTemplate template) {
+        List<String> findings = new ArrayList<>();
+        template.resourcesOfType("AWS::Serverless::Function").forEach((id, fn) -> {
+            for (Object policy : list(fn.get("Policies"))) {
+                if (map(policy).containsKey("KMSDecryptPolicy") || map(policy).containsKey("KMSEncryptPolicy")) {
+                    findings.add(id + " uses a KMS policy template (no encryption-context condition)");
+                }
+                for (Object statement : list(map(policy).get("Statement"))) {
+                    Object action = map(statement).get("Action");
+                    List<String> actions = action instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(action));
+                    if (actions.stream().noneMatch(a -> a.startsWith("kms:"))) {
+                        continue;
+                    }
+                    if (actions.stream().anyMatch(a -> a.startsWith("kms:GenerateDataKey") || a.equals("kms:*"))
+                            && !MAY_GENERATE_DATA_KEYS.contains(id)) {
+                        findings.add(id + " may kms:GenerateDataKey");
+                    }
+                    if (!String.valueOf(map(statement).get("Condition")).contains("kms:EncryptionContext")) {
+                        findings.add(id + " uses KMS without an encryption context condition");
+                    }
+                }
+            }
+        });
+        return findings;
+    }
+
+    @Test
+    void alarmsWatchEveryDeadLetterQueueEveryFunctionAndTheMainQueuesAge() {
+        Set<String> watched = new TreeSet<>();
+        template.resourcesOfType("AWS::CloudWatch::Alarm").forEach((id, a) -> {
+            Object dimension = map(list(a.get("Dimensions")).get(0)).get("Value");
+            Object target = map(dimension).containsKey("Ref") ? map(dimension).get("Ref") : list(map(dimension).get("Fn::GetAtt")).get(0);
+            watched.add(a.get("MetricName") + " " + target);
+            assertThat(String.valueOf(a.get("AlarmActions"))).as(id).contains("NotifyAlarms").contains("AlarmTopicArn");
+        });
+        Set<String> expected = new TreeSet<>();
+        template.resourcesOfType("AWS::Serverless::Function").keySet().forEach(f -> {
+            expected.add("Errors " + f);
+            expected.add("Throttles " + f);
+        });
+        template.resourcesOfType("AWS::SQS::Queue").keySet().stream().filter(q -> q.endsWith("DeadLetterQueue"))
+                .forEach(q -> expected.add("ApproximateNumberOfMessagesVisible " + q));
+        List.of("InboundQueue", "OutboundQueue", "BotQueue").forEach(q -> expected.add("ApproximateAgeOfOldestMessage " + q));
+        assertThat(watched).containsAll(expected);
+        assertThat(template.resourcesOfType("AWS::CloudWatch::Dashboard")).hasSize(1);
+    }
+
+    @Test
+    void theDashboardBodyIsJsonWithAWidgetPerConcern() throws Exception {
+        var dashboard = template.resourcesOfType("AWS::CloudWatch::Dashboard").values().iterator().next();
+        String body = String.valueOf(map(dashboard.get("DashboardBody")).get("Fn::Sub")).replaceAll("\\$\\{[^}]+}", "x");
+        var widgets = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("widgets");
+        assertThat(widgets).hasSizeGreaterThanOrEqualTo(7);
+        widgets.forEach(w -> assertThat(w.path("properties").path("metrics")).as(w.toString()).isNotEmpty());
+    }
+
+    @Test
+    void outputsNameTheApiTheWebhookAndEveryQueue() {
+        Map<String, Object> outputs = template.outputs();
+        assertThat(outputs).containsKeys("ApiUrl", "WebhookUrl", "TableName");
+        template.resourcesOfType("AWS::SQS::Queue").keySet().forEach(q -> assertThat(outputs).containsKey(q + "Url"));
+    }
+}
