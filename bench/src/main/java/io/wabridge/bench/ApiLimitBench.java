@@ -58,7 +58,7 @@ final class ApiLimitBench {
     }
 
     /** Nanoseconds per call after a warm-up of a tenth as many, sorted. */
-    private static long[] time(int n, Runnable call) {
+    static long[] time(int n, Runnable call) {
         for (int i = 0; i < n / 10; i++) {
             call.run();
         }
@@ -72,7 +72,7 @@ final class ApiLimitBench {
         return out;
     }
 
-    private static double ms(long[] sorted, double quantile) {
+    static double ms(long[] sorted, double quantile) {
         return sorted[Math.min(sorted.length - 1, (int) (sorted.length * quantile))] / 1e6;
     }
 }
