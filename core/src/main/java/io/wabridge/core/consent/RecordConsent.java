@@ -22,7 +22,7 @@ import java.util.concurrent.Future;
  */
 public final class RecordConsent {
 
-    public static final int MAX_IMPORT = 5_000;
+    public static final int MAX_IMPORT = 500;
 
     /** One row as the SaaS sends it; {@code at} null means now. */
     public record Row(String contact, String action, String scope, String source, Instant at, Map<String, String> proof) {}
