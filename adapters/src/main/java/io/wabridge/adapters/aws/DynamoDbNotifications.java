@@ -103,7 +103,7 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
             item.put("createdBy", s(n.createdBy()));
         }
         item.put("GSI1PK", s("NOTIFDUE#" + Math.floorMod(n.id().hashCode(), BUCKETS)));
-        item.put("GSI1SK", s(String.format("%015d", n.dueAt().toEpochMilli()) + "#" + n.tenant().value() + "#" + n.id()));
+        item.put("GSI1SK", s(dueKey(n.dueAt(), n.tenant().value() + "#" + n.id())));
         dynamo.putItem(r -> r.tableName(table).item(item));
     }
 
@@ -126,15 +126,22 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
 
     @Override
     public List<Due> due(Instant now, int limit) {
-        List<Due> out = new ArrayList<>();
-        String upper = String.format("%015d", now.toEpochMilli()) + "#~";
+        return dueItems("NOTIFDUE#", now, limit).stream().map(item -> new Due(new TenantId(item.get("tenantId").s()), item.get("id").s())).toList();
+    }
+
+    /** The sort key of a due index: the due time (epoch ms, 15 digits, so it sorts as text) and what is due. */
+    static String dueKey(Instant due, String what) {
+        return String.format("%015d", due.toEpochMilli()) + "#" + what;
+    }
+
+    /** Up to {@code limit} items of the bucketed due index {@code prefix{0..7}} due at {@code now}. */
+    private List<Map<String, AttributeValue>> dueItems(String prefix, Instant now, int limit) {
+        List<Map<String, AttributeValue>> out = new ArrayList<>();
+        String upper = dueKey(now, "~");
         for (int bucket = 0; bucket < BUCKETS && out.size() < limit; bucket++) {
             int b = bucket;
-            var page = dynamo.query(r -> r.tableName(table).indexName("GSI1").keyConditionExpression("GSI1PK = :p AND GSI1SK <= :u")
-                    .expressionAttributeValues(Map.of(":p", s("NOTIFDUE#" + b), ":u", s(upper))).limit(limit));
-            for (Map<String, AttributeValue> item : page.items()) {
-                out.add(new Due(new TenantId(item.get("tenantId").s()), item.get("id").s()));
-            }
+            out.addAll(dynamo.query(r -> r.tableName(table).indexName("GSI1").keyConditionExpression("GSI1PK = :p AND GSI1SK <= :u")
+                    .expressionAttributeValues(Map.of(":p", s(prefix + b), ":u", s(upper))).limit(limit)).items());
         }
         return out.size() > limit ? out.subList(0, limit) : out;
     }
@@ -310,7 +317,7 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
                     .conditionExpression("attribute_not_exists(GSI1PK) AND (attribute_not_exists(sent) OR sent < :max)"
                             + " AND (attribute_not_exists(lastSentAt) OR lastSentAt < :dayAgo)")
                     .expressionAttributeValues(Map.of(":p", s("REMINDDUE#" + Math.floorMod(contact.hashCode(), BUCKETS)),
-                            ":sk", s(String.format("%015d", dueAt.toEpochMilli()) + "#" + tenant.value() + "#" + contact),
+                            ":sk", s(dueKey(dueAt, tenant.value() + "#" + contact)),
                             ":pn", s(phoneNumberId), ":t", s(tenant.value()), ":c", s(contact), ":max", num(max),
                             ":dayAgo", s(now.minus(Duration.ofDays(1)).toString()))));
             return true;
@@ -321,18 +328,8 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
 
     @Override
     public List<OptInReminders.Store.Reminder> dueReminders(Instant now, int limit) {
-        List<OptInReminders.Store.Reminder> out = new ArrayList<>();
-        String upper = String.format("%015d", now.toEpochMilli()) + "#~";
-        for (int bucket = 0; bucket < BUCKETS && out.size() < limit; bucket++) {
-            int b = bucket;
-            for (Map<String, AttributeValue> item : dynamo.query(r -> r.tableName(table).indexName("GSI1")
-                    .keyConditionExpression("GSI1PK = :p AND GSI1SK <= :u")
-                    .expressionAttributeValues(Map.of(":p", s("REMINDDUE#" + b), ":u", s(upper))).limit(limit)).items()) {
-                out.add(new OptInReminders.Store.Reminder(new TenantId(str(item, "tenantId")), str(item, "contact"), str(item, "phoneNumberId"),
-                        item.containsKey("sent") ? Integer.parseInt(item.get("sent").n()) : 0));
-            }
-        }
-        return out;
+        return dueItems("REMINDDUE#", now, limit).stream().map(item -> new OptInReminders.Store.Reminder(new TenantId(str(item, "tenantId")),
+                str(item, "contact"), str(item, "phoneNumberId"), item.containsKey("sent") ? Integer.parseInt(item.get("sent").n()) : 0)).toList();
     }
 
     @Override

@@ -50,7 +50,7 @@ public final class DynamoDbTenantPurge implements OffboardTenant.Store {
                 item.put("by", s(who));
             }
             item.put("GSI1PK", s("PURGEDUE"));
-            item.put("GSI1SK", s(String.format("%015d", purgeAfter.toEpochMilli()) + "#" + tenant.value()));
+            item.put("GSI1SK", s(DynamoDbNotifications.dueKey(purgeAfter, tenant.value())));
             dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(PK)"));
         } catch (ConditionalCheckFailedException already) {
             // offboarded before: that offboarding holds
@@ -73,7 +73,7 @@ public final class DynamoDbTenantPurge implements OffboardTenant.Store {
         List<TenantId> out = new ArrayList<>();
         for (Map<String, AttributeValue> item : dynamo.query(r -> r.tableName(table).indexName("GSI1")
                 .keyConditionExpression("GSI1PK = :p AND GSI1SK <= :u")
-                .expressionAttributeValues(Map.of(":p", s("PURGEDUE"), ":u", s(String.format("%015d", now.toEpochMilli()) + "#~"))).limit(limit))
+                .expressionAttributeValues(Map.of(":p", s("PURGEDUE"), ":u", s(DynamoDbNotifications.dueKey(now, "~")))).limit(limit))
                 .items()) {
             out.add(new TenantId(str(item, "tenantId")));
         }

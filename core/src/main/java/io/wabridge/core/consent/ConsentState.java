@@ -42,6 +42,11 @@ public record ConsentState(Standing all, Standing marketing, Instant updatedAt, 
         return updatedAt == null || !e.at().isBefore(updatedAt);
     }
 
+    /** Nothing recorded either way: neither opted in or out, nor marketing stopped or resumed. */
+    public boolean undecided() {
+        return all == Standing.NONE && marketing == Standing.NONE;
+    }
+
     public boolean optedIn() {
         return all == Standing.IN;
     }

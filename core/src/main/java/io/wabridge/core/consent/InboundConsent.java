@@ -52,7 +52,7 @@ public final class InboundConsent {
                 // Someone who writes but never opted in: the tenant wants them reminded (OptInReminders).
                 String contact = ContactKey.of(m.contact());
                 ConsentState state = ledger.state(tenant, contact);
-                if (state.all() == ConsentState.Standing.NONE && state.marketing() == ConsentState.Standing.NONE) {
+                if (state.undecided()) {
                     java.time.Instant now = clock.instant();
                     reminders.schedule(tenant, contact, m.phoneNumberId().value(), now.plus(java.time.Duration.ofMinutes(s.optInReminders().afterMinutes())), s.optInReminders().max(), now);
                 }

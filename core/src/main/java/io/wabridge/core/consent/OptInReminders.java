@@ -85,7 +85,7 @@ public final class OptInReminders {
 
     private boolean remind(Store.Reminder d) {
         ConsentState state = ledger.state(d.tenant(), d.contact());
-        if (state.all() != ConsentState.Standing.NONE || state.marketing() != ConsentState.Standing.NONE) {
+        if (!state.undecided()) {
             return false;
         }
         TenantSettings s = settings.apply(d.tenant());

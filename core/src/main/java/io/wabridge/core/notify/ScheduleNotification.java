@@ -4,6 +4,7 @@ import io.wabridge.core.channel.Channel;
 import io.wabridge.core.channel.Channels;
 import io.wabridge.core.consent.ContactKey;
 import io.wabridge.core.inbound.TenantId;
+import io.wabridge.core.send.AcceptSend;
 import io.wabridge.core.send.SendFacts;
 import io.wabridge.core.send.SendRejected;
 import java.time.Clock;
@@ -45,9 +46,7 @@ public final class ScheduleNotification {
     }
 
     public Notification schedule(TenantId tenant, Request r, String who) {
-        Channel channel = channels.get(tenant, r.phoneNumberId() == null ? "" : r.phoneNumberId())
-                .filter(c -> c.status() != Channel.Status.DISCONNECTED)
-                .orElseThrow(() -> refused(404, "channel_unknown", "channel", "no channel " + r.phoneNumberId() + " for this tenant"));
+        Channel channel = AcceptSend.connected(channels, tenant, r.phoneNumberId());
         if (r.template() == null || r.language() == null) {
             throw refused(400, "invalid_template", "template", "template.name and template.language are required");
         }

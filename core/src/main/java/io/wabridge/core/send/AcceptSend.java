@@ -55,8 +55,7 @@ public final class AcceptSend {
     /** As {@link #accept(SendRequest)}, the message id starting with {@code idPrefix} (so its statuses can be told apart). */
     public Accepted accept(SendRequest r, String idPrefix) {
         SendValidation.validate(r);
-        Channel channel = channels.get(r.tenant(), r.phoneNumberId()).filter(c -> c.status() != Channel.Status.DISCONNECTED)
-                .orElseThrow(() -> new SendRejected(404, "channel_unknown", "channel", "no channel " + r.phoneNumberId() + " for this tenant"));
+        Channel channel = connected(channels, r.tenant(), r.phoneNumberId());
         if (channel.status() == Channel.Status.ONBOARDING_INCOMPLETE) {
             throw new SendRejected(409, "channel_not_ready", "channel", "the channel has not finished onboarding; resume it first");
         }
@@ -80,6 +79,12 @@ public final class AcceptSend {
         outbox.save(m);
         queue.enqueue(m);
         return new Accepted(id, "queued", false, decision.reason(), decision.inWindow());
+    }
+
+    /** The tenant's channel that is not disconnected. @throws SendRejected 404 {@code channel_unknown} */
+    public static Channel connected(Channels channels, TenantId tenant, String phoneNumberId) {
+        return channels.get(tenant, phoneNumberId == null ? "" : phoneNumberId).filter(c -> c.status() != Channel.Status.DISCONNECTED)
+                .orElseThrow(() -> new SendRejected(404, "channel_unknown", "channel", "no channel " + phoneNumberId + " for this tenant"));
     }
 
     private CanSend.Decision checkPolicy(SendRequest r, Channel channel) {

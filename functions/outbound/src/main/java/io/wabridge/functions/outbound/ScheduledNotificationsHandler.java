@@ -45,11 +45,16 @@ public final class ScheduledNotificationsHandler implements RequestHandler<Sched
     }
 
     private ScheduledNotificationsHandler(Wiring wiring, DynamoDbNotifications store, OptInLinks links) {
-        this(new RunDueNotifications(store, wiring.acceptSend(), links, token -> wiring.config().publicBaseUrl() + "/optin/" + token,
-                        wiring.domainEvents(), LINK_TTL, Clock.systemUTC()),
+        this(wiring, store, links, token -> wiring.config().publicBaseUrl() + "/optin/" + token);
+    }
+
+    /** @param linkUrl the public opt-in page of a link token */
+    private ScheduledNotificationsHandler(Wiring wiring, DynamoDbNotifications store, OptInLinks links,
+                                          java.util.function.Function<String, String> linkUrl) {
+        this(new RunDueNotifications(store, wiring.acceptSend(), links, linkUrl, wiring.domainEvents(), LINK_TTL, Clock.systemUTC()),
                 new OptInReminders(store, wiring.consentLedger(), new DynamoDbOutbox(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
-                        t -> wiring.settings().get(t).orElse(TenantSettings.defaults()), wiring::consentReply, links,
-                        token -> wiring.config().publicBaseUrl() + "/optin/" + token, wiring.domainEvents(), Clock.systemUTC()),
+                        t -> wiring.settings().get(t).orElse(TenantSettings.defaults()), wiring::consentReply, links, linkUrl,
+                        wiring.domainEvents(), Clock.systemUTC()),
                 purge(wiring));
     }
 

@@ -95,10 +95,13 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
     }
 
     private SignupHttpHandler(TenantGate gate, ConnectChannel connect, Channels channels, FrontEnd frontEnd, OptInPage optIn, Wiring wiring) {
-        this(gate, connect, channels, frontEnd, optIn, new OffboardTenant(channels, (t, pn) -> connect.disconnect(t, pn, false),
-                wiring.tokenVault(), new DynamoDbTenantPurge(wiring.dynamo(), wiring.config().tableName(),
-                new io.wabridge.adapters.aws.DynamoDbContactData(wiring.dynamo(), wiring.config().tableName(), wiring::media)),
-                new io.wabridge.adapters.aws.DynamoDbContactData(wiring.dynamo(), wiring.config().tableName(), wiring::media), Clock.systemUTC()));
+        this(gate, connect, channels, frontEnd, optIn, offboard(channels, connect, wiring,
+                new io.wabridge.adapters.aws.DynamoDbContactData(wiring.dynamo(), wiring.config().tableName(), wiring::media)));
+    }
+
+    private static OffboardTenant offboard(Channels channels, ConnectChannel connect, Wiring wiring, io.wabridge.adapters.aws.DynamoDbContactData contacts) {
+        return new OffboardTenant(channels, (t, pn) -> connect.disconnect(t, pn, false), wiring.tokenVault(),
+                new DynamoDbTenantPurge(wiring.dynamo(), wiring.config().tableName(), contacts), contacts, Clock.systemUTC());
     }
 
     SignupHttpHandler(TenantGate gate, ConnectChannel connect, Channels channels, FrontEnd frontEnd, OptInPage optIn, OffboardTenant offboard) {
