@@ -38,6 +38,9 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
  */
 public final class Wiring {
 
+    /** The longest one Graph API call may take (connect, send, answer); callers that budget time reserve it. */
+    public static final Duration GRAPH_TIMEOUT = Duration.ofSeconds(20);
+
     private final AppConfig config;
     private final Region region;
     private final AwsCredentialsProvider credentials;
@@ -78,7 +81,7 @@ public final class Wiring {
             return new S3Objects(s3, presigner.build(), config.mediaBucket());
         });
         this.graph = memoize(() -> new io.wabridge.adapters.meta.GraphClient(config.graphApiBaseUrl(), config.graphApiVersion(),
-                Duration.ofSeconds(20)));
+                GRAPH_TIMEOUT));
         this.settings = memoize(() -> new io.wabridge.adapters.aws.DynamoDbSettings(dynamo(), config.tableName(), Clock.systemUTC()));
         this.tokenVault = memoize(() -> new TokenVault(
                 new CachingTokenCipher(new KmsEnvelopeTokenCipher(kms(), config.tokenKeyArn()), Duration.ofMinutes(5), 10_000, Clock.systemUTC()),

@@ -68,6 +68,15 @@ public final class DeliverSend {
     }
 
     public Result deliver(io.wabridge.core.inbound.TenantId tenant, String id) {
+        return deliver(tenant, id, Instant.MAX);
+    }
+
+    /**
+     * As {@link #deliver(io.wabridge.core.inbound.TenantId, String)}, within the caller's time budget: pacing
+     * waits no later than {@code callBy}, the last moment Meta's call may start (a Lambda invocation's end
+     * less the call's own timeout); a send whose number has no budget left by then goes back to the queue.
+     */
+    public Result deliver(io.wabridge.core.inbound.TenantId tenant, String id, Instant callBy) {
         Optional<OutboundMessage> found = outbox.get(tenant, id);
         if (found.isEmpty()) {
             return Result.done("missing");
@@ -106,7 +115,7 @@ public final class DeliverSend {
         if (token.isEmpty()) {
             return needsReauth(m, channel, "the channel has no business token");
         }
-        if (!pace(m.phoneNumberId(), throughput(channel))) {
+        if (!pace(m.phoneNumberId(), throughput(channel), callBy)) {
             return Result.retry(Duration.ofSeconds(1 + ThreadLocalRandom.current().nextInt(3)), m.state());
         }
         int attempt = m.attempts() + 1;
@@ -166,15 +175,17 @@ public final class DeliverSend {
         return Result.done("held");
     }
 
-    /** Waits (briefly) for the number's budget; the sender's instances share it through the pacer. */
-    private boolean pace(String phoneNumberId, int perSecond) {
-        Instant deadline = clock.instant().plus(PACE_WAIT);
+    /** Waits (briefly, and never past {@code callBy}) for the number's budget; the sender's instances share it through the pacer. */
+    private boolean pace(String phoneNumberId, int perSecond, Instant callBy) {
+        Instant waitUntil = clock.instant().plus(PACE_WAIT);
+        Instant deadline = waitUntil.isBefore(callBy) ? waitUntil : callBy;
         while (!pacer.tryAcquire(phoneNumberId, perSecond)) {
             if (clock.instant().isAfter(deadline)) {
                 return false;
             }
             try {
-                Thread.sleep(1000 - (clock.millis() % 1000) + ThreadLocalRandom.current().nextInt(20));
+                Thread.sleep(Math.max(0, Math.min(1000 - (clock.millis() % 1000) + ThreadLocalRandom.current().nextInt(20),
+                        deadline.toEpochMilli() - clock.millis() + 1)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

@@ -29,12 +29,22 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * failed with its visibility set to the delay its error class calls for (backoff with jitter, 4^n s for the
  * pair limit, a day for a marketing cap); the later records of the same conversation (message group) are
  * reported too so they stay behind it, while other conversations in the batch go on.
+ *
+ * <p>The batch is worked within the invocation's time: a record starts only while the rest of the invocation
+ * can hold a whole Graph call and its writes ({@link #CALL_RESERVE}), and pacing waits no longer than that;
+ * the records not started go back to the queue at once (visibility 1 s). Without this, a batch of 10 whose
+ * records each waited for their number's budget (up to 10 s) or for a slow store ran past the 30 s timeout,
+ * and Lambda then returned the whole batch to the queue only after its 180 s visibility timeout.
  */
 public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     private static final Logger log = LoggerFactory.getLogger(OutboundQueueHandler.class);
     /** SQS's longest visibility timeout. */
     static final Duration MAX_VISIBILITY = Duration.ofHours(12);
+    /** What a started record may still need: Meta's call at its longest and the outbox writes around it. */
+    static final Duration CALL_RESERVE = Wiring.GRAPH_TIMEOUT.plusSeconds(5);
+    /** A record not started for lack of time is received again this soon. */
+    static final Duration NOT_STARTED_DELAY = Duration.ofSeconds(1);
 
     /** Changes a received record's visibility (the retry delay). */
     interface Visibility {
@@ -44,6 +54,7 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
     private final DeliverSend deliver;
     private final Visibility visibility;
     private final FailureLog failures;
+    private final Clock clock;
 
     public OutboundQueueHandler() {
         this(Wiring.fromSystem());
@@ -51,13 +62,14 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
 
     public OutboundQueueHandler(Wiring wiring) {
         this(deliver(wiring), visibility(wiring.sqs(), wiring.config().outboundQueueUrl()),
-                new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()));
+                new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()), Clock.systemUTC());
     }
 
-    OutboundQueueHandler(DeliverSend deliver, Visibility visibility, FailureLog failures) {
+    OutboundQueueHandler(DeliverSend deliver, Visibility visibility, FailureLog failures, Clock clock) {
         this.deliver = deliver;
         this.visibility = visibility;
         this.failures = failures;
+        this.clock = clock;
     }
 
     private static DeliverSend deliver(Wiring wiring) {
@@ -76,6 +88,9 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSBatchResponse.BatchItemFailure> failed = new ArrayList<>();
         Set<String> blockedGroups = new HashSet<>();
+        // The last moment a record's Graph call may start and still finish inside this invocation.
+        java.time.Instant callBy = clock.instant().plusMillis(context.getRemainingTimeInMillis()).minus(CALL_RESERVE);
+        int notStarted = 0;
         for (SQSEvent.SQSMessage record : event.getRecords() == null ? List.<SQSEvent.SQSMessage>of() : event.getRecords()) {
             String group = io.wabridge.adapters.lambda.SqsRecords.group(record);
             MDC.clear(); // the log fields of this record only (JsonLogger writes them)
@@ -84,10 +99,17 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
                 failed.add(failure(record));
                 continue;
             }
+            if (!clock.instant().isBefore(callBy)) {
+                visibility.delay(record.getReceiptHandle(), NOT_STARTED_DELAY);
+                blockedGroups.add(group);
+                failed.add(failure(record));
+                notStarted++;
+                continue;
+            }
             try {
                 SqsOutboundQueue.Job job = SqsOutboundQueue.parse(record.getBody());
                 MDC.put("tenantId", job.tenant().value());
-                DeliverSend.Result result = deliver.deliver(job.tenant(), job.id());
+                DeliverSend.Result result = deliver.deliver(job.tenant(), job.id(), callBy);
                 if (!result.done()) {
                     visibility.delay(record.getReceiptHandle(), result.retryAfter());
                     blockedGroups.add(group);
@@ -103,6 +125,11 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
                 blockedGroups.add(group);
                 failed.add(failure(record));
             }
+        }
+        if (notStarted > 0) {
+            MDC.clear();
+            log.info("{} of {} records not started within the invocation's time; they go back to the queue", notStarted,
+                    event.getRecords().size());
         }
         return SQSBatchResponse.builder().withBatchItemFailures(failed).build();
     }
