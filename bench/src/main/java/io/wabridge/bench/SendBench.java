@@ -3,6 +3,7 @@ package io.wabridge.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wabridge.local.LocalRuntime;
+import io.wabridge.local.lambda.LocalFunction;
 import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.sandbox.SandboxState;
 import java.net.URI;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,15 +25,20 @@ import java.util.concurrent.Executors;
 
 /**
  * Outbound pacing on the local runtime: N numbers connected through WaBridge's signup API, each with users
- * who wrote (so the window is open), then M sends per number through {@code POST /v1/messages} as fast as
- * the API takes them. Prints, from the Meta sandbox's call record: the sustained Graph send rate per number
- * (messages/s over the full seconds), the sends Meta refused (130429 throughput, 131056 pair), and the time
- * from the API's 202 to the Graph call (p50/p99). The sender runs with the local runtime's 4 pollers on
- * this machine's cores, next to DynamoDB Local and ElasticMQ: local figures, not Lambda's.
+ * who wrote (so the window is open), then {@code --sends} sends in all, round-robin over the numbers, through
+ * {@code POST /v1/messages} as fast as the API takes them (64 in flight). Prints, from the Meta sandbox's
+ * call record: the sustained Graph send rate in total and per number, the sends Meta refused by code
+ * (130429 throughput, 131056 pair rate; the goal is none), other errors, and the time from the API's 202 to
+ * the Graph call (p50/p99); and, from the local runtime, the sender's invocations, their failures (errors
+ * and timeouts) and what is left in the dead-letter queue. The sender runs with the local runtime's 4
+ * pollers on this machine's cores, next to DynamoDB Local and ElasticMQ: local figures, not Lambda's.
+ * The whole run is bounded by {@code --minutes} (default 9): sends not made by then are counted, not waited for.
  */
 final class SendBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Sends per user and number at most: well inside Meta's pair burst (45, then one per 6 s). */
+    private static final int SENDS_PER_USER = 10;
 
     private SendBench() {}
 
@@ -41,9 +46,12 @@ final class SendBench {
         Map<String, String> flags = Main.flags(args);
         int numbers = Integer.parseInt(flags.getOrDefault("numbers", "1"));
         int sends = Integer.parseInt(flags.getOrDefault("sends", "2000"));
-        int users = Integer.parseInt(flags.getOrDefault("users", "200"));
+        int perNumber = (sends + numbers - 1) / numbers;
+        int users = Integer.parseInt(flags.getOrDefault("users",
+                Integer.toString(Math.max(1, Math.min(200, (perNumber + SENDS_PER_USER - 1) / SENDS_PER_USER)))));
         // --statuses late: Meta's status webhooks are held back 10 minutes, so the figure is the sender's alone.
         boolean lateStatuses = flags.getOrDefault("statuses", "on").equals("late");
+        long runDeadline = System.nanoTime() + Duration.ofSeconds((long) (Double.parseDouble(flags.getOrDefault("minutes", "9")) * 60)).toNanos();
         Path data = Files.createTempDirectory("wabridge-bench");
         // The API's per-tenant rate limit is lifted: the figure is the sender's pace, not the bench tenant's plan.
         try (LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("template.yaml"), null)
@@ -52,6 +60,7 @@ final class SendBench {
             meta.statusStepMillis(50);
             HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
             String jwt = "Bearer " + runtime.token("bench", Duration.ofHours(1));
+            Instant setup = Instant.now();
             List<SandboxState.Customer> channels = new ArrayList<>();
             for (int n = 0; n < numbers; n++) {
                 channels.add(connect(runtime, meta, http, jwt, n));
@@ -69,16 +78,23 @@ final class SendBench {
                     Thread.sleep(500);
                 }
             }
+            System.out.printf("set-up: %d numbers connected, %d users each wrote, in %.1f s%n", numbers, users,
+                    Duration.between(setup, Instant.now()).toMillis() / 1000.0);
             if (lateStatuses) {
                 meta.webhooks().chaos(new io.wabridge.sandbox.WebhookDispatcher.Chaos(0, false, 600_000));
             }
+            LocalFunction sender = runtime.function("OutboundFunction");
+            LocalFunction.Stats senderBefore = sender.stats();
             int before = meta.calls().size();
             Map<String, Instant> accepted = new ConcurrentHashMap<>();
-            java.util.concurrent.atomic.AtomicInteger refusedByApi = new java.util.concurrent.atomic.AtomicInteger();
+            Map<Integer, Integer> refusedByApi = new ConcurrentHashMap<>();
             List<CompletableFuture<?>> pending = new ArrayList<>();
             Instant started = Instant.now();
-            for (int i = 0; i < sends; i++) {
+            for (int i = 0; i < perNumber; i++) {
                 for (SandboxState.Customer c : channels) {
+                    if (i * numbers + channels.indexOf(c) >= sends) {
+                        break;
+                    }
                     String body = JSON.writeValueAsString(Map.of("channel", c.phoneNumberId(), "to", user(i % users), "type", "text",
                             "text", Map.of("body", "bench " + i)));
                     pending.add(http.sendAsync(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/v1/messages"))
@@ -86,13 +102,13 @@ final class SendBench {
                                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
                             .thenAccept(r -> {
                                 if (r.statusCode() != 202) {
-                                    refusedByApi.incrementAndGet();
+                                    refusedByApi.merge(r.statusCode(), 1, Integer::sum);
                                     return;
                                 }
                                 try {
                                     accepted.put(JSON.readTree(r.body()).path("id").asText(), Instant.now());
                                 } catch (Exception e) {
-                                    throw new IllegalStateException(r.body(), e);
+                                    throw new IllegalStateException("unreadable 202 answer", e);
                                 }
                             }));
                     if (pending.size() >= 64) {
@@ -106,14 +122,16 @@ final class SendBench {
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
             Instant allAccepted = Instant.now();
             int total = accepted.size();
-            if (refusedByApi.get() > 0) {
-                System.out.printf("  (the API refused %d sends)%n", refusedByApi.get());
-            }
-            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            while (sentCount(meta, before) < total && System.nanoTime() < deadline) {
+            while (sentCount(meta, before) < total && System.nanoTime() < runDeadline) {
                 Thread.sleep(500);
             }
-            report(meta.calls().subList(before, meta.calls().size()), accepted, numbers, total, started, allAccepted);
+            Instant stopped = Instant.now();
+            LocalFunction.Stats senderAfter = sender.stats();
+            String dlq = runtime.resources().queueUrls().get("OutboundDeadLetterQueue");
+            String dlqDepth = dlq == null ? "?" : runtime.sqs().getQueueAttributes(r -> r.queueUrl(dlq)
+                    .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings().get("ApproximateNumberOfMessages");
+            report(meta.calls().subList(before, meta.calls().size()), accepted, refusedByApi, numbers, sends, total, started, allAccepted, stopped,
+                    senderAfter.invocations() - senderBefore.invocations(), senderAfter.errors() - senderBefore.errors(), dlqDepth);
         }
     }
 
@@ -121,7 +139,7 @@ final class SendBench {
         return "62813" + String.format("%08d", u);
     }
 
-    private static int conversations(LocalRuntime runtime, HttpClient http, String jwt, String phoneNumberId) throws Exception {
+    static int conversations(LocalRuntime runtime, HttpClient http, String jwt, String phoneNumberId) throws Exception {
         int count = 0;
         String cursor = null;
         do {
@@ -140,7 +158,7 @@ final class SendBench {
         return calls.subList(from, calls.size()).stream().filter(c -> c.path().endsWith("/messages") && c.status() == 200).count();
     }
 
-    private static SandboxState.Customer connect(LocalRuntime runtime, MetaSandbox meta, HttpClient http, String jwt, int n) throws Exception {
+    static SandboxState.Customer connect(LocalRuntime runtime, MetaSandbox meta, HttpClient http, String jwt, int n) throws Exception {
         SandboxState.Customer c = meta.createCustomer("Bench " + n, "6281100009" + String.format("%03d", n));
         String state = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/v1/signup/sessions"))
                 .header("authorization", jwt).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body())
@@ -156,20 +174,25 @@ final class SendBench {
         return c;
     }
 
-    private static void report(List<MetaSandbox.Call> calls, Map<String, Instant> accepted, int numbers, int total, Instant started,
-                               Instant allAccepted) throws Exception {
+    private static void report(List<MetaSandbox.Call> calls, Map<String, Instant> accepted, Map<Integer, Integer> refusedByApi, int numbers,
+                               int offered, int total, Instant started, Instant allAccepted, Instant stopped, long invocations, long failedInvocations,
+                               String dlqDepth) throws Exception {
+        Map<String, List<Instant>> perNumber = new TreeMap<>();
         Map<String, TreeMap<Long, Integer>> perNumberSecond = new HashMap<>();
+        Map<Integer, Integer> refusedByMeta = new TreeMap<>();
         List<Long> lagMillis = new ArrayList<>();
+        java.util.Set<String> sent = new java.util.HashSet<>();
+        int attempts = 0;
         int ok = 0;
-        int refused = 0;
         Instant first = null;
         Instant last = null;
         for (MetaSandbox.Call c : calls) {
             if (!c.method().equals("POST") || !c.path().endsWith("/messages")) {
                 continue;
             }
+            attempts++;
             if (c.status() != 200) {
-                refused++;   // 130429 (throughput) or 131056 (pair rate): the sandbox's only refusals of valid sends
+                refusedByMeta.merge(c.code(), 1, Integer::sum);
                 continue;
             }
             ok++;
@@ -177,28 +200,42 @@ final class SendBench {
             first = first == null || at.isBefore(first) ? at : first;
             last = last == null || at.isAfter(last) ? at : last;
             String number = c.path().replaceAll(".*/([0-9]+)/messages$", "$1");
+            perNumber.computeIfAbsent(number, k -> new ArrayList<>()).add(at);
             perNumberSecond.computeIfAbsent(number, k -> new TreeMap<>()).merge(at.getEpochSecond(), 1, Integer::sum);
-            JsonNode body = JSON.readTree(c.body());
-            Instant acceptedAt = accepted.get(body.path("biz_opaque_callback_data").asText());
+            String id = JSON.readTree(c.body()).path("biz_opaque_callback_data").asText();
+            Instant acceptedAt = sent.add(id) ? accepted.get(id) : null;
             if (acceptedAt != null) {
                 lagMillis.add(Duration.between(acceptedAt, at).toMillis());
             }
         }
-        long[] lag = lagMillis.stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.printf("outbound: %d numbers, %d sends accepted by POST /v1/messages (202) in %.1f s (%.0f/s)%n", numbers,
-                total, Duration.between(started, allAccepted).toMillis() / 1000.0, total * 1000.0 / Duration.between(started, allAccepted).toMillis());
-        System.out.printf("  Graph sends that Meta accepted: %d of %d in %.1f s (%.0f/s overall); refused (130429/131056): %d%n", ok, total,
-                first == null ? 0 : Duration.between(first, last).toMillis() / 1000.0,
-                first == null ? 0 : ok * 1000.0 / Math.max(1, Duration.between(first, last).toMillis()), refused);
-        for (var e : perNumberSecond.entrySet()) {
-            int[] perSecond = e.getValue().values().stream().mapToInt(Integer::intValue).toArray();
-            int[] full = perSecond.length > 2 ? Arrays.copyOfRange(perSecond, 1, perSecond.length - 1) : perSecond;
-            System.out.printf("  number %s: sustained %.1f msg/s (mean of full seconds), busiest second %d, limit 80%n", e.getKey(),
-                    Arrays.stream(full).average().orElse(0), Arrays.stream(perSecond).max().orElse(0));
+        long acceptMillis = Math.max(1, Duration.between(started, allAccepted).toMillis());
+        System.out.printf("outbound: %d numbers, %d sends offered, %d accepted by POST /v1/messages (202) in %.1f s (%.1f/s)%s%n", numbers,
+                offered, total, acceptMillis / 1000.0, total * 1000.0 / acceptMillis, refusedByApi.isEmpty() ? "" : ", refused by the API " + refusedByApi);
+        long windowMillis = first == null ? 0 : Math.max(1, Duration.between(first, last).toMillis());
+        System.out.printf("  Graph sends Meta accepted: %d of %d accepted sends in %.1f s: %.1f/s in total, %.2f/s per number (mean)%n", ok, total,
+                windowMillis / 1000.0, ok * 1000.0 / Math.max(1, windowMillis), ok * 1000.0 / Math.max(1, windowMillis) / numbers);
+        int throughput = refusedByMeta.getOrDefault(130429, 0);
+        int pair = refusedByMeta.getOrDefault(131056, 0);
+        int other = attempts - ok - throughput - pair;
+        System.out.printf("  Graph calls %d: refused 130429 (throughput) %d (%.2f%%), 131056 (pair rate) %d (%.2f%%), other errors %d %s%n", attempts,
+                throughput, 100.0 * throughput / Math.max(1, attempts), pair, 100.0 * pair / Math.max(1, attempts), other,
+                other == 0 ? "" : refusedByMeta);
+        // Per number: its sends over its own first-to-last span, and its busiest second against Meta's 80/s.
+        double[] rates = perNumber.values().stream().mapToDouble(at -> {
+            long span = Duration.between(at.stream().min(Instant::compareTo).orElseThrow(), at.stream().max(Instant::compareTo).orElseThrow()).toMillis();
+            return at.size() * 1000.0 / Math.max(1000, span);
+        }).sorted().toArray();
+        int busiest = perNumberSecond.values().stream().flatMap(m -> m.values().stream()).mapToInt(Integer::intValue).max().orElse(0);
+        if (rates.length > 0) {
+            System.out.printf("  per number (its own first to last send): min %.1f/s, median %.1f/s, max %.1f/s; busiest second of any number %d (Meta's limit 80)%n",
+                    rates[0], rates[rates.length / 2], rates[rates.length - 1], busiest);
         }
+        long[] lag = lagMillis.stream().mapToLong(Long::longValue).sorted().toArray();
         if (lag.length > 0) {
             System.out.printf("  202 -> Graph call: p50 %d ms, p99 %d ms, max %d ms%n", lag[lag.length / 2], lag[(int) (lag.length * 0.99)],
                     lag[lag.length - 1]);
         }
+        System.out.printf("  sender: %d OutboundFunction invocations, %d failed (error or timeout); not sent when the run ended: %d; sent twice: %d; outbound DLQ: %s; run %.1f s after the first send%n",
+                invocations, failedInvocations, total - sent.size(), ok - sent.size(), dlqDepth, Duration.between(started, stopped).toMillis() / 1000.0);
     }
 }

@@ -389,6 +389,11 @@ public final class LocalRuntime implements AutoCloseable {
         return functions.get(logicalId);
     }
 
+    /** Every running function, by logical id. */
+    public Map<String, LocalFunction> functions() {
+        return java.util.Collections.unmodifiableMap(functions);
+    }
+
     public LocalResources resources() {
         return resources;
     }

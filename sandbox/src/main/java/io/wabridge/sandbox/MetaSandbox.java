@@ -51,7 +51,12 @@ public final class MetaSandbox implements AutoCloseable {
     private static final Duration CODE_TTL = Duration.ofSeconds(30);
 
     /** One call WaBridge made, with secrets masked. */
-    public record Call(String at, String method, String path, Map<String, String> params, String body, int status) {}
+    /** One Graph call as the sandbox saw it; {@code code} is the Graph error code it answered (0 when none). */
+    public record Call(String at, String method, String path, Map<String, String> params, String body, int status, int code) {
+        public Call(String at, String method, String path, Map<String, String> params, String body, int status) {
+            this(at, method, path, params, body, status, 0);
+        }
+    }
 
     private final String appId;
     private final String appSecret;
@@ -407,10 +412,11 @@ public final class MetaSandbox implements AutoCloseable {
             List<String> segments = Arrays.stream(graphPath.split("/")).filter(s -> !s.isEmpty()).toList();
             Request request = new Request(method, graphPath, segments, params, body, contentType, bearer);
             Answer answer;
+            int code = 0;
             Faults.Rule fault = faults.take(method, graphPath);
             if (fault != null && fault.kind() == Faults.Kind.TIMEOUT) {
                 sleep(fault.delayMillis());
-                record(request, 0);
+                record(request, 0, 0);
                 return; // closes the exchange without an answer
             }
             if (fault != null && fault.kind() == Faults.Kind.SLOW) {
@@ -423,8 +429,9 @@ public final class MetaSandbox implements AutoCloseable {
                 answer = new Answer(200, GraphApi.route(this, request));
             } catch (GraphError e) {
                 answer = new Answer(e.httpStatus(), e.body());
+                code = e.code();
             }
-            record(request, answer.status());
+            record(request, answer.status(), code);
             respond(exchange, answer);
         } catch (RuntimeException e) {
             log.error("sandbox failure on {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
@@ -448,7 +455,7 @@ public final class MetaSandbox implements AutoCloseable {
         }
     }
 
-    private void record(Request r, int status) {
+    private void record(Request r, int status, int code) {
         Map<String, String> params = new LinkedHashMap<>();
         r.params().forEach((k, v) -> params.put(k, MASKED.contains(k) ? "***" : v));
         String body = "";
@@ -469,7 +476,7 @@ public final class MetaSandbox implements AutoCloseable {
         } else if (r.body().length > 0) {
             body = "(" + r.body().length + " bytes of " + r.contentType() + ")";
         }
-        calls.add(new Call(state.now().toString(), r.method(), r.path(), params, body, status));
+        calls.add(new Call(state.now().toString(), r.method(), r.path(), params, body, status, code));
     }
 
     // ----- auth and rate limits used by GraphApi -------------------------------------------------------------------

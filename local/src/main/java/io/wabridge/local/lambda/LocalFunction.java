@@ -44,6 +44,12 @@ public final class LocalFunction {
     private final Method method;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final long initMillis;
+    private final java.util.concurrent.atomic.AtomicLong invocations = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong errors = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong durationNanos = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Invocations so far, how many failed (error or timeout), and their summed duration (what Lambda bills). */
+    public record Stats(long invocations, long errors, long durationNanos) {}
 
     private LocalFunction(Definition definition, AppConfig config, Object handler, Method method, long initMillis) {
         this.definition = definition;
@@ -98,25 +104,35 @@ public final class LocalFunction {
         return initMillis;
     }
 
+    public Stats stats() {
+        return new Stats(invocations.get(), errors.get(), durationNanos.get());
+    }
+
     /** Runs the handler once; a thrown exception or a timeout is a function error. */
     public Object invoke(Object event) throws InvocationFailed {
         String requestId = UUID.randomUUID().toString();
         long deadline = System.currentTimeMillis() + definition.timeoutSeconds() * 1000L;
         Context context = new LocalContext(definition, requestId, deadline);
+        long started = System.nanoTime();
+        invocations.incrementAndGet();
         Future<Object> result = executor.submit(() -> method.invoke(handler, event, context));
         try {
             return result.get(definition.timeoutSeconds(), TimeUnit.SECONDS);
         } catch (TimeoutException e) {
+            errors.incrementAndGet();
             result.cancel(true);
             log.warn("{} request {} timed out after {} s", definition.logicalId(), requestId, definition.timeoutSeconds());
             throw new InvocationFailed("Task timed out after " + definition.timeoutSeconds() + " seconds", e);
         } catch (ExecutionException e) {
+            errors.incrementAndGet();
             Throwable cause = e.getCause() instanceof InvocationTargetException ite ? ite.getCause() : e.getCause();
             log.warn("{} request {} failed: {}", definition.logicalId(), requestId, cause.toString());
             throw new InvocationFailed(cause.getClass().getName(), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InvocationFailed("interrupted", e);
+        } finally {
+            durationNanos.addAndGet(System.nanoTime() - started);
         }
     }
 

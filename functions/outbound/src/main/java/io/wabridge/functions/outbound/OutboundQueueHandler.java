@@ -28,13 +28,16 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * Consumes the outbound FIFO queue ({@code ReportBatchItemFailures}). A send to retry later is reported as
  * failed with its visibility set to the delay its error class calls for (backoff with jitter, 4^n s for the
  * pair limit, a day for a marketing cap); the later records of the same conversation (message group) are
- * reported too so they stay behind it, while other conversations in the batch go on.
+ * reported too, with the same delay, so they stay behind it, while other conversations in the batch go on.
  *
  * <p>The batch is worked within the invocation's time: a record starts only while the rest of the invocation
  * can hold a whole Graph call and its writes ({@link #CALL_RESERVE}), and pacing waits no longer than that;
- * the records not started go back to the queue at once (visibility 1 s). Without this, a batch of 10 whose
- * records each waited for their number's budget (up to 10 s) or for a slow store ran past the 30 s timeout,
- * and Lambda then returned the whole batch to the queue only after its 180 s visibility timeout.
+ * the records not started go back to the queue at once (visibility 1 s), and so do the records behind them
+ * in their conversation. Without this, a batch of 10 whose records each waited for their number's budget
+ * (up to 10 s) or for a slow store ran past the function's timeout, and Lambda then returned the whole batch
+ * to the queue only after the queue's visibility timeout (issue 12, the stalled 10-number send bench). Each
+ * record not started costs a receive (the queue dead-letters after 10), so the function's timeout (60 s)
+ * leaves most of the invocation for starting records.
  */
 public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -88,6 +91,7 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSBatchResponse.BatchItemFailure> failed = new ArrayList<>();
         Set<String> blockedGroups = new HashSet<>();
+        java.util.Map<String, Duration> groupDelays = new java.util.HashMap<>();
         // The last moment a record's Graph call may start and still finish inside this invocation.
         java.time.Instant callBy = clock.instant().plusMillis(context.getRemainingTimeInMillis()).minus(CALL_RESERVE);
         int notStarted = 0;
@@ -96,12 +100,19 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
             MDC.clear(); // the log fields of this record only (JsonLogger writes them)
             MDC.put("messageId", record.getMessageId());
             if (blockedGroups.contains(group)) {
+                // Behind its group's first record: back at the same time (FIFO keeps the order), not after the
+                // queue's whole visibility timeout.
+                Duration delay = groupDelays.get(group);
+                if (delay != null) {
+                    visibility.delay(record.getReceiptHandle(), delay);
+                }
                 failed.add(failure(record));
                 continue;
             }
             if (!clock.instant().isBefore(callBy)) {
                 visibility.delay(record.getReceiptHandle(), NOT_STARTED_DELAY);
                 blockedGroups.add(group);
+                groupDelays.put(group, NOT_STARTED_DELAY);
                 failed.add(failure(record));
                 notStarted++;
                 continue;
@@ -113,6 +124,7 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
                 if (!result.done()) {
                     visibility.delay(record.getReceiptHandle(), result.retryAfter());
                     blockedGroups.add(group);
+                    groupDelays.put(group, result.retryAfter());
                     failed.add(failure(record));
                     log.info("send {} {}: retry in {} s", job.id(), result.state(), result.retryAfter().toSeconds());
                 } else {

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
 class OutboundQueueHandlerTest {
 
     static final TenantId ACME = new TenantId("acme");
-    static final int TIMEOUT_SECONDS = 30; // template.yaml, OutboundFunction
+    static final int TIMEOUT_SECONDS = 60; // template.yaml, OutboundFunction
 
     /** Whole seconds less 1 ms, so the pacer's wait for the next second sleeps about 1 ms of real time. */
     final MovableClock clock = new MovableClock(Instant.parse("2026-11-22T10:00:00.999Z"));
@@ -110,16 +110,16 @@ class OutboundQueueHandlerTest {
 
     @Test
     void aSlowMetaDoesNotRunTheBatchPastTheTimeout() {
-        metaTakes = Duration.ofSeconds(4);
+        metaTakes = Duration.ofSeconds(8);
         Instant end = clock.instant().plusSeconds(TIMEOUT_SECONDS);
 
         SQSBatchResponse response = handler.handleRequest(batch(10), context(end));
 
         assertThat(clock.instant()).as("the invocation ends before its timeout").isBefore(end);
-        assertThat(metaCalls).as("records start while a whole call still fits").hasSize(2);
-        assertThat(response.getBatchItemFailures()).hasSize(8);
-        assertThat(delays).hasSize(8).allSatisfy((receipt, delay) -> assertThat(delay).isEqualTo(Duration.ofSeconds(1)));
-        assertThat(stored.values().stream().filter(m -> m.state().equals("sent")).count()).isEqualTo(2);
+        assertThat(metaCalls).as("records start while a whole call still fits (at 0, 8, 16, 24 and 32 s)").hasSize(5);
+        assertThat(response.getBatchItemFailures()).hasSize(5);
+        assertThat(delays).hasSize(5).allSatisfy((receipt, delay) -> assertThat(delay).isEqualTo(Duration.ofSeconds(1)));
+        assertThat(stored.values().stream().filter(m -> m.state().equals("sent")).count()).isEqualTo(5);
     }
 
     @Test
@@ -137,6 +137,20 @@ class OutboundQueueHandlerTest {
     }
 
     @Test
+    void theRecordsBehindARecordNotStartedComeBackWithIt() {
+        metaTakes = Duration.ofSeconds(40);
+        SQSEvent event = batch(3, 2); // msg_0 in group 100; msg_1 and (below) msg_2 in group 101
+        event.getRecords().get(2).setAttributes(Map.of("MessageGroupId", "101:abc", "ApproximateReceiveCount", "1"));
+
+        SQSBatchResponse response = handler.handleRequest(event, context(clock.instant().plusSeconds(TIMEOUT_SECONDS)));
+
+        assertThat(metaCalls).containsExactly("msg_0");
+        assertThat(response.getBatchItemFailures()).extracting(f -> f.getItemIdentifier()).containsExactly("m1", "m2");
+        assertThat(delays).as("the second record of group B is not held for the queue's visibility timeout")
+                .containsEntry("r1", Duration.ofSeconds(1)).containsEntry("r2", Duration.ofSeconds(1));
+    }
+
+    @Test
     void aQuickBatchIsSentWhole() {
         SQSBatchResponse response = handler.handleRequest(batch(10), context(clock.instant().plusSeconds(TIMEOUT_SECONDS)));
 
@@ -144,12 +158,17 @@ class OutboundQueueHandlerTest {
         assertThat(metaCalls).hasSize(10);
     }
 
-    /** Ten sends on ten numbers (ten message groups), each queued in the outbox. */
+    /** Sends on as many numbers (message groups) as records, each queued in the outbox. */
     SQSEvent batch(int size) {
+        return batch(size, size);
+    }
+
+    /** Sends on {@code groups} numbers in turn (one message group each), each queued in the outbox. */
+    SQSEvent batch(int size, int groups) {
         List<SQSEvent.SQSMessage> records = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             String id = "msg_" + i;
-            String number = "10" + i;
+            String number = "10" + (i % groups);
             stored.put(id, new OutboundMessage(id, ACME, number, "6281234567890", "text", Map.of("body", "hi"), null, "queued", null, 0,
                     null, null, clock.instant(), clock.instant()));
             SQSEvent.SQSMessage r = new SQSEvent.SQSMessage();
