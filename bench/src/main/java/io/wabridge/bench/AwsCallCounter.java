@@ -203,6 +203,7 @@ public final class AwsCallCounter implements ExecutionInterceptor {
             case software.amazon.awssdk.services.sqs.model.DeleteMessageRequest r -> 1;
             case software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest r -> r.transactItems().size();
             case software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest r -> r.requestItems().values().stream().mapToLong(java.util.List::size).sum();
+            case software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest r -> r.requestItems().values().stream().mapToLong(k -> k.keys().size()).sum();
             default -> 0;
         };
     }
