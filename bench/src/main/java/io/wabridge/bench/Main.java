@@ -30,7 +30,7 @@ public final class Main {
                         + "       ./wabridge bench send [--numbers 1|10|100] [--sends 2000] [--users N] [--statuses on|late] [--minutes 9]\n"
                         + "       ./wabridge bench limits [--requests 2000]\n"
                         + "       ./wabridge bench health [--channels 2000] [--big-waba 300]\n"
-                        + "       ./wabridge bench cost [--inbound 1000] [--sends 300] [--users 100] [--assumed-ms 100] [--eum-fee USD]");
+                        + "       ./wabridge bench cost [--inbound 500] [--sends 200] [--users 100] [--assumed-ms 100] [--eum-fee USD]");
                 if (!name.equals("help")) {
                     System.exit(2);
                 }

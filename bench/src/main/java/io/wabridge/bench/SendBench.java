@@ -90,11 +90,18 @@ final class SendBench {
             Map<Integer, Integer> refusedByApi = new ConcurrentHashMap<>();
             List<CompletableFuture<?>> pending = new ArrayList<>();
             Instant started = Instant.now();
+            int offered = 0;
+            offer:
             for (int i = 0; i < perNumber; i++) {
                 for (SandboxState.Customer c : channels) {
                     if (i * numbers + channels.indexOf(c) >= sends) {
                         break;
                     }
+                    if (System.nanoTime() > runDeadline) {
+                        System.out.printf("  (--minutes reached while offering: %d of %d sends offered)%n", offered, sends);
+                        break offer;
+                    }
+                    offered++;
                     String body = JSON.writeValueAsString(Map.of("channel", c.phoneNumberId(), "to", user(i % users), "type", "text",
                             "text", Map.of("body", "bench " + i)));
                     pending.add(http.sendAsync(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/v1/messages"))
@@ -130,7 +137,7 @@ final class SendBench {
             String dlq = runtime.resources().queueUrls().get("OutboundDeadLetterQueue");
             String dlqDepth = dlq == null ? "?" : runtime.sqs().getQueueAttributes(r -> r.queueUrl(dlq)
                     .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings().get("ApproximateNumberOfMessages");
-            report(meta.calls().subList(before, meta.calls().size()), accepted, refusedByApi, numbers, sends, total, started, allAccepted, stopped,
+            report(meta.calls().subList(before, meta.calls().size()), accepted, refusedByApi, numbers, offered, total, started, allAccepted, stopped,
                     senderAfter.invocations() - senderBefore.invocations(), senderAfter.errors() - senderBefore.errors(), dlqDepth);
         }
     }
