@@ -355,7 +355,7 @@ final class CostBench {
         System.out.println("Meta's own per-message fees are separate and not included.");
         if (eumFee == null || eumFee.isBlank()) {
             System.out.println("AWS End User Messaging Social charges an AWS fee F per message sent or received (no sourced figure here):");
-            costPerMillion.forEach((flow, c) -> System.out.printf("  %s: WaBridge %.2f USD per million vs EUM Social F x 1,000,000 (cheaper when F > %.6f USD)%n",
+            costPerMillion.forEach((flow, c) -> System.out.printf("  %s: WaBridge %.2f USD per million vs EUM Social F x 1,000,000 (WaBridge costs less when F > %.6f USD)%n",
                     flow, c, c / 1e6));
         } else {
             double fee = Double.parseDouble(eumFee);
