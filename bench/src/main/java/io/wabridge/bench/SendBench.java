@@ -121,7 +121,7 @@ final class SendBench {
         return "62813" + String.format("%08d", u);
     }
 
-    private static int conversations(LocalRuntime runtime, HttpClient http, String jwt, String phoneNumberId) throws Exception {
+    static int conversations(LocalRuntime runtime, HttpClient http, String jwt, String phoneNumberId) throws Exception {
         int count = 0;
         String cursor = null;
         do {
@@ -140,7 +140,7 @@ final class SendBench {
         return calls.subList(from, calls.size()).stream().filter(c -> c.path().endsWith("/messages") && c.status() == 200).count();
     }
 
-    private static SandboxState.Customer connect(LocalRuntime runtime, MetaSandbox meta, HttpClient http, String jwt, int n) throws Exception {
+    static SandboxState.Customer connect(LocalRuntime runtime, MetaSandbox meta, HttpClient http, String jwt, int n) throws Exception {
         SandboxState.Customer c = meta.createCustomer("Bench " + n, "6281100009" + String.format("%03d", n));
         String state = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/v1/signup/sessions"))
                 .header("authorization", jwt).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body())
