@@ -46,13 +46,13 @@ final class SoakBench {
 
     /** What the run does; {@link #standard()} fits in a few minutes on 2 cores, {@link #longRun()} is the size. */
     record Plan(int tenants, int usersPerTenant, int sends, int messages, int visibilitySeconds, double duplicateShare,
-                double throttleShare, int crashEverySeconds, int graphFaultEverySeconds, Duration settleLimit) {
+                double throttleShare, int crashEverySeconds, int graphFaultEverySeconds, Duration faultTail, Duration settleLimit) {
         static Plan standard() {
-            return new Plan(10, 50, 2_000, 2_000, 35, 0.05, 0.02, 20, 2, Duration.ofMinutes(8));
+            return new Plan(10, 50, 1_000, 1_000, 35, 0.05, 0.02, 20, 2, Duration.ofMinutes(1), Duration.ofMinutes(6));
         }
 
         static Plan longRun() {
-            return new Plan(20, 100, 25_000, 25_000, 35, 0.05, 0.02, 30, 2, Duration.ofMinutes(30));
+            return new Plan(20, 100, 25_000, 25_000, 35, 0.05, 0.02, 30, 2, Duration.ofMinutes(2), Duration.ofMinutes(30));
         }
 
         int updates() {
@@ -74,7 +74,7 @@ final class SoakBench {
         Plan plan = new Plan(Integer.parseInt(flags.getOrDefault("tenants", Integer.toString(base.tenants()))),
                 Integer.parseInt(flags.getOrDefault("users", Integer.toString(base.usersPerTenant()))), sends,
                 Integer.parseInt(flags.getOrDefault("messages", Integer.toString(sends))), base.visibilitySeconds(),
-                base.duplicateShare(), base.throttleShare(), base.crashEverySeconds(), base.graphFaultEverySeconds(), base.settleLimit());
+                base.duplicateShare(), base.throttleShare(), base.crashEverySeconds(), base.graphFaultEverySeconds(), base.faultTail(), base.settleLimit());
         Path data = Files.createTempDirectory("wabridge-soak");
         try (LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("template.yaml"), null)
                 .withParameters(Map.of("ApiRateLimits", "default=100000")).withDynamoThrottle())) {
@@ -173,8 +173,8 @@ final class SoakBench {
         out.printf("  load driven in %.1f s: %d sends accepted (202), %d refused by the API; %d user messages%n",
                 (loaded - setUp) / 1e9, accepted.size(), refused.get(), openers + userMessages);
 
-        // Faults go on while the backlog is worked off (at most 2 minutes more), then stop.
-        long faultsUntil = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        // Faults go on while the backlog is worked off (for at most the plan's tail), then stop.
+        long faultsUntil = System.nanoTime() + plan.faultTail().toNanos();
         while (System.nanoTime() < faultsUntil && !quiet(runtime)) {
             Thread.sleep(1000);
         }
