@@ -30,7 +30,7 @@ public final class Main {
                         + "       ./wabridge bench send [--numbers 1] [--sends 2000] [--users 200] [--statuses on|late]\n"
                         + "       ./wabridge bench limits [--requests 2000]\n"
                         + "       ./wabridge bench health [--channels 2000] [--big-waba 300]\n"
-                        + "       ./wabridge bench soak [--long] [--sends 1000] [--messages SENDS] [--tenants 10] [--users 50]");
+                        + "       ./wabridge bench soak [--long] [--sends 1000] [--messages SENDS] [--tenants 10] [--users 30] [--lost-answers on|off]");
                 if (!name.equals("help")) {
                     System.exit(2);
                 }

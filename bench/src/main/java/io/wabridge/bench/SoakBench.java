@@ -46,14 +46,16 @@ final class SoakBench {
 
     /** What the run does; {@link #standard()} fits in a few minutes on 2 cores, {@link #longRun()} is the size. */
     record Plan(int tenants, int usersPerTenant, int sends, int messages, int visibilitySeconds, double duplicateShare,
-                double throttleShare, int crashEverySeconds, int graphFaultEverySeconds, Duration faultTail, Duration settleLimit) {
+                double throttleShare, int crashEverySeconds, int graphFaultEverySeconds, boolean timeouts, boolean lostAnswers,
+                Duration faultTail, Duration settleLimit) {
         static Plan standard() {
-            return new Plan(10, 50, 1_000, 1_000, 35, 0.05, 0.02, 20, 2, Duration.ofMinutes(1), Duration.ofMinutes(6));
+            return new Plan(10, 30, 1_000, 1_000, 35, 0.05, 0.02, 20, 2, true, true, Duration.ofMinutes(1), Duration.ofMinutes(6));
         }
 
         static Plan longRun() {
-            return new Plan(20, 100, 25_000, 25_000, 35, 0.05, 0.02, 30, 2, Duration.ofMinutes(2), Duration.ofMinutes(30));
+            return new Plan(20, 100, 25_000, 25_000, 35, 0.05, 0.02, 30, 2, true, true, Duration.ofMinutes(2), Duration.ofMinutes(30));
         }
+
 
         int updates() {
             return messages + 3 * sends;
@@ -74,7 +76,8 @@ final class SoakBench {
         Plan plan = new Plan(Integer.parseInt(flags.getOrDefault("tenants", Integer.toString(base.tenants()))),
                 Integer.parseInt(flags.getOrDefault("users", Integer.toString(base.usersPerTenant()))), sends,
                 Integer.parseInt(flags.getOrDefault("messages", Integer.toString(sends))), base.visibilitySeconds(),
-                base.duplicateShare(), base.throttleShare(), base.crashEverySeconds(), base.graphFaultEverySeconds(), base.faultTail(), base.settleLimit());
+                base.duplicateShare(), base.throttleShare(), base.crashEverySeconds(), base.graphFaultEverySeconds(), base.timeouts(), !"off".equals(flags.get("lost-answers")), base.faultTail(),
+                base.settleLimit());
         Path data = Files.createTempDirectory("wabridge-soak");
         try (LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("template.yaml"), null)
                 .withParameters(Map.of("ApiRateLimits", "default=100000")).withDynamoThrottle())) {
@@ -236,10 +239,10 @@ final class SoakBench {
             switch (tick++ % 6) {
                 case 0 -> faults.add(Faults.Rule.status(SENDS, 500, 2));
                 case 1 -> faults.add(Faults.Rule.graphError(SENDS, 130429, 2));
-                case 2 -> faults.add(Faults.Rule.timeout(SENDS, 1_000, 1));
+                case 2 -> faults.add(plan.timeouts() ? Faults.Rule.timeout(SENDS, 1_000, 1) : Faults.Rule.status(SENDS, 500, 1));
                 case 3 -> faults.add(Faults.Rule.status(SENDS, 503, 2));
                 case 4 -> faults.add(Faults.Rule.graphError(SENDS, 4, 1));
-                default -> faults.add(Faults.Rule.answerLost(SENDS, 1_000, 1));
+                default -> faults.add(plan.lostAnswers() ? Faults.Rule.answerLost(SENDS, 1_000, 1) : Faults.Rule.status(SENDS, 502, 1));
             }
             if (System.nanoTime() >= nextCrash) {
                 String function = consumers.get((int) (injected.crashes.get() % consumers.size()));
