@@ -23,6 +23,7 @@ public final class Main {
             case "limits" -> ApiLimitBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             case "health" -> HealthBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             case "cost" -> CostBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            case "soak" -> SoakBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             default -> {
                 System.out.println("usage: ./wabridge bench vault [--channels 100] [--sends 10000]\n"
                         + "       ./wabridge bench webhook [--rates 100,500,1000] [--seconds 20]\n"
@@ -30,7 +31,8 @@ public final class Main {
                         + "       ./wabridge bench send [--numbers 1|10|100] [--sends 2000] [--users N] [--statuses on|late] [--minutes 9]\n"
                         + "       ./wabridge bench limits [--requests 2000]\n"
                         + "       ./wabridge bench health [--channels 2000] [--big-waba 300]\n"
-                        + "       ./wabridge bench cost [--inbound 500] [--sends 200] [--users 100] [--assumed-ms 100] [--eum-fee USD]");
+                        + "       ./wabridge bench cost [--inbound 500] [--sends 200] [--users 100] [--assumed-ms 100] [--eum-fee USD]\n"
+                        + "       ./wabridge bench soak [--long] [--sends 1000] [--messages SENDS] [--tenants 10] [--users 30] [--lost-answers on|off]");
                 if (!name.equals("help")) {
                     System.exit(2);
                 }

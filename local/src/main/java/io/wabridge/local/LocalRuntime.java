@@ -8,6 +8,7 @@ import io.wabridge.adapters.aws.DynamoDbRouting;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.messaging.PhoneNumberId;
 import io.wabridge.localaws.AwsJsonServer;
+import io.wabridge.localaws.DynamoDbThrottle;
 import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.localaws.LocalAwsParts;
 import io.wabridge.localaws.LocalEventBridge;
@@ -65,15 +66,26 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** How to run: {@code port} 0 picks a free one; {@code dataDir} holds everything kept across restarts. */
     /** @param parameters template parameter values that override the local defaults (e.g. {@code SignupMode}) */
+    /** @param dynamoThrottle the functions reach DynamoDB through a {@link DynamoDbThrottle} front (off until told) */
     public record Options(int port, Path dataDir, Path template, Path openApi, int sandboxPort, String eventsUrl,
-                          Map<String, String> parameters) {
+                          Map<String, String> parameters, boolean dynamoThrottle) {
+        public Options(int port, Path dataDir, Path template, Path openApi, int sandboxPort, String eventsUrl,
+                       Map<String, String> parameters) {
+            this(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, false);
+        }
+
         /** Free ports for the gateway and the Meta sandbox, no event target (tests). */
         public Options(int port, Path dataDir, Path template, Path openApi) {
             this(port, dataDir, template, openApi, 0, null, Map.of());
         }
 
         public Options withParameters(Map<String, String> overrides) {
-            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, overrides);
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, overrides, dynamoThrottle);
+        }
+
+        /** The functions' DynamoDB calls go through a throttling front (the soak benchmark). */
+        public Options withDynamoThrottle() {
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, true);
         }
     }
 
@@ -84,6 +96,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final LocalScheduler scheduler = new LocalScheduler();
     private HttpGateway gateway;
     private LocalDynamoDb dynamoServer;
+    private DynamoDbThrottle dynamoThrottle;
     private LocalSqs sqsServer;
     private AwsJsonServer awsJson;
     private LocalSecretsManager secrets;
@@ -121,6 +134,9 @@ public final class LocalRuntime implements AutoCloseable {
         aws = track(LocalAwsParts.start(data));
         long partsUp = System.nanoTime();
         dynamoServer = aws.dynamo();
+        if (options.dynamoThrottle()) {
+            dynamoThrottle = track(DynamoDbThrottle.start(dynamoServer.endpoint()));
+        }
         sqsServer = aws.sqs();
         secrets = aws.secrets();
         awsJson = aws.json();
@@ -178,7 +194,7 @@ public final class LocalRuntime implements AutoCloseable {
             env.put("AWS_ACCESS_KEY_ID", "local");
             env.put("AWS_SECRET_ACCESS_KEY", "local");
             env.put("AWS_LAMBDA_FUNCTION_NAME", STACK + "-" + id);
-            env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoServer.endpoint().toString());
+            env.put("AWS_ENDPOINT_URL_DYNAMODB", (dynamoThrottle != null ? dynamoThrottle.endpoint() : dynamoServer.endpoint()).toString());
             env.put("AWS_ENDPOINT_URL_SQS", sqsServer.endpoint().toString());
             env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", awsJson.endpoint().toString());
             env.put("AWS_ENDPOINT_URL_KMS", awsJson.endpoint().toString());
@@ -392,6 +408,16 @@ public final class LocalRuntime implements AutoCloseable {
     /** Every running function, by logical id. */
     public Map<String, LocalFunction> functions() {
         return java.util.Collections.unmodifiableMap(functions);
+    }
+
+    /** The SQS event sources that invoke {@code functionLogicalId} (to crash and restart its pollers). */
+    public List<SqsEventSource> eventSources(String functionLogicalId) {
+        return eventSources.stream().filter(s -> s.mapping().name().startsWith(functionLogicalId + ".")).toList();
+    }
+
+    /** The throttling front before DynamoDB Local, when {@link Options#withDynamoThrottle()} asked for one. */
+    public java.util.Optional<DynamoDbThrottle> dynamoThrottle() {
+        return java.util.Optional.ofNullable(dynamoThrottle);
     }
 
     public LocalResources resources() {

@@ -5,7 +5,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
-/** Faults injected into the Graph API by tests: 5xx answers, Graph errors, slow answers and timeouts. */
+/**
+ * Faults injected into the Graph API by tests: 5xx answers, Graph errors, slow answers, timeouts, and answers
+ * lost after Meta acted on the request.
+ */
 public final class Faults {
 
     /** What a matching request gets. */
@@ -17,7 +20,12 @@ public final class Faults {
         /** Answer normally, after {@code delayMillis}. */
         SLOW,
         /** Hold the request for {@code delayMillis}, then drop the connection without an answer. */
-        TIMEOUT
+        TIMEOUT,
+        /**
+         * Act on the request as usual (a send is sent, its statuses follow), then hold for {@code delayMillis}
+         * and drop the connection: the caller cannot tell this from {@link #TIMEOUT}.
+         */
+        ANSWER_LOST
     }
 
     /** A rule: requests whose method and path match get the fault, {@code times} times (-1 = always). */
@@ -37,11 +45,16 @@ public final class Faults {
         public static Rule timeout(String pathRegex, long holdMillis, int times) {
             return new Rule(null, pathRegex, Kind.TIMEOUT, 0, 0, holdMillis, times);
         }
+
+        public static Rule answerLost(String pathRegex, long holdMillis, int times) {
+            return new Rule(null, pathRegex, Kind.ANSWER_LOST, 0, 0, holdMillis, times);
+        }
     }
 
     private record Active(Rule rule, Pattern pattern, AtomicInteger remaining) {}
 
     private final List<Active> rules = new CopyOnWriteArrayList<>();
+    private final java.util.Map<Kind, java.util.concurrent.atomic.AtomicLong> fired = new java.util.concurrent.ConcurrentHashMap<>();
 
     public void add(Rule rule) {
         rules.add(new Active(rule, Pattern.compile(rule.pathRegex()), new AtomicInteger(rule.times())));
@@ -51,12 +64,20 @@ public final class Faults {
         rules.clear();
     }
 
+    /** How many requests got each kind of fault so far. */
+    public java.util.Map<Kind, Long> fired() {
+        java.util.Map<Kind, Long> out = new java.util.EnumMap<>(Kind.class);
+        fired.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
     /** The first rule that matches and still has uses left (using one), or null. */
     Rule take(String method, String path) {
         for (Active a : rules) {
             if ((a.rule().method() == null || a.rule().method().equalsIgnoreCase(method)) && a.pattern().matcher(path).find()) {
                 int left = a.remaining().get();
                 if (left == -1 || (left > 0 && a.remaining().compareAndSet(left, left - 1))) {
+                    fired.computeIfAbsent(a.rule().kind(), k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
                     return a.rule();
                 }
             }

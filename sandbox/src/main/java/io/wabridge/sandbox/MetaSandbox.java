@@ -422,8 +422,9 @@ public final class MetaSandbox implements AutoCloseable {
             if (fault != null && fault.kind() == Faults.Kind.SLOW) {
                 sleep(fault.delayMillis());
             }
+            boolean lost = fault != null && fault.kind() == Faults.Kind.ANSWER_LOST;
             try {
-                if (fault != null && fault.kind() != Faults.Kind.SLOW) {
+                if (fault != null && fault.kind() != Faults.Kind.SLOW && !lost) {
                     throw Faults.error(fault);
                 }
                 answer = new Answer(200, GraphApi.route(this, request));
@@ -432,6 +433,10 @@ public final class MetaSandbox implements AutoCloseable {
                 code = e.code();
             }
             record(request, answer.status(), code);
+            if (lost) {
+                sleep(fault.delayMillis());
+                return; // acted on, but the answer never reaches the caller
+            }
             respond(exchange, answer);
         } catch (RuntimeException e) {
             log.error("sandbox failure on {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);

@@ -213,6 +213,11 @@ public final class SandboxState {
         this.clock = clock;
     }
 
+    /** Every message businesses sent, by wamid, with the statuses Meta has sent for it so far. */
+    public Map<String, SentMessage> sentMessages() {
+        return java.util.Collections.unmodifiableMap(sent);
+    }
+
     public Instant now() {
         return clock.instant();
     }

@@ -26,6 +26,9 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * timeout, and the queue's redrive policy moves them to the dead-letter queue after {@code maxReceiveCount}.
  * FIFO order per message group comes from the queue itself, which hands out no message of a group while
  * another of that group is in flight.
+ * <p>{@link #crash()} stops the pollers as a crashed Lambda stops: in-flight invocations are interrupted and
+ * their messages are neither deleted nor released, so they come back after the visibility timeout;
+ * {@link #start()} starts them again.
  */
 public final class SqsEventSource implements AutoCloseable {
 
@@ -40,7 +43,9 @@ public final class SqsEventSource implements AutoCloseable {
     private final SqsClient sqs;
     private final String region;
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final List<Thread> pollers = new ArrayList<>();
+    private final List<Thread> pollers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AtomicLong crashes = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong failedBatches = new AtomicLong();
 
@@ -59,7 +64,9 @@ public final class SqsEventSource implements AutoCloseable {
         return invocations.get();
     }
 
-    public void start() {
+    /** Starts the pollers (again, after {@link #crash()}). */
+    public synchronized void start() {
+        running.set(true);
         for (int i = 0; i < mapping.concurrency(); i++) {
             pollers.add(Thread.ofVirtual().name(mapping.name() + "-poller-" + i).start(this::poll));
         }
@@ -119,6 +126,11 @@ public final class SqsEventSource implements AutoCloseable {
         } catch (LocalFunction.InvocationFailed e) {
             keep = allIds(messages);
         }
+        if (!running.get()) {
+            // Crashed mid-batch: nothing is deleted; the messages reappear after the visibility timeout.
+            abandoned.addAndGet(messages.size());
+            return;
+        }
         if (!keep.isEmpty()) {
             failedBatches.incrementAndGet();
         }
@@ -171,6 +183,31 @@ public final class SqsEventSource implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Stops every poller at once, as a crash or a forced shutdown of the function's instances would: a poller
+     * waiting for messages stops waiting, an invocation in progress is interrupted, and no message it held is
+     * deleted. Returns when the pollers have stopped.
+     */
+    public synchronized void crash() throws InterruptedException {
+        running.set(false);
+        crashes.incrementAndGet();
+        pollers.forEach(Thread::interrupt);
+        for (Thread t : pollers) {
+            t.join(10_000);
+        }
+        pollers.clear();
+    }
+
+    /** Times {@link #crash()} ran. */
+    public long crashes() {
+        return crashes.get();
+    }
+
+    /** Received messages that a crash left neither deleted nor released. */
+    public long abandoned() {
+        return abandoned.get();
     }
 
     @Override

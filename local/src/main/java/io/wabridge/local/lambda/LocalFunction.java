@@ -129,6 +129,8 @@ public final class LocalFunction {
             log.warn("{} request {} failed: {}", definition.logicalId(), requestId, cause.toString());
             throw new InvocationFailed(cause.getClass().getName(), cause);
         } catch (InterruptedException e) {
+            // The caller was stopped (the event source crashed): the invocation stops with it.
+            result.cancel(true);
             Thread.currentThread().interrupt();
             throw new InvocationFailed("interrupted", e);
         } finally {

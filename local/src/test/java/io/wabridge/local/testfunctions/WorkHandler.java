@@ -11,7 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Records each body it processes. A body starting with {@code poison} is reported as a batch item
- * failure; a body {@code throw} makes the whole invocation throw.
+ * failure; a body {@code throw} makes the whole invocation throw; a body starting with {@code hold} waits
+ * 4 s on its first delivery (a batch in flight, for crash tests) and throws if interrupted.
  */
 public final class WorkHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -27,6 +28,14 @@ public final class WorkHandler implements RequestHandler<SQSEvent, SQSBatchRespo
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (SQSEvent.SQSMessage m : event.getRecords()) {
             SEEN.add(m);
+            if (m.getBody().startsWith("hold") && "1".equals(m.getAttributes().get("ApproximateReceiveCount"))) {
+                try {
+                    Thread.sleep(4_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted mid-batch");
+                }
+            }
             if (m.getBody().equals("throw")) {
                 throw new IllegalStateException("handler crashed");
             }
