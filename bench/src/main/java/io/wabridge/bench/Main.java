@@ -22,13 +22,15 @@ public final class Main {
             case "send" -> SendBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             case "limits" -> ApiLimitBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             case "health" -> HealthBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            case "coldstart" -> ColdStartBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             default -> {
                 System.out.println("usage: ./wabridge bench vault [--channels 100] [--sends 10000]\n"
                         + "       ./wabridge bench webhook [--rates 100,500,1000] [--seconds 20]\n"
                         + "       ./wabridge bench inbound [--rate 100] [--seconds 20] [--tenants 10] [--deliveries 500] [--updates 8]\n"
                         + "       ./wabridge bench send [--numbers 1] [--sends 2000] [--users 200] [--statuses on|late]\n"
                         + "       ./wabridge bench limits [--requests 2000]\n"
-                        + "       ./wabridge bench health [--channels 2000] [--big-waba 300]");
+                        + "       ./wabridge bench health [--channels 2000] [--big-waba 300]\n"
+                        + "       ./wabridge bench coldstart [--runs 5] [--functions WebhookFunction,ApiFunction,...]");
                 if (!name.equals("help")) {
                     System.exit(2);
                 }
