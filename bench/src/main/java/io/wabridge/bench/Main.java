@@ -30,7 +30,7 @@ public final class Main {
                         + "       ./wabridge bench send [--numbers 1] [--sends 2000] [--users 200] [--statuses on|late]\n"
                         + "       ./wabridge bench limits [--requests 2000]\n"
                         + "       ./wabridge bench health [--channels 2000] [--big-waba 300]\n"
-                        + "       ./wabridge bench coldstart [--runs 5] [--functions WebhookFunction,ApiFunction,...]");
+                        + "       ./wabridge bench coldstart [--runs 5] [--functions WebhookFunction,ApiFunction,...] [--c2 false]");
                 if (!name.equals("help")) {
                     System.exit(2);
                 }

@@ -45,6 +45,7 @@ public final class SnapStartPriming implements Resource {
     private static final List<SnapStartPriming> REGISTERED = new CopyOnWriteArrayList<>();
 
     private static final ThreadLocal<Boolean> DRY = ThreadLocal.withInitial(() -> false);
+    private static final java.util.concurrent.atomic.AtomicLong STOPPED = new java.util.concurrent.atomic.AtomicLong();
 
     /** Added to every SDK client: stops a request before it is sent while this thread is priming. */
     static final ExecutionInterceptor DRY_RUN = new ExecutionInterceptor() {
@@ -52,10 +53,33 @@ public final class SnapStartPriming implements Resource {
         public void beforeTransmission(software.amazon.awssdk.core.interceptor.Context.BeforeTransmission context,
                                        ExecutionAttributes attributes) {
             if (DRY.get()) {
+                STOPPED.incrementAndGet();
                 throw new DryRunStop();
             }
         }
     };
+
+    /**
+     * Runs {@code requests} with every SDK request on this thread marshalled, signed and then stopped before it
+     * is sent (the SDK does not retry the stop).
+     */
+    static void dryRun(Runnable requests) {
+        DRY.set(true);
+        try {
+            requests.run();
+        } catch (RuntimeException e) {
+            if (!(e instanceof DryRunStop) && !(e.getCause() instanceof DryRunStop)) {
+                throw e;
+            }
+        } finally {
+            DRY.remove();
+        }
+    }
+
+    /** How many requests the dry runs stopped (for tests). */
+    static long stoppedRequests() {
+        return STOPPED.get();
+    }
 
     /** Thrown instead of sending a priming request; never retried, never seen outside priming. */
     static final class DryRunStop extends RuntimeException {
@@ -101,22 +125,17 @@ public final class SnapStartPriming implements Resource {
         if (wiring.dynamo.built() != null) {
             step("dynamodb", () -> SdkPriming.dynamo(wiring));
         }
-        DRY.set(true);
-        try {
-            if (wiring.sqs.built() != null) {
-                step("sqs", () -> SdkPriming.sqs(wiring));
-            }
-            if (wiring.kms.built() != null) {
-                step("kms", () -> SdkPriming.kms(wiring));
-            }
-            if (wiring.secretsClient.built() != null) {
-                step("secretsmanager", () -> SdkPriming.secrets(wiring));
-            }
-            if (wiring.media.built() != null) {
-                step("s3", () -> SdkPriming.s3(wiring));
-            }
-        } finally {
-            DRY.remove();
+        if (wiring.sqs.built() != null) {
+            step("sqs", () -> dryRun(() -> SdkPriming.sqs(wiring)));
+        }
+        if (wiring.kms.built() != null) {
+            step("kms", () -> dryRun(() -> SdkPriming.kms(wiring)));
+        }
+        if (wiring.secretsClient.built() != null) {
+            step("secretsmanager", () -> dryRun(() -> SdkPriming.secrets(wiring)));
+        }
+        if (wiring.media.built() != null) {
+            step("s3", () -> dryRun(() -> SdkPriming.s3(wiring)));
         }
         log.info("primed before the snapshot in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
@@ -130,12 +149,8 @@ public final class SnapStartPriming implements Resource {
     private static void step(String name, Runnable step) {
         try {
             step.run();
-        } catch (DryRunStop expected) {
-            // the request went as far as it could without being sent
         } catch (RuntimeException e) {
-            if (!(e.getCause() instanceof DryRunStop)) {
-                log.info("priming step {} skipped: {}", name, e.getClass().getSimpleName());
-            }
+            log.info("priming step {} skipped: {}", name, e.getClass().getSimpleName());
         }
     }
 
