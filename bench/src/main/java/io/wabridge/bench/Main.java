@@ -24,6 +24,7 @@ public final class Main {
             case "health" -> HealthBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             case "cost" -> CostBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             case "soak" -> SoakBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            case "coldstart" -> ColdStartBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             default -> {
                 System.out.println("usage: ./wabridge bench vault [--channels 100] [--sends 10000]\n"
                         + "       ./wabridge bench webhook [--rates 100,500,1000] [--seconds 20]\n"
@@ -32,7 +33,8 @@ public final class Main {
                         + "       ./wabridge bench limits [--requests 2000]\n"
                         + "       ./wabridge bench health [--channels 2000] [--big-waba 300]\n"
                         + "       ./wabridge bench cost [--inbound 500] [--sends 200] [--users 100] [--assumed-ms 100] [--eum-fee USD]\n"
-                        + "       ./wabridge bench soak [--long] [--sends 1000] [--messages SENDS] [--tenants 10] [--users 30] [--lost-answers on|off]");
+                        + "       ./wabridge bench soak [--long] [--sends 1000] [--messages SENDS] [--tenants 10] [--users 30] [--lost-answers on|off]\n"
+                        + "       ./wabridge bench coldstart [--runs 5] [--functions WebhookFunction,ApiFunction,...] [--c2 false]");
                 if (!name.equals("help")) {
                     System.exit(2);
                 }

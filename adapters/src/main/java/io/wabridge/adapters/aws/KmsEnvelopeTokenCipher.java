@@ -5,7 +5,6 @@ import io.wabridge.core.token.SecretContext;
 import io.wabridge.core.token.SecretValue;
 import io.wabridge.core.token.TokenCipher;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -28,7 +27,6 @@ import software.amazon.awssdk.services.kms.model.KmsException;
  */
 public final class KmsEnvelopeTokenCipher implements TokenCipher {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final KmsClient kms;
     private final String keyId;
@@ -46,7 +44,7 @@ public final class KmsEnvelopeTokenCipher implements TokenCipher {
         byte[] secret = plaintext.revealBytes();
         try {
             byte[] nonce = new byte[12];
-            RANDOM.nextBytes(nonce);
+            io.wabridge.core.random.Entropy.secureRandom().nextBytes(nonce);
             Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
             gcm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
             gcm.updateAAD(context.canonicalBytes());

@@ -45,12 +45,13 @@ public final class Wiring {
     private final Region region;
     private final AwsCredentialsProvider credentials;
     private final SdkHttpClient http;
-    private final Supplier<DynamoDbClient> dynamo;
-    private final Supplier<SqsClient> sqs;
+    final Lazy<DynamoDbClient> dynamo;
+    final Lazy<SqsClient> sqs;
+    final Lazy<SecretsManagerClient> secretsClient;
     private final Supplier<SecretsManagerSecrets> secrets;
-    private final Supplier<KmsClient> kms;
+    final Lazy<KmsClient> kms;
     private final Supplier<TokenVault> tokenVault;
-    private final Supplier<S3Objects> media;
+    final Lazy<S3Objects> media;
     private final Supplier<io.wabridge.adapters.meta.GraphClient> graph;
     private final Supplier<io.wabridge.adapters.aws.DynamoDbSettings> settings;
 
@@ -65,8 +66,8 @@ public final class Wiring {
         this.http = UrlConnectionHttpClient.builder().build();
         this.dynamo = memoize(() -> configure(DynamoDbClient.builder(), "DYNAMODB").build());
         this.sqs = memoize(() -> configure(SqsClient.builder(), "SQS").build());
-        this.secrets = memoize(() -> new SecretsManagerSecrets(
-                configure(SecretsManagerClient.builder(), "SECRETS_MANAGER").build()));
+        this.secretsClient = memoize(() -> configure(SecretsManagerClient.builder(), "SECRETS_MANAGER").build());
+        this.secrets = memoize(() -> new SecretsManagerSecrets(secretsClient.get()));
         this.kms = memoize(() -> configure(KmsClient.builder(), "KMS").build());
         this.media = memoize(() -> {
             // Against a local endpoint: path-style addressing and plain (not aws-chunked) bodies.
@@ -88,8 +89,14 @@ public final class Wiring {
                 new DynamoDbSecretStore(dynamo(), config.tableName())));
     }
 
+    /**
+     * The wiring of a Lambda container (every handler's no-arg constructor): the environment's configuration,
+     * and the SnapStart hooks that prime what the handler built before the snapshot ({@link SnapStartPriming}).
+     */
     public static Wiring fromSystem() {
-        return new Wiring(AppConfig.fromSystem());
+        Wiring wiring = new Wiring(AppConfig.fromSystem());
+        SnapStartPriming.register(wiring);
+        return wiring;
     }
 
     public AppConfig config() {
@@ -191,29 +198,48 @@ public final class Wiring {
     }
 
     private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> B configure(B builder, String service) {
-        builder.region(region).credentialsProvider(credentials).httpClient(http);
+        builder.region(region).credentialsProvider(credentials).httpClient(http)
+                .overrideConfiguration(o -> o.addExecutionInterceptor(SnapStartPriming.DRY_RUN));
         Optional<URI> endpoint = config.endpoint(service);
         endpoint.ifPresent(builder::endpointOverride);
         return builder;
     }
 
-    private static <T> Supplier<T> memoize(Supplier<T> factory) {
-        return new Supplier<>() {
-            private volatile T value;
+    /**
+     * The factory is a {@code Supplier<Object>} on purpose: a lambda typed with an SDK client class would load
+     * that class when the wiring is created, and a function's jar holds only the SDK modules it uses.
+     */
+    private static <T> Lazy<T> memoize(Supplier<Object> factory) {
+        return new Lazy<>(factory);
+    }
 
-            @Override
-            public T get() {
-                T v = value;
-                if (v == null) {
-                    synchronized (this) {
-                        v = value;
-                        if (v == null) {
-                            value = v = factory.get();
-                        }
+    /** Built on first use, once; {@link #built()} tells the priming which clients this function uses. */
+    static final class Lazy<T> implements Supplier<T> {
+        private final Supplier<Object> factory;
+        private volatile T value;
+
+        Lazy(Supplier<Object> factory) {
+            this.factory = factory;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public T get() {
+            T v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) {
+                        value = v = (T) factory.get();
                     }
                 }
-                return v;
             }
-        };
+            return v;
+        }
+
+        /** The value if it was built, else null (never builds it). */
+        T built() {
+            return value;
+        }
     }
 }

@@ -9,7 +9,6 @@ import io.wabridge.core.token.SecretContext;
 import io.wabridge.core.token.SecretField;
 import io.wabridge.core.token.SecretValue;
 import io.wabridge.core.token.TokenVault;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +55,6 @@ public final class ConnectChannel {
     private final Mode mode;
     private final Clock clock;
     private final ChannelActivated activated;
-    private final SecureRandom random = new SecureRandom();
 
     public ConnectChannel(SignupState states, SignupSessions sessions, MetaOnboarding meta, RoutingClaims routing, Channels channels,
                           TokenVault vault, DomainEvents events, Mode mode, Clock clock, ChannelActivated activated) {
@@ -343,7 +341,7 @@ public final class ConnectChannel {
     }
 
     private String pin() {
-        return String.format("%06d", random.nextInt(1_000_000));
+        return String.format("%06d", io.wabridge.core.random.Entropy.secureRandom().nextInt(1_000_000));
     }
 
     private static SecretContext context(TenantId tenant, String phoneNumberId, SecretField field) {

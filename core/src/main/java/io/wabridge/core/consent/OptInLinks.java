@@ -3,7 +3,6 @@ package io.wabridge.core.consent;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.webhook.WebhookSignature;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +46,6 @@ public final class OptInLinks {
         }
     }
 
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final WebhookSignature mac;
     private final Store store;
@@ -68,7 +66,7 @@ public final class OptInLinks {
     /** A new link (the token to put after {@code /optin/}). */
     public String issue(TenantId tenant, String contact, ConsentEvent.Scope scope, String notificationId, Duration ttl) {
         byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
+        io.wabridge.core.random.Entropy.secureRandom().nextBytes(bytes);
         String nonce = HexFormat.of().formatHex(bytes);
         Instant expiresAt = clock.instant().plus(ttl);
         store.save(new Link(nonce, tenant, contact, scope, notificationId, expiresAt, null));

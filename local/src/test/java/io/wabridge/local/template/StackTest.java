@@ -27,6 +27,47 @@ class StackTest {
             "ApiFunction", // seals bot hook signing secrets (context field hook_signing_secret only)
             "KeyRotationFunction"); // re-seals every secret under a new key, invoked by hand
 
+    /**
+     * The functions a person or a conversation waits on start from a SnapStart snapshot: the webhook (Meta's
+     * 250 ms target), the API and signup (a SaaS user), and the inbound, bot and outbound consumers (a reply in
+     * a chat). The media copy, the schedules and key rotation are background work and stay on $LATEST.
+     */
+    static final Set<String> SNAPSTART = Set.of("WebhookFunction", "ApiFunction", "SignupFunction", "InboundFunction",
+            "BotFunction", "OutboundFunction");
+
+    @Test
+    void theLatencySensitiveFunctionsStartFromASnapStartSnapshotBehindAnAlias() {
+        assertThat(snapStartFindings(template)).isEmpty();
+    }
+
+    @Test
+    void theSnapStartRuleCanFail() throws Exception {
+        String text = Files.readString(FILE);
+        String broken = text.replaceFirst("(?s)(WebhookFunction:.*?) {6}AutoPublishAlias: live\n", "$1")
+                .replaceFirst("(?s)(ApiFunction:\n.*?)ApplyOn: PublishedVersions", "$1ApplyOn: None");
+        assertThat(snapStartFindings(SamTemplate.parse(new StringReader(broken))))
+                .anyMatch(f -> f.startsWith("WebhookFunction") && f.contains("AutoPublishAlias"))
+                .anyMatch(f -> f.startsWith("ApiFunction") && f.contains("SnapStart"));
+    }
+
+    static List<String> snapStartFindings(SamTemplate template) {
+        List<String> findings = new ArrayList<>();
+        template.resourcesOfType("AWS::Serverless::Function").forEach((id, props) -> {
+            boolean snapStart = "PublishedVersions".equals(map(props.get("SnapStart")).get("ApplyOn"));
+            if (SNAPSTART.contains(id) && !snapStart) {
+                findings.add(id + " has no SnapStart ApplyOn: PublishedVersions");
+            }
+            // SnapStart applies to published versions only: without an alias, events would invoke $LATEST unsnapshotted.
+            if (snapStart && String.valueOf(props.getOrDefault("AutoPublishAlias", "")).isBlank()) {
+                findings.add(id + " has SnapStart but no AutoPublishAlias (its events would invoke $LATEST)");
+            }
+        });
+        if (!String.valueOf(template.globalsFunction().getOrDefault("SnapStart", "")).isEmpty()) {
+            findings.add("Globals sets SnapStart: choose it per function");
+        }
+        return findings;
+    }
+
     @Test
     void everyQueueAFunctionConsumesHidesMessagesForSixTimesItsTimeoutAndHasADeadLetterQueue() {
         assertThat(template.functionEvents("SQS")).hasSizeGreaterThanOrEqualTo(4);

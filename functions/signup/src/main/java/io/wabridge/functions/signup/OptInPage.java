@@ -9,7 +9,6 @@ import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.tenant.TenantSettings;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -26,7 +25,6 @@ import java.util.function.Function;
 final class OptInPage {
 
     private static final String COOKIE = "wb_optin";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final OptInLinks links;
     private final Function<TenantId, TenantSettings> settings;
@@ -114,7 +112,7 @@ final class OptInPage {
 
     private static byte[] random() {
         byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
+        io.wabridge.core.random.Entropy.secureRandom().nextBytes(b);
         return b;
     }
 
