@@ -92,13 +92,13 @@ final class SoakBench {
         meta.statusStepMillis(50);
         // Meta retries a refused delivery for 7 days; here for about 4 minutes (250 ms doubling, 10 attempts).
         meta.webhooks().retries(250, 10);
-        // A crashed consumer's messages come back after the queue's visibility timeout: the template's 6 x 30 s
-        // would hold each crashed conversation for 3 minutes, so the soak uses 35 s, still above the consumers'
-        // 30 s timeout (no message is handed out again while an invocation may still run).
-        for (String queue : List.of("InboundQueue", "OutboundQueue")) {
-            runtime.sqs().setQueueAttributes(r -> r.queueUrl(runtime.resources().queueUrls().get(queue))
-                    .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(plan.visibilitySeconds()))));
-        }
+        // A crashed consumer's messages come back after the queue's visibility timeout: the template's 6x the
+        // function timeout would hold each crashed conversation for 3 (inbound) or 6 (outbound) minutes, so the soak
+        // uses 5 s more than each consumer's timeout (30 s inbound, 60 s outbound): no message is handed out again
+        // while an invocation may still run.
+        Map<String, Integer> visibility = Map.of("InboundQueue", plan.visibilitySeconds(), "OutboundQueue", plan.visibilitySeconds() + 30);
+        visibility.forEach((queue, seconds) -> runtime.sqs().setQueueAttributes(r -> r.queueUrl(runtime.resources().queueUrls().get(queue))
+                .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(seconds)))));
         // The runtime verifies Meta's callback once at start (a GET with a 5 s timeout); on a loaded machine that
         // can fail, and then Meta delivers nothing: verify again until it holds.
         for (int attempt = 0; !meta.configureCallback(runtime.baseUrl() + "/webhook", runtime.webhookVerifyTokenValue()); attempt++) {

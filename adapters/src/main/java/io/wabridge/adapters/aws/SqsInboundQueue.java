@@ -104,4 +104,23 @@ public final class SqsInboundQueue implements InboundQueue {
             throw new EnqueueFailed("could not enqueue webhook updates to the inbound queue", e);
         }
     }
+
+    /**
+     * Whether the inbound queue holds nothing, visible, in flight or delayed (SQS's approximate counts): the
+     * sender's check that no status webhook can still be on its way. An error answers "not idle" (wait longer).
+     */
+    public static io.wabridge.core.send.DeliverSend.InboundBacklog backlog(SqsClient sqs, String queueUrl) {
+        return () -> {
+            try {
+                Map<software.amazon.awssdk.services.sqs.model.QueueAttributeName, String> a = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)
+                        .attributeNames(software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                                software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+                        .attributes();
+                return a.values().stream().allMatch("0"::equals) && a.size() == 3;
+            } catch (SdkException e) {
+                return false;
+            }
+        };
+    }
 }

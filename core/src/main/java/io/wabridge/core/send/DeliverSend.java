@@ -26,6 +26,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * permanent errors with Meta's code and a {@code message.status} event, and on an invalid token put the
  * channel in {@code needs_reauth} and hold its sends. An attempt whose answer was lost is not sent again
  * until a check shows Meta did not take it.
+ *
+ * <p>That check is Meta's status webhook, which echoes our id ({@code biz_opaque_callback_data}) and reaches
+ * the outbox through the inbound pipeline. A lost answer is sent again only once no status came in
+ * {@link #CONFIRM_WAIT} and the inbound queue holds nothing a status could be waiting in, or in
+ * {@link #CONFIRM_MAX} in any case. (A fixed 60 s wait sent 11 of 16 lost answers twice in the soak, whose
+ * inbound pipeline was minutes behind under crashes and throttling.)
  */
 public final class DeliverSend {
 
@@ -41,8 +47,19 @@ public final class DeliverSend {
     }
 
     static final Duration MAX_BACKOFF = Duration.ofMinutes(15);
-    /** How long to wait for Meta's status webhook before deciding a lost answer means Meta did not take the send. */
+    /** The least wait for Meta's status webhook before a lost answer may be taken to mean Meta did not take the send. */
     static final Duration CONFIRM_WAIT = Duration.ofSeconds(60);
+    /**
+     * The longest: past the inbound queue's own retries of a status (visibility 180 s × 5 receives before its
+     * dead-letter queue), a status that has not arrived is not coming through the pipeline.
+     */
+    static final Duration CONFIRM_MAX = Duration.ofMinutes(15);
+
+    /** Whether the inbound queue holds nothing (visible, in flight or delayed) that a status could be waiting in. */
+    @FunctionalInterface
+    public interface InboundBacklog {
+        boolean idle();
+    }
     static final Duration PACE_WAIT = Duration.ofSeconds(10);
     /** Meta's per-user marketing cap (131049): try again no sooner than a day later. */
     static final Duration DEFER = Duration.ofHours(24);
@@ -54,15 +71,18 @@ public final class DeliverSend {
     private final SendPacer pacer;
     private final DomainEvents events;
     private final ChannelReauth reauth;
+    private final InboundBacklog inbound;
     private final Clock clock;
 
-    public DeliverSend(Outbox outbox, Channels channels, TokenVault vault, MetaMessages meta, SendPacer pacer, DomainEvents events, Clock clock) {
+    public DeliverSend(Outbox outbox, Channels channels, TokenVault vault, MetaMessages meta, SendPacer pacer, DomainEvents events,
+                       InboundBacklog inbound, Clock clock) {
         this.outbox = Objects.requireNonNull(outbox);
         this.channels = Objects.requireNonNull(channels);
         this.vault = Objects.requireNonNull(vault);
         this.meta = Objects.requireNonNull(meta);
         this.pacer = Objects.requireNonNull(pacer);
         this.events = Objects.requireNonNull(events);
+        this.inbound = Objects.requireNonNull(inbound);
         this.clock = Objects.requireNonNull(clock);
         this.reauth = new ChannelReauth(channels, events, clock);
     }
@@ -97,11 +117,12 @@ public final class DeliverSend {
                 outbox.save(m.with("sent", wamid.get(), m.attempts(), null, null, clock.instant()));
                 return Result.done("sent");
             }
-            if (clock.instant().isBefore(m.updatedAt().plus(CONFIRM_WAIT))) {
+            Duration waited = Duration.between(m.updatedAt(), clock.instant());
+            if (waited.compareTo(CONFIRM_WAIT) < 0 || (waited.compareTo(CONFIRM_MAX) < 0 && !inbound.idle())) {
                 outbox.save(m.with("unconfirmed", null, m.attempts(), m.errorCode(), m.error(), m.updatedAt()));
-                return Result.retry(Duration.between(clock.instant(), m.updatedAt().plus(CONFIRM_WAIT)).plusSeconds(1), "unconfirmed");
+                return Result.retry(nextConfirmCheck(waited), "unconfirmed");
             }
-            // No status within the wait: Meta did not take it; send again.
+            // No status, and none can still be on its way: Meta did not take it; send again.
         }
         Channel channel = channels.get(tenant, m.phoneNumberId()).orElse(null);
         if (channel == null || channel.status() == Channel.Status.DISCONNECTED) {
@@ -128,6 +149,15 @@ public final class DeliverSend {
         } catch (MetaApiException e) {
             return onError(sending, channel, e);
         }
+    }
+
+    /** Each check is a receive of the queued job, so the checks space out: 60 s, then doubling, up to the longest wait. */
+    static Duration nextConfirmCheck(Duration waited) {
+        if (waited.compareTo(CONFIRM_WAIT) < 0) {
+            return CONFIRM_WAIT.minus(waited).plusSeconds(1);
+        }
+        Duration toMax = CONFIRM_MAX.minus(waited).plusSeconds(1);
+        return waited.compareTo(toMax) < 0 ? waited : toMax;
     }
 
     private Result onError(OutboundMessage m, Channel channel, MetaApiException e) {

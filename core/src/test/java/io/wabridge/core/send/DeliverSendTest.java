@@ -74,7 +74,9 @@ class DeliverSendTest {
     final RecordingEvents bus = new RecordingEvents();
     final List<DomainEvent> events = bus.published;
     final TokenVault vault = new TokenVault(new FakeCipher("k"), new InMemorySecretStore());
-    final DeliverSend deliver = new DeliverSend(outbox, channels, vault, meta, (pn, perSecond) -> true, bus, clock);
+    /** Whether the inbound queue is empty (the sender asks before it takes a lost answer to mean "not sent"). */
+    boolean inboundIdle = true;
+    final DeliverSend deliver = new DeliverSend(outbox, channels, vault, meta, (pn, perSecond) -> true, bus, () -> inboundIdle, clock);
 
     String queued() {
         vault.put(new SecretContext("acme", "111", SecretField.BUSINESS_TOKEN), SecretValue.of("EAA"));
@@ -114,6 +116,47 @@ class DeliverSendTest {
         clock.advance(Duration.ofSeconds(31));
         assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
         assertThat(calls).hasSize(2);
+    }
+
+    @Test
+    void aLostAnswerWaitsWhileTheInboundPipelineIsBehindAndAtMostTheLongestWait() {
+        String id = queued();
+        answers.add(meta(0, 0));
+        deliver.deliver(ACME, id);
+        inboundIdle = false;
+        Duration waited = Duration.ZERO;
+        int checks = 0;
+        DeliverSend.Result r;
+        do {
+            r = deliver.deliver(ACME, id);
+            if (!r.done()) {
+                clock.advance(r.retryAfter());
+                waited = waited.plus(r.retryAfter());
+                checks++;
+            }
+        } while (!r.done() && checks < 20);
+        // A status stuck behind a busy inbound queue is not taken for a lost send until the longest wait...
+        assertThat(waited).isGreaterThanOrEqualTo(DeliverSend.CONFIRM_MAX);
+        assertThat(waited).isLessThan(DeliverSend.CONFIRM_MAX.plusMinutes(1));
+        // ...and the checks space out, so they do not use up the queue's receives (10) first.
+        assertThat(checks).isLessThanOrEqualTo(6);
+        assertThat(r.state()).isEqualTo("sent");
+        assertThat(calls).hasSize(2);
+    }
+
+    @Test
+    void aLostAnswerConfirmedLateByABusyInboundPipelineIsNotSentTwice() {
+        String id = queued();
+        answers.add(meta(0, 0));
+        deliver.deliver(ACME, id);
+        inboundIdle = false;
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(deliver.deliver(ACME, id).done()).isFalse();
+        confirmations.put(id, "wamid.LATE");
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
+        assertThat(stored.get(id).wamid()).isEqualTo("wamid.LATE");
+        assertThat(calls).hasSize(1);
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.wabridge.adapters.aws.DynamoDbChannels;
 import io.wabridge.adapters.aws.DynamoDbFailureLog;
 import io.wabridge.adapters.aws.DynamoDbOutbox;
 import io.wabridge.adapters.aws.DynamoDbSendPacer;
+import io.wabridge.adapters.aws.SqsInboundQueue;
 import io.wabridge.adapters.aws.SqsOutboundQueue;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.meta.GraphMessages;
@@ -79,7 +80,7 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
         String table = wiring.config().tableName();
         return new DeliverSend(new DynamoDbOutbox(wiring.dynamo(), table, Clock.systemUTC()), new DynamoDbChannels(wiring.dynamo(), table),
                 wiring.tokenVault(), new GraphMessages(wiring.graph()), new DynamoDbSendPacer(wiring.dynamo(), table, Clock.systemUTC()),
-                wiring.domainEvents(), Clock.systemUTC());
+                wiring.domainEvents(), SqsInboundQueue.backlog(wiring.sqs(), wiring.config().inboundQueueUrl()), Clock.systemUTC());
     }
 
     static Visibility visibility(SqsClient sqs, String queueUrl) {

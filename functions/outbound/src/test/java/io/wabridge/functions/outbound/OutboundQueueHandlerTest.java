@@ -105,7 +105,7 @@ class OutboundQueueHandlerTest {
     };
     final DomainEvents events = fake(DomainEvents.class, (method, args) -> method.equals("published") ? false : null);
 
-    final OutboundQueueHandler handler = new OutboundQueueHandler(new DeliverSend(outbox, channels, vault, meta, pacer, events, clock),
+    final OutboundQueueHandler handler = new OutboundQueueHandler(new DeliverSend(outbox, channels, vault, meta, pacer, events, () -> true, clock),
             (receipt, delay) -> delays.put(receipt, delay), (id, count, reason) -> { }, clock);
 
     @Test
