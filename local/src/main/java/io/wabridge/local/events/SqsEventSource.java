@@ -83,6 +83,8 @@ public final class SqsEventSource implements AutoCloseable {
                         .messageAttributeNames("All")).messages();
                 if (!messages.isEmpty() && running.get()) {
                     deliver(messages);
+                } else if (!messages.isEmpty() && crashed.get()) {
+                    abandoned.addAndGet(messages.size()); // received as the crash came: never invoked, never deleted
                 }
             } catch (RuntimeException e) {
                 if (running.get()) {
