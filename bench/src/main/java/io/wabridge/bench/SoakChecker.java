@@ -134,20 +134,37 @@ final class SoakChecker {
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
 
+        // Updates in the inbound dead-letter queue: not stored, but not lost either (a redrive replays them).
         List<String> inboundDlq = drain("InboundDeadLetterQueue");
-        counts.put("inbound dead-lettered", (long) inboundDlq.size());
-        for (String body : inboundDlq.subList(0, Math.min(5, inboundDlq.size()))) {
-            problems.add("inbound update dead-lettered: " + body.substring(0, Math.min(200, body.length())));
+        Set<String> deadLettered = new HashSet<>(); // message wamids, and wamid#status for statuses
+        for (String body : inboundDlq) {
+            try {
+                for (JsonNode entry : JSON.readTree(body).path("entry")) {
+                    for (JsonNode change : entry.path("changes")) {
+                        change.path("value").path("messages").forEach(m -> deadLettered.add(m.path("id").asText()));
+                        change.path("value").path("statuses").forEach(st -> deadLettered.add(st.path("id").asText() + "#" + st.path("status").asText()));
+                    }
+                }
+            } catch (Exception e) {
+                problems.add("inbound dead-letter message is not a webhook update: " + body.substring(0, Math.min(100, body.length())));
+            }
         }
+        counts.put("inbound dead-lettered (queue messages)", (long) inboundDlq.size());
 
         // 1. every accepted message stored exactly once
         long storedOnce = 0;
+        long messagesDeadLettered = 0;
+        long messagesLost = 0;
         for (String wamid : acceptedMessages) {
             int n = storedMessages.getOrDefault(wamid, 0);
             if (n == 1 && pointers.contains(wamid)) {
                 storedOnce++;
+            } else if (n == 0 && deadLettered.contains(wamid)) {
+                messagesDeadLettered++;
+                problems.add("accepted message " + wamid + " is not stored: it is in the inbound dead-letter queue");
             } else if (n == 0) {
-                problems.add("accepted message " + wamid + " is not stored");
+                messagesLost++;
+                problems.add("accepted message " + wamid + " is not stored (nor dead-lettered)");
             } else if (n > 1) {
                 problems.add("accepted message " + wamid + " is stored " + n + " times");
             } else {
@@ -155,6 +172,8 @@ final class SoakChecker {
             }
         }
         counts.put("messages stored exactly once", storedOnce);
+        counts.put("messages not stored, in the inbound DLQ", messagesDeadLettered);
+        counts.put("messages not stored, not dead-lettered", messagesLost);
         long strays = storedMessages.keySet().stream().filter(w -> !acceptedMessages.contains(w)).count();
         counts.put("messages stored that were never accepted", strays);
         if (strays > 0) {
@@ -163,23 +182,26 @@ final class SoakChecker {
 
         // 1 and 2. every accepted status recorded, each message at its highest accepted state
         long statusesRecorded = 0;
+        long statusesDeadLettered = 0;
         long atHighest = 0;
         Map<String, Long> finalStates = new TreeMap<>();
         for (var e : acceptedStatuses.entrySet()) {
-            Map<String, AttributeValue> item = statusItems.get(e.getKey());
-            if (item == null) {
-                problems.add("statuses " + e.getValue().keySet() + " of " + e.getKey() + " are not stored");
-                continue;
-            }
+            Map<String, AttributeValue> item = statusItems.getOrDefault(e.getKey(), Map.of());
             for (String status : e.getValue().keySet()) {
                 if (item.containsKey("at_" + status)) {
                     statusesRecorded++;
+                } else if (deadLettered.contains(e.getKey() + "#" + status)) {
+                    statusesDeadLettered++;
+                    problems.add("status " + status + " of " + e.getKey() + " is not recorded: it is in the inbound dead-letter queue");
                 } else {
-                    problems.add("status " + status + " of " + e.getKey() + " is not recorded");
+                    problems.add("status " + status + " of " + e.getKey() + " is not recorded (nor dead-lettered)");
                 }
             }
-            String highest = e.getValue().keySet().stream()
-                    .max((a, b) -> Integer.compare(rank(a), rank(b))).orElseThrow();
+            if (item.isEmpty()) {
+                continue;
+            }
+            String highest = e.getValue().keySet().stream().filter(st -> !deadLettered.contains(e.getKey() + "#" + st))
+                    .max((a, b) -> Integer.compare(rank(a), rank(b))).orElse("");
             String stored = item.containsKey("status") ? item.get("status").s() : "";
             finalStates.merge(stored, 1L, Long::sum);
             if (stored.equals(highest)) {
@@ -189,6 +211,7 @@ final class SoakChecker {
             }
         }
         counts.put("statuses recorded", statusesRecorded);
+        counts.put("statuses not recorded, in the inbound DLQ", statusesDeadLettered);
         counts.put("messages at their highest status", atHighest);
         finalStates.forEach((state, n) -> counts.put("  final state " + state, n));
 

@@ -44,6 +44,7 @@ public final class SqsEventSource implements AutoCloseable {
     private final String region;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> pollers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AtomicBoolean crashed = new AtomicBoolean();
     private final AtomicLong crashes = new AtomicLong();
     private final AtomicLong abandoned = new AtomicLong();
     private final AtomicLong invocations = new AtomicLong();
@@ -66,6 +67,7 @@ public final class SqsEventSource implements AutoCloseable {
 
     /** Starts the pollers (again, after {@link #crash()}). */
     public synchronized void start() {
+        crashed.set(false);
         running.set(true);
         for (int i = 0; i < mapping.concurrency(); i++) {
             pollers.add(Thread.ofVirtual().name(mapping.name() + "-poller-" + i).start(this::poll));
@@ -81,6 +83,8 @@ public final class SqsEventSource implements AutoCloseable {
                         .messageAttributeNames("All")).messages();
                 if (!messages.isEmpty() && running.get()) {
                     deliver(messages);
+                } else if (!messages.isEmpty() && crashed.get()) {
+                    abandoned.addAndGet(messages.size()); // received as the crash came: never invoked, never deleted
                 }
             } catch (RuntimeException e) {
                 if (running.get()) {
@@ -126,7 +130,7 @@ public final class SqsEventSource implements AutoCloseable {
         } catch (LocalFunction.InvocationFailed e) {
             keep = allIds(messages);
         }
-        if (!running.get()) {
+        if (crashed.get()) {
             // Crashed mid-batch: nothing is deleted; the messages reappear after the visibility timeout.
             abandoned.addAndGet(messages.size());
             return;
@@ -191,6 +195,7 @@ public final class SqsEventSource implements AutoCloseable {
      * deleted. Returns when the pollers have stopped.
      */
     public synchronized void crash() throws InterruptedException {
+        crashed.set(true);
         running.set(false);
         crashes.incrementAndGet();
         pollers.forEach(Thread::interrupt);
