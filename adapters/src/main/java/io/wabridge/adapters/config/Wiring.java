@@ -50,6 +50,7 @@ public final class Wiring {
     private final Supplier<S3Objects> media;
     private final Supplier<io.wabridge.adapters.meta.GraphClient> graph;
     private final Supplier<io.wabridge.adapters.aws.DynamoDbSettings> settings;
+    private final Supplier<io.wabridge.adapters.metrics.EmfMetrics> metrics;
 
     public Wiring(AppConfig config) {
         this.config = config;
@@ -80,6 +81,7 @@ public final class Wiring {
         this.graph = memoize(() -> new io.wabridge.adapters.meta.GraphClient(config.graphApiBaseUrl(), config.graphApiVersion(),
                 Duration.ofSeconds(20)));
         this.settings = memoize(() -> new io.wabridge.adapters.aws.DynamoDbSettings(dynamo(), config.tableName(), Clock.systemUTC()));
+        this.metrics = memoize(() -> new io.wabridge.adapters.metrics.EmfMetrics(config.stage()));
         this.tokenVault = memoize(() -> new TokenVault(
                 new CachingTokenCipher(new KmsEnvelopeTokenCipher(kms(), config.tokenKeyArn()), Duration.ofMinutes(5), 10_000, Clock.systemUTC()),
                 new DynamoDbSecretStore(dynamo(), config.tableName())));
@@ -142,6 +144,11 @@ public final class Wiring {
      */
     public TokenVault tokenVault() {
         return tokenVault.get();
+    }
+
+    /** Metrics in CloudWatch Embedded Metric Format; the handler flushes them at the end of each invocation. */
+    public io.wabridge.adapters.metrics.EmfMetrics metrics() {
+        return metrics.get();
     }
 
     /** Tenant settings (its {@code cached} view serves hot paths). */

@@ -10,12 +10,15 @@ import io.wabridge.adapters.aws.DynamoDbOutbox;
 import io.wabridge.adapters.aws.DynamoDbSendPacer;
 import io.wabridge.adapters.aws.SqsOutboundQueue;
 import io.wabridge.adapters.config.Wiring;
+import io.wabridge.adapters.lambda.Invocation;
+import io.wabridge.adapters.lambda.SqsBatch;
+import io.wabridge.adapters.metrics.EmfMetrics;
+import io.wabridge.core.metrics.Metric;
 import io.wabridge.adapters.meta.GraphMessages;
 import io.wabridge.core.inbound.FailureLog;
 import io.wabridge.core.send.DeliverSend;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -44,6 +47,8 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
     private final DeliverSend deliver;
     private final Visibility visibility;
     private final FailureLog failures;
+    private final int maxReceiveCount;
+    private final EmfMetrics metrics;
 
     public OutboundQueueHandler() {
         this(Wiring.fromSystem());
@@ -51,13 +56,16 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
 
     public OutboundQueueHandler(Wiring wiring) {
         this(deliver(wiring), visibility(wiring.sqs(), wiring.config().outboundQueueUrl()),
-                new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()));
+                new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
+                wiring.config().maxReceiveCount(), wiring.metrics());
     }
 
-    OutboundQueueHandler(DeliverSend deliver, Visibility visibility, FailureLog failures) {
+    OutboundQueueHandler(DeliverSend deliver, Visibility visibility, FailureLog failures, int maxReceiveCount, EmfMetrics metrics) {
         this.deliver = deliver;
         this.visibility = visibility;
         this.failures = failures;
+        this.maxReceiveCount = maxReceiveCount;
+        this.metrics = metrics;
     }
 
     private static DeliverSend deliver(Wiring wiring) {
@@ -74,24 +82,33 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<SQSBatchResponse.BatchItemFailure> failed = new ArrayList<>();
+        try {
+            return handle(SqsBatch.records(event));
+        } finally {
+            metrics.flush(Invocation.functionName(context));
+        }
+    }
+
+    private SQSBatchResponse handle(List<SQSEvent.SQSMessage> records) {
+        SqsBatch batch = new SqsBatch(maxReceiveCount, metrics);
         Set<String> blockedGroups = new HashSet<>();
-        for (SQSEvent.SQSMessage record : event.getRecords() == null ? List.<SQSEvent.SQSMessage>of() : event.getRecords()) {
+        for (SQSEvent.SQSMessage record : records) {
             String group = io.wabridge.adapters.lambda.SqsRecords.group(record);
-            MDC.clear(); // the log fields of this record only (JsonLogger writes them)
-            MDC.put("messageId", record.getMessageId());
+            batch.enter(record); // the log fields of this record only (JsonLogger writes them)
             if (blockedGroups.contains(group)) {
-                failed.add(failure(record));
+                batch.fail(record);
                 continue;
             }
             try {
                 SqsOutboundQueue.Job job = SqsOutboundQueue.parse(record.getBody());
                 MDC.put("tenantId", job.tenant().value());
                 DeliverSend.Result result = deliver.deliver(job.tenant(), job.id());
+                // Sends by outcome: the settled state (sent, failed, held, ...) or "retried" when it goes back to the queue.
+                metrics.record(Metric.SENDS, result.done() ? result.state() : "retried", 1);
                 if (!result.done()) {
                     visibility.delay(record.getReceiptHandle(), result.retryAfter());
                     blockedGroups.add(group);
-                    failed.add(failure(record));
+                    batch.fail(record);
                     log.info("send {} {}: retry in {} s", job.id(), result.state(), result.retryAfter().toSeconds());
                 } else {
                     log.debug("send {}: {}", job.id(), result.state());
@@ -100,14 +117,11 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
                 String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
                 log.warn("outbound record {} failed ({}); it goes back to the queue", record.getMessageId(), reason);
                 failures.record(record.getMessageId(), io.wabridge.adapters.lambda.SqsRecords.receiveCount(record), reason);
+                metrics.record(Metric.SENDS, "error", 1);
                 blockedGroups.add(group);
-                failed.add(failure(record));
+                batch.fail(record);
             }
         }
-        return SQSBatchResponse.builder().withBatchItemFailures(failed).build();
-    }
-
-    private static SQSBatchResponse.BatchItemFailure failure(SQSEvent.SQSMessage record) {
-        return SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(record.getMessageId()).build();
+        return batch.response();
     }
 }
