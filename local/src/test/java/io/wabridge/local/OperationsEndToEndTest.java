@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Operations, end to end on the local runtime: what the functions write to standard output during a webhook →
  * inbound → send flow holds CloudWatch Embedded Metric Format lines that are valid by the specification and
- * count what happened.
+ * count what happened; a webhook's X-Ray trace id goes on across the inbound queue into the consumer's log and
+ * metric lines.
  */
 class OperationsEndToEndTest {
 
@@ -212,5 +213,51 @@ class OperationsEndToEndTest {
             assertThat(line.toString()).as("no tenant, number or wamid in a metric line")
                     .doesNotContain(shop.phoneNumberId()).doesNotContain(wamid).doesNotContain(user).doesNotContain("\"" + TENANT + "\"");
         }
+    }
+
+    @Test
+    void aWebhooksTraceGoesOnInTheInboundConsumersLogAndMetricLines() throws Exception {
+        byte[] id = new byte[12];
+        new java.security.SecureRandom().nextBytes(id);
+        String root = "1-" + String.format("%08x", Instant.now().getEpochSecond()) + "-" + java.util.HexFormat.of().formatHex(id);
+        int offset = capturedSize();
+        // An update for a number no tenant has: the consumer warns (a stored message logs nothing at INFO).
+        String unknownNumber = "1099" + (System.nanoTime() % 100_000_000L);
+        assertThat(postWebhook(textWebhook(unknownNumber, "6281234519102", "wamid.ops-trace-" + System.nanoTime(), "Trace"),
+                "x-amzn-trace-id", "Root=" + root + ";Parent=53995c3f42cd8ad8;Sampled=1").statusCode()).isEqualTo(200);
+        assertThat(Http.eventually(Duration.ofSeconds(20), () -> inboundLines(capturedSince(offset)).stream()
+                .anyMatch(l -> root.equals(l.path("traceId").asText())))).as("the inbound consumer logged with the webhook's trace id").isTrue();
+        JsonNode warning = inboundLines(capturedSince(offset)).stream().filter(l -> root.equals(l.path("traceId").asText())).findFirst().orElseThrow();
+        assertThat(warning.path("message").asText()).contains("has no tenant");
+        assertThat(warning.path("messageId").asText()).isNotBlank();
+
+        assertThat(Http.eventually(Duration.ofSeconds(10), () -> {
+            try {
+                return emf(capturedSince(offset)).stream().anyMatch(l -> l.path("FunctionName").asText().endsWith("-InboundFunction")
+                        && root.equals(l.path("traceId").asText()) && l.path("Outcome").asText().equals("unrouted"));
+            } catch (Exception e) {
+                return false;
+            }
+        })).as("the consumer's metric line carries the trace id").isTrue();
+        assertThat(emf(capturedSince(offset))).anyMatch(l -> l.path("FunctionName").asText().endsWith("-WebhookFunction")
+                && root.equals(l.path("traceId").asText()));
+    }
+
+    /** The JSON log lines the inbound consumer wrote. */
+    static List<JsonNode> inboundLines(String output) {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : output.split("\n")) {
+            if (line.startsWith("{\"timestamp\"") && line.contains("InboundQueueHandler")) {
+                try {
+                    JsonNode node = JSON.readTree(line);
+                    if (node.path("logger").asText().endsWith("InboundQueueHandler")) {
+                        lines.add(node);
+                    }
+                } catch (Exception e) {
+                    // a line cut by another thread's output is not one of them
+                }
+            }
+        }
+        return lines;
     }
 }

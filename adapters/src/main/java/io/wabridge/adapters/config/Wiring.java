@@ -62,7 +62,8 @@ public final class Wiring {
                 .orElseGet(() -> DefaultCredentialsProvider.builder().build());
         this.http = UrlConnectionHttpClient.builder().build();
         this.dynamo = memoize(() -> configure(DynamoDbClient.builder(), "DYNAMODB").build());
-        this.sqs = memoize(() -> configure(SqsClient.builder(), "SQS").build());
+        this.sqs = memoize(() -> configure(SqsClient.builder(), "SQS")
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new io.wabridge.adapters.aws.SqsTracePropagation())).build());
         this.secrets = memoize(() -> new SecretsManagerSecrets(
                 configure(SecretsManagerClient.builder(), "SECRETS_MANAGER").build()));
         this.kms = memoize(() -> configure(KmsClient.builder(), "KMS").build());

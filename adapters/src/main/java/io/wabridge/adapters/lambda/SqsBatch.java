@@ -29,10 +29,14 @@ public final class SqsBatch {
         return event == null || event.getRecords() == null ? List.of() : event.getRecords();
     }
 
-    /** Starts a record's log context: the MDC holds its fields only, from its {@code messageId} on. */
+    /**
+     * Starts a record's log context: the MDC holds its fields only, from its {@code messageId} and the trace it
+     * continues ({@link Tracing#enter}) on.
+     */
     public void enter(SQSEvent.SQSMessage record) {
         MDC.clear();
         MDC.put("messageId", record.getMessageId());
+        Tracing.enter(record);
     }
 
     /** Reports the record as failed: SQS delivers it again, or moves it to the dead-letter queue. */

@@ -84,6 +84,7 @@ public final class EmfMetrics implements Metrics {
         } else {
             values.add(value);
         }
+        io.wabridge.adapters.lambda.Tracing.traceId().ifPresent(b.traceIds::add);
     }
 
     /** Writes what this thread recorded since its last flush (nothing if it recorded nothing) and forgets it. */

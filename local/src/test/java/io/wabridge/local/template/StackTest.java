@@ -83,6 +83,14 @@ class StackTest {
     }
 
     @Test
+    void everyFunctionIsTracedWithXRay() {
+        // SAM adds the AWSXrayWriteOnlyAccess managed policy to each function's role for Tracing: Active.
+        assertThat(template.globalsFunction().get("Tracing")).isEqualTo("Active");
+        template.resourcesOfType("AWS::Serverless::Function").forEach((id, f) ->
+                assertThat(f.getOrDefault("Tracing", "Active")).as(id).isEqualTo("Active"));
+    }
+
+    @Test
     void everyQueueIsEncryptedAtRest() {
         template.resourcesOfType("AWS::SQS::Queue").forEach((id, q) -> assertThat(
                 Boolean.TRUE.equals(q.get("SqsManagedSseEnabled")) || q.get("KmsMasterKeyId") != null).as(id).isTrue());

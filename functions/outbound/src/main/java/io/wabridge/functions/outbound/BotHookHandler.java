@@ -13,6 +13,7 @@ import io.wabridge.adapters.aws.SqsOutboundQueue;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.Invocation;
 import io.wabridge.adapters.lambda.SqsBatch;
+import io.wabridge.adapters.lambda.Tracing;
 import io.wabridge.adapters.metrics.EmfMetrics;
 import io.wabridge.adapters.http.HttpBotHook;
 import io.wabridge.core.send.AcceptSend;
@@ -71,10 +72,12 @@ public final class BotHookHandler implements RequestHandler<SQSEvent, SQSBatchRe
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        Tracing.begin(context);
         try {
             return handle(SqsBatch.records(event));
         } finally {
             metrics.flush(Invocation.functionName(context));
+            Tracing.end();
         }
     }
 

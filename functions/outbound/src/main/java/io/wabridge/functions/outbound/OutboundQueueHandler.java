@@ -12,6 +12,7 @@ import io.wabridge.adapters.aws.SqsOutboundQueue;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.Invocation;
 import io.wabridge.adapters.lambda.SqsBatch;
+import io.wabridge.adapters.lambda.Tracing;
 import io.wabridge.adapters.metrics.EmfMetrics;
 import io.wabridge.core.metrics.Metric;
 import io.wabridge.adapters.meta.GraphMessages;
@@ -82,10 +83,12 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        Tracing.begin(context);
         try {
             return handle(SqsBatch.records(event));
         } finally {
             metrics.flush(Invocation.functionName(context));
+            Tracing.end();
         }
     }
 
