@@ -179,6 +179,11 @@ public final class AppConfig {
         return require("TOKEN_KEY_ARN");
     }
 
+    /** The level the Lambda jars log at ({@code LogLevel} parameter; INFO when unset). Read by the logging binding. */
+    public Optional<String> logLevel() {
+        return optional("LOG_LEVEL");
+    }
+
     /** The deployment stage ({@code dev}, {@code prod}): the {@code Stage} dimension of the metrics. */
     public String stage() {
         return require("STAGE");

@@ -91,6 +91,15 @@ class StackTest {
     }
 
     @Test
+    void everyFunctionLogsAtTheLogLevelParameter() {
+        assertThat(map(map(template.globalsFunction().get("Environment")).get("Variables")).get("LOG_LEVEL"))
+                .isEqualTo(Map.of("Ref", "LogLevel"));
+        assertThat(map(template.parameters().get("LogLevel")).get("Default")).isEqualTo("INFO");
+        template.resourcesOfType("AWS::Serverless::Function").forEach((id, f) -> assertThat(
+                map(map(f.get("Environment")).get("Variables"))).as(id).doesNotContainKey("LOG_LEVEL"));
+    }
+
+    @Test
     void everyQueueIsEncryptedAtRest() {
         template.resourcesOfType("AWS::SQS::Queue").forEach((id, q) -> assertThat(
                 Boolean.TRUE.equals(q.get("SqsManagedSseEnabled")) || q.get("KmsMasterKeyId") != null).as(id).isTrue());
