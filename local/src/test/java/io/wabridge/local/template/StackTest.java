@@ -24,8 +24,9 @@ class StackTest {
     static final Set<String> MAY_GENERATE_DATA_KEYS = Set.of(
             "SignupFunction", // seals a new channel's business token and PIN
             "ChannelHealthFunction", // seals refreshed business tokens
-            "ApiFunction", // seals bot hook signing secrets (context field hook_signing_secret only)
-            "KeyRotationFunction"); // re-seals every secret under a new key, invoked by hand
+            // Seals bot hook signing secrets (context field hook_signing_secret only): the secret arrives with
+            // PUT /v1/tenant/settings, which this function serves (README, "Token vault").
+            "ApiFunction");
 
     @Test
     void everyQueueAFunctionConsumesHidesMessagesForSixTimesItsTimeoutAndHasADeadLetterQueue() {
