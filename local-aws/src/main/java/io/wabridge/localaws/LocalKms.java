@@ -90,6 +90,7 @@ public final class LocalKms implements AwsJsonServer.Service {
                 case "GenerateDataKey" -> generateDataKey(request);
                 case "Encrypt" -> encrypt(request);
                 case "Decrypt" -> decrypt(request);
+                case "ReEncrypt" -> reEncrypt(request);
                 case "DescribeKey" -> metadataResponse(key(request.path("KeyId").asText()));
                 case "CreateKey" -> metadataResponse(keys.get(createKey(request.path("Description").asText(""))));
                 case "EnableKey", "DisableKey" -> setEnabled(request, operation.equals("EnableKey"));
@@ -127,9 +128,37 @@ public final class LocalKms implements AwsJsonServer.Service {
     }
 
     private JsonNode decrypt(JsonNode request) {
+        Opened opened = open(request.path("CiphertextBlob").asText(), context(request, "EncryptionContext"),
+                request.hasNonNull("KeyId") ? request.path("KeyId").asText() : null);
+        ObjectNode out = JSON.createObjectNode();
+        out.put("Plaintext", Base64.getEncoder().encodeToString(opened.plaintext()));
+        out.put("KeyId", arn(opened.keyId()));
+        out.put("EncryptionAlgorithm", "SYMMETRIC_DEFAULT");
+        return out;
+    }
+
+    /** ReEncrypt: opens the blob under its key and source context and seals it under the destination key and context. */
+    private JsonNode reEncrypt(JsonNode request) {
+        Opened opened = open(request.path("CiphertextBlob").asText(), context(request, "SourceEncryptionContext"),
+                request.hasNonNull("SourceKeyId") ? request.path("SourceKeyId").asText() : null);
+        MasterKey destination = usableKey(request.path("DestinationKeyId").asText());
+        byte[] sealed = seal(destination, opened.plaintext(), context(request, "DestinationEncryptionContext"));
+        java.util.Arrays.fill(opened.plaintext(), (byte) 0);
+        ObjectNode out = JSON.createObjectNode();
+        out.put("CiphertextBlob", Base64.getEncoder().encodeToString(sealed));
+        out.put("SourceKeyId", arn(opened.keyId()));
+        out.put("KeyId", arn(destination.keyId()));
+        out.put("SourceEncryptionAlgorithm", "SYMMETRIC_DEFAULT");
+        out.put("DestinationEncryptionAlgorithm", "SYMMETRIC_DEFAULT");
+        return out;
+    }
+
+    private record Opened(String keyId, byte[] plaintext) {}
+
+    private Opened open(String base64Blob, Map<String, String> context, String requestedKeyId) {
         byte[] blob;
         try {
-            blob = Base64.getDecoder().decode(request.path("CiphertextBlob").asText());
+            blob = Base64.getDecoder().decode(base64Blob);
         } catch (IllegalArgumentException e) {
             throw invalidCiphertext();
         }
@@ -148,7 +177,7 @@ public final class LocalKms implements AwsJsonServer.Service {
         if (key == null) {
             throw invalidCiphertext();
         }
-        if (request.hasNonNull("KeyId") && !key.keyId().equals(resolveKeyId(request.path("KeyId").asText()))) {
+        if (requestedKeyId != null && !key.keyId().equals(resolveKeyId(requestedKeyId))) {
             throw new AwsJsonServer.AwsError(400, "IncorrectKeyException",
                     "The key ID in the request does not identify a CMK that can perform this operation.");
         }
@@ -159,20 +188,14 @@ public final class LocalKms implements AwsJsonServer.Service {
         in.get(iv);
         byte[] sealed = new byte[in.remaining()];
         in.get(sealed);
-        byte[] plaintext;
         try {
             Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
             gcm.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key.material(), "AES"), new GCMParameterSpec(128, iv));
-            gcm.updateAAD(aad(keyId, context(request)));
-            plaintext = gcm.doFinal(sealed);
+            gcm.updateAAD(aad(keyId, context));
+            return new Opened(keyId, gcm.doFinal(sealed));
         } catch (GeneralSecurityException e) {
             throw invalidCiphertext();
         }
-        ObjectNode out = JSON.createObjectNode();
-        out.put("Plaintext", Base64.getEncoder().encodeToString(plaintext));
-        out.put("KeyId", arn(keyId));
-        out.put("EncryptionAlgorithm", "SYMMETRIC_DEFAULT");
-        return out;
     }
 
     private byte[] seal(MasterKey key, byte[] plaintext, Map<String, String> context) {
@@ -198,8 +221,12 @@ public final class LocalKms implements AwsJsonServer.Service {
     }
 
     private static Map<String, String> context(JsonNode request) {
+        return context(request, "EncryptionContext");
+    }
+
+    private static Map<String, String> context(JsonNode request, String field) {
         Map<String, String> context = new LinkedHashMap<>();
-        request.path("EncryptionContext").fields().forEachRemaining(e -> context.put(e.getKey(), e.getValue().asText()));
+        request.path(field).fields().forEachRemaining(e -> context.put(e.getKey(), e.getValue().asText()));
         return context;
     }
 

@@ -62,6 +62,11 @@ class LogSecrecyTest {
     }
 
     static PrintStream tee(PrintStream original) {
+        return tee(original, captured);
+    }
+
+    /** Writes to {@code original} and keeps a copy in {@code captured}. */
+    static PrintStream tee(PrintStream original, ByteArrayOutputStream captured) {
         return new PrintStream(new OutputStream() {
             @Override
             public void write(int b) {
@@ -128,8 +133,12 @@ class LogSecrecyTest {
     }
 
     static int status(String method, String path, Object body) {
+        return status(method, path, body, "logs");
+    }
+
+    static int status(String method, String path, Object body, String tenant) {
         try {
-            return SignupEndToEndTest.call(method, path, "logs", body).statusCode();
+            return SignupEndToEndTest.call(method, path, tenant, body).statusCode();
         } catch (Exception e) {
             return -1;
         }

@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.kms.model.DecryptResponse;
 import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
 import software.amazon.awssdk.services.kms.model.InvalidCiphertextException;
 import software.amazon.awssdk.services.kms.model.KmsException;
+import software.amazon.awssdk.services.kms.model.ReEncryptResponse;
 
 /**
  * Envelope encryption with KMS: a fresh AES-256 data key per secret from {@code GenerateDataKey}, the
@@ -83,6 +84,22 @@ public final class KmsEnvelopeTokenCipher implements TokenCipher {
                 Arrays.fill(plain, (byte) 0);
             }
         }
+    }
+
+    /**
+     * KMS {@code ReEncrypt}: the data key is decrypted and encrypted again under {@code targetKeyId} inside KMS,
+     * with the same encryption context; the nonce and sealed secret are kept, so the record's format is unchanged.
+     */
+    @Override
+    public EncryptedSecret rewrap(SecretContext context, EncryptedSecret secret, String targetKeyId) {
+        if (secret.formatVersion() != EncryptedSecret.CURRENT_VERSION) {
+            throw new SecretUnreadable(Reason.UNKNOWN_FORMAT, "unknown secret format version " + secret.formatVersion());
+        }
+        ReEncryptResponse wrapped = call(() -> kms.reEncrypt(r -> r.sourceKeyId(secret.keyId())
+                .ciphertextBlob(SdkBytes.fromByteArray(secret.encryptedDataKey())).sourceEncryptionContext(context.asMap())
+                .destinationKeyId(targetKeyId).destinationEncryptionContext(context.asMap())));
+        return new EncryptedSecret(secret.formatVersion(), wrapped.keyId(), wrapped.ciphertextBlob().asByteArray(), secret.nonce(),
+                secret.ciphertext());
     }
 
     private static <T> T call(java.util.function.Supplier<T> kmsCall) {

@@ -179,6 +179,33 @@ public final class AppConfig {
         return require("TOKEN_KEY_ARN");
     }
 
+    /** The level the Lambda jars log at ({@code LogLevel} parameter; INFO when unset). Read by the logging binding. */
+    public Optional<String> logLevel() {
+        return optional("LOG_LEVEL");
+    }
+
+    /** The deployment stage ({@code dev}, {@code prod}): the {@code Stage} dimension of the metrics. */
+    public String stage() {
+        return require("STAGE");
+    }
+
+    /**
+     * The {@code maxReceiveCount} of the redrive policy of the queue this function consumes: a record that fails
+     * on that receive is moved to the dead-letter queue.
+     */
+    public int maxReceiveCount() {
+        String value = require("MAX_RECEIVE_COUNT");
+        try {
+            int count = Integer.parseInt(value.strip());
+            if (count < 1) {
+                throw new NumberFormatException();
+            }
+            return count;
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("MAX_RECEIVE_COUNT must be a positive whole number, not " + value, e);
+        }
+    }
+
     /** The JWT claim that carries the tenant id (for example {@code sub} or {@code tenant_id}). */
     public String tenantClaim() {
         return require("TENANT_CLAIM");

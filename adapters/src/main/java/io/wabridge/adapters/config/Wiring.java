@@ -54,6 +54,7 @@ public final class Wiring {
     final Lazy<S3Objects> media;
     private final Supplier<io.wabridge.adapters.meta.GraphClient> graph;
     private final Supplier<io.wabridge.adapters.aws.DynamoDbSettings> settings;
+    private final Supplier<io.wabridge.adapters.metrics.EmfMetrics> metrics;
 
     public Wiring(AppConfig config) {
         this.config = config;
@@ -65,7 +66,8 @@ public final class Wiring {
                 .orElseGet(() -> DefaultCredentialsProvider.builder().build());
         this.http = UrlConnectionHttpClient.builder().build();
         this.dynamo = memoize(() -> configure(DynamoDbClient.builder(), "DYNAMODB").build());
-        this.sqs = memoize(() -> configure(SqsClient.builder(), "SQS").build());
+        this.sqs = memoize(() -> configure(SqsClient.builder(), "SQS")
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new io.wabridge.adapters.aws.SqsTracePropagation())).build());
         this.secretsClient = memoize(() -> configure(SecretsManagerClient.builder(), "SECRETS_MANAGER").build());
         this.secrets = memoize(() -> new SecretsManagerSecrets(secretsClient.get()));
         this.kms = memoize(() -> configure(KmsClient.builder(), "KMS").build());
@@ -84,6 +86,7 @@ public final class Wiring {
         this.graph = memoize(() -> new io.wabridge.adapters.meta.GraphClient(config.graphApiBaseUrl(), config.graphApiVersion(),
                 GRAPH_TIMEOUT));
         this.settings = memoize(() -> new io.wabridge.adapters.aws.DynamoDbSettings(dynamo(), config.tableName(), Clock.systemUTC()));
+        this.metrics = memoize(() -> new io.wabridge.adapters.metrics.EmfMetrics(config.stage()));
         this.tokenVault = memoize(() -> new TokenVault(
                 new CachingTokenCipher(new KmsEnvelopeTokenCipher(kms(), config.tokenKeyArn()), Duration.ofMinutes(5), 10_000, Clock.systemUTC()),
                 new DynamoDbSecretStore(dynamo(), config.tableName())));
@@ -152,6 +155,11 @@ public final class Wiring {
      */
     public TokenVault tokenVault() {
         return tokenVault.get();
+    }
+
+    /** Metrics in CloudWatch Embedded Metric Format; the handler flushes them at the end of each invocation. */
+    public io.wabridge.adapters.metrics.EmfMetrics metrics() {
+        return metrics.get();
     }
 
     /** Tenant settings (its {@code cached} view serves hot paths). */

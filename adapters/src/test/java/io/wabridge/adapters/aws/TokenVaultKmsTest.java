@@ -142,6 +142,10 @@ class TokenVaultKmsTest {
         String newKeyArn = kms.createKey(r -> r.description("rotated")).keyMetadata().arn();
         DynamoDbSecretStore store = new DynamoDbSecretStore(wiring.dynamo(), table);
         ReEncryptSecrets move = new ReEncryptSecrets(store, new KmsEnvelopeTokenCipher(kms, newKeyArn), newKeyArn);
+        EncryptedSecret before = store.get(ACME).orElseThrow();
+        long dataKeys = parts.kms().calls("GenerateDataKey");
+        long decrypts = parts.kms().calls("Decrypt");
+        long reEncrypts = parts.kms().calls("ReEncrypt");
         ReEncryptSecrets.Result partial = move.run(12, 5);
         assertThat(partial.reEncrypted()).isEqualTo(12);
         assertThat(partial.complete()).isFalse();
@@ -150,10 +154,32 @@ class TokenVaultKmsTest {
         assertThat(rest.complete()).isTrue();
         assertThat(move.run(1000, 5).reEncrypted()).isZero();
         assertThat(store.get(ACME).orElseThrow().keyId()).isEqualTo(newKeyArn);
+        // Rotation re-wraps data keys inside KMS: no new data key, no plaintext data key out of KMS.
+        assertThat(parts.kms().calls("ReEncrypt") - reEncrypts).isEqualTo(31);
+        assertThat(parts.kms().calls("GenerateDataKey")).isEqualTo(dataKeys);
+        assertThat(parts.kms().calls("Decrypt")).isEqualTo(decrypts);
+        EncryptedSecret after = store.get(ACME).orElseThrow();
+        assertThat(after.nonce()).isEqualTo(before.nonce());
+        assertThat(after.ciphertext()).isEqualTo(before.ciphertext());
+        assertThat(after.encryptedDataKey()).isNotEqualTo(before.encryptedDataKey());
+        assertThat(after.formatVersion()).isEqualTo(before.formatVersion());
         // A fresh vault (another container) reads the moved secrets.
         assertThat(new TokenVault(new KmsEnvelopeTokenCipher(kms, newKeyArn), store).reveal(ACME)).map(SecretValue::reveal).contains(TOKEN);
         EncryptedSecret current = store.get(ACME).orElseThrow();
         assertThat(store.replace(ACME, cipher().encrypt(ACME, SecretValue.of("stale")), current)).isFalse();
+    }
+
+    @Test
+    void reWrappingKeepsTheContextBinding() {
+        EncryptedSecret sealed = cipher().encrypt(ACME, SecretValue.of(TOKEN));
+        String newKeyArn = kms.createKey(r -> r.description("rewrap")).keyMetadata().arn();
+        KmsEnvelopeTokenCipher target = new KmsEnvelopeTokenCipher(kms, newKeyArn);
+        SecretContext globex = new SecretContext("globex", ACME.phoneNumberId(), ACME.field());
+        assertThatThrownBy(() -> target.rewrap(globex, sealed, newKeyArn)).isInstanceOf(TokenCipher.SecretUnreadable.class);
+        EncryptedSecret moved = target.rewrap(ACME, sealed, newKeyArn);
+        assertThat(moved.keyId()).isEqualTo(newKeyArn);
+        assertThat(target.decrypt(ACME, moved).reveal()).isEqualTo(TOKEN);
+        assertThatThrownBy(() -> target.decrypt(globex, moved)).isInstanceOf(TokenCipher.SecretUnreadable.class);
     }
 
     @Test

@@ -50,6 +50,11 @@ public final class CachingTokenCipher implements TokenCipher {
     }
 
     @Override
+    public EncryptedSecret rewrap(SecretContext context, EncryptedSecret secret, String targetKeyId) {
+        return delegate.rewrap(context, secret, targetKeyId);
+    }
+
+    @Override
     public SecretValue decrypt(SecretContext context, EncryptedSecret secret) {
         Key key = new Key(context, secret.encode());
         long now = clock.millis();

@@ -3,10 +3,12 @@ package io.wabridge.core.token;
 import java.util.Objects;
 
 /**
- * Moves every stored secret under a new key (key rotation, region move). Resumable and idempotent: each
- * run picks up the secrets not yet under the target key, replaces each only if it did not change
- * meanwhile, and can stop after a budget and be run again. Old and new keys coexist during the move
- * because each record names its key.
+ * Moves every stored secret under a new key (key rotation): each secret's data key is re-wrapped under the
+ * target key ({@link TokenCipher#rewrap}, KMS {@code ReEncrypt}), so no data key is created and no plaintext
+ * leaves the key service; the sealed secret and its record format stay as they were. Resumable and idempotent:
+ * each run picks up the secrets not yet under the target key, replaces each only if it did not change
+ * meanwhile, and can stop after a budget and be run again. Old and new keys coexist during the move because
+ * each record names its key.
  */
 public final class ReEncryptSecrets {
 
@@ -18,7 +20,7 @@ public final class ReEncryptSecrets {
     private final String targetKeyId;
 
     /**
-     * @param targetCipher decrypts any stored secret and encrypts under {@code targetKeyId}
+     * @param targetCipher re-wraps any stored secret's data key under {@code targetKeyId}
      */
     public ReEncryptSecrets(SecretStore store, TokenCipher targetCipher, String targetKeyId) {
         this.store = Objects.requireNonNull(store);
@@ -38,8 +40,7 @@ public final class ReEncryptSecrets {
                     return new Result(done, changed, failed, false);
                 }
                 try {
-                    SecretValue plaintext = targetCipher.decrypt(stored.context(), stored.secret());
-                    EncryptedSecret replacement = targetCipher.encrypt(stored.context(), plaintext);
+                    EncryptedSecret replacement = targetCipher.rewrap(stored.context(), stored.secret(), targetKeyId);
                     if (store.replace(stored.context(), stored.secret(), replacement)) {
                         done++;
                     } else {

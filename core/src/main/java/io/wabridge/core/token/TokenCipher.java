@@ -11,6 +11,13 @@ public interface TokenCipher {
     /** Throws {@link SecretUnreadable} when the secret cannot be decrypted, never with plaintext in the message. */
     SecretValue decrypt(SecretContext context, EncryptedSecret secret);
 
+    /**
+     * The same secret with its data key wrapped under {@code targetKeyId} instead (key rotation): the data key
+     * is re-encrypted inside the key service, so neither it nor the secret is ever in plaintext here, and the
+     * sealed secret itself is unchanged. Throws {@link SecretUnreadable} as {@link #decrypt} does.
+     */
+    EncryptedSecret rewrap(SecretContext context, EncryptedSecret secret, String targetKeyId);
+
     /** Why a secret could not be read. */
     enum Reason {
         /** Tampered, or stored under another tenant, channel or field. Permanent. */

@@ -1,6 +1,9 @@
 package io.wabridge.core.webhook;
 
+import io.wabridge.core.metrics.Metric;
+import io.wabridge.core.metrics.Metrics;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -17,15 +20,29 @@ public final class ReceiveWebhook {
     private final WebhookSignature signature;
     private final WebhookSplitter splitter;
     private final InboundQueue queue;
+    private final Metrics metrics;
 
     public ReceiveWebhook(WebhookSignature signature, WebhookSplitter splitter, InboundQueue queue) {
+        this(signature, splitter, queue, Metrics.none());
+    }
+
+    /** Records every POST by outcome, the updates queued and how long queueing them took. */
+    public ReceiveWebhook(WebhookSignature signature, WebhookSplitter splitter, InboundQueue queue, Metrics metrics) {
         this.signature = Objects.requireNonNull(signature);
         this.splitter = Objects.requireNonNull(splitter);
         this.queue = Objects.requireNonNull(queue);
+        this.metrics = Objects.requireNonNull(metrics);
     }
 
     /** Throws {@link InboundQueue.EnqueueFailed} when valid updates could not be stored. */
     public Result receive(String signatureHeader, byte[] rawBody) {
+        Result result = check(signatureHeader, rawBody);
+        metrics.record(Metric.WEBHOOK_POSTS, result.outcome().name().toLowerCase(Locale.ROOT), 1);
+        metrics.record(Metric.WEBHOOK_UPDATES, result.updates());
+        return result;
+    }
+
+    private Result check(String signatureHeader, byte[] rawBody) {
         if (!signature.isValid(signatureHeader, rawBody)) {
             return new Result(Outcome.BAD_SIGNATURE, 0);
         }
@@ -36,7 +53,14 @@ public final class ReceiveWebhook {
             return new Result(Outcome.MALFORMED, 0);
         }
         if (!updates.isEmpty()) {
-            queue.enqueue(updates);
+            long started = System.nanoTime();
+            try {
+                queue.enqueue(updates);
+            } catch (InboundQueue.EnqueueFailed e) {
+                metrics.record(Metric.WEBHOOK_POSTS, "enqueue_failed", 1);
+                throw e;
+            }
+            metrics.record(Metric.ENQUEUE_LATENCY, (System.nanoTime() - started) / 1_000_000.0);
         }
         return new Result(Outcome.ACCEPTED, updates.size());
     }

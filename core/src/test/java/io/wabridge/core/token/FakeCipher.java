@@ -8,6 +8,7 @@ public final class FakeCipher implements TokenCipher {
     final String keyId;
     final AtomicInteger decrypts = new AtomicInteger();
     final AtomicInteger encrypts = new AtomicInteger();
+    final AtomicInteger rewraps = new AtomicInteger();
 
     public FakeCipher(String keyId) {
         this.keyId = keyId;
@@ -27,5 +28,14 @@ public final class FakeCipher implements TokenCipher {
             throw new SecretUnreadable(Reason.WRONG_CONTEXT_OR_TAMPERED, "context mismatch");
         }
         return SecretValue.ofBytes(secret.ciphertext());
+    }
+
+    @Override
+    public EncryptedSecret rewrap(SecretContext context, EncryptedSecret secret, String targetKeyId) {
+        rewraps.incrementAndGet();
+        if (!java.util.Arrays.equals(secret.nonce(), context.canonicalBytes())) {
+            throw new SecretUnreadable(Reason.WRONG_CONTEXT_OR_TAMPERED, "context mismatch");
+        }
+        return new EncryptedSecret(secret.formatVersion(), targetKeyId, new byte[] {2}, secret.nonce(), secret.ciphertext());
     }
 }

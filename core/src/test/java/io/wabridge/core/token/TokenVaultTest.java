@@ -94,6 +94,8 @@ class TokenVaultTest {
         assertThat(rest).isEqualTo(new ReEncryptSecrets.Result(15, 0, 0, true));
         assertThat(move.run(100, 4)).isEqualTo(new ReEncryptSecrets.Result(0, 0, 0, true));
         assertThat(store.items.values()).allSatisfy(s -> assertThat(s.secret().keyId()).isEqualTo("k-new"));
+        assertThat(newKey.rewraps.get()).isEqualTo(25);
+        assertThat(newKey.decrypts.get() + newKey.encrypts.get()).as("no secret is decrypted or sealed anew").isZero();
         TokenVault vault = new TokenVault(newKey, store);
         assertThat(vault.reveal(new SecretContext("t7", "1", SecretField.BUSINESS_TOKEN))).map(SecretValue::reveal).contains("token-7");
     }

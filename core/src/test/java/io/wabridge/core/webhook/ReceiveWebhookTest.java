@@ -3,6 +3,8 @@ package io.wabridge.core.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.wabridge.core.metrics.Metric;
+import io.wabridge.core.metrics.RecordingMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,5 +48,28 @@ class ReceiveWebhookTest {
             throw new InboundQueue.EnqueueFailed("down", null);
         });
         assertThatThrownBy(() -> receive.receive(signature.sign(body), body)).isInstanceOf(InboundQueue.EnqueueFailed.class);
+    }
+
+    @Test
+    void recordsEachPostByOutcomeTheUpdatesQueuedAndTheEnqueueLatency() {
+        RecordingMetrics metrics = new RecordingMetrics();
+        ReceiveWebhook receive = new ReceiveWebhook(signature, splitter, queued::addAll, metrics);
+        receive.receive(signature.sign(body), body);
+        receive.receive(signature.sign(body), body);
+        receive.receive("sha256=00", body);
+        byte[] junk = "not json".getBytes(StandardCharsets.UTF_8);
+        receive.receive(signature.sign(junk), junk);
+        assertThat(metrics.total(Metric.WEBHOOK_POSTS, "accepted")).isEqualTo(2);
+        assertThat(metrics.total(Metric.WEBHOOK_POSTS, "bad_signature")).isEqualTo(1);
+        assertThat(metrics.total(Metric.WEBHOOK_POSTS, "malformed")).isEqualTo(1);
+        assertThat(metrics.total(Metric.WEBHOOK_UPDATES)).isEqualTo(4);
+        assertThat(metrics.recorded(Metric.ENQUEUE_LATENCY)).isTrue();
+
+        ReceiveWebhook failing = new ReceiveWebhook(signature, splitter, u -> {
+            throw new InboundQueue.EnqueueFailed("down", null);
+        }, metrics);
+        assertThatThrownBy(() -> failing.receive(signature.sign(body), body)).isInstanceOf(InboundQueue.EnqueueFailed.class);
+        assertThat(metrics.total(Metric.WEBHOOK_POSTS, "enqueue_failed")).isEqualTo(1);
+        assertThat(metrics.total(Metric.WEBHOOK_UPDATES)).as("nothing was queued").isEqualTo(4);
     }
 }

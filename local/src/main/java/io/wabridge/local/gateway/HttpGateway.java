@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.wabridge.local.lambda.LocalFunction;
+import io.wabridge.local.lambda.LocalTrace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -235,7 +236,8 @@ public final class HttpGateway implements AutoCloseable {
                 .build();
         Object result;
         try {
-            result = route.function().invoke(event);
+            // Tracing: Active; a request that comes with an X-Ray header continues its trace.
+            result = route.function().invoke(event, LocalTrace.continuing(headers.get("x-amzn-trace-id")));
         } catch (LocalFunction.InvocationFailed e) {
             boolean timeout = e.getMessage() != null && e.getMessage().startsWith("Task timed out");
             send(exchange, timeout ? 503 : 500, Map.of("content-type", "application/json"),

@@ -12,11 +12,19 @@ final class LocalContext implements Context {
     private final LocalFunction.Definition function;
     private final String requestId;
     private final long deadlineMillis;
+    private final String traceHeader;
 
-    LocalContext(LocalFunction.Definition function, String requestId, long deadlineMillis) {
+    LocalContext(LocalFunction.Definition function, String requestId, long deadlineMillis, String traceHeader) {
         this.function = function;
         this.requestId = requestId;
         this.deadlineMillis = deadlineMillis;
+        this.traceHeader = traceHeader;
+    }
+
+    /** The invocation's X-Ray trace header, as Lambda's runtime gives it. */
+    @Override
+    public String getXrayTraceId() {
+        return traceHeader;
     }
 
     @Override

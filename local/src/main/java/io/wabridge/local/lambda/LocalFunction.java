@@ -108,14 +108,26 @@ public final class LocalFunction {
         return new Stats(invocations.get(), errors.get(), durationNanos.get());
     }
 
-    /** Runs the handler once; a thrown exception or a timeout is a function error. */
+    /** Runs the handler once in a new trace; a thrown exception or a timeout is a function error. */
     public Object invoke(Object event) throws InvocationFailed {
+        return invoke(event, LocalTrace.newHeader());
+    }
+
+    /** Runs the handler once with the given X-Ray trace header; a thrown exception or a timeout is a function error. */
+    public Object invoke(Object event, String traceHeader) throws InvocationFailed {
         String requestId = UUID.randomUUID().toString();
         long deadline = System.currentTimeMillis() + definition.timeoutSeconds() * 1000L;
-        Context context = new LocalContext(definition, requestId, deadline);
+        Context context = new LocalContext(definition, requestId, deadline, traceHeader);
         long started = System.nanoTime();
         invocations.incrementAndGet();
-        Future<Object> result = executor.submit(() -> method.invoke(handler, event, context));
+        Future<Object> result = executor.submit(() -> {
+            LocalTrace.set(traceHeader);
+            try {
+                return method.invoke(handler, event, context);
+            } finally {
+                LocalTrace.clear();
+            }
+        });
         try {
             return result.get(definition.timeoutSeconds(), TimeUnit.SECONDS);
         } catch (TimeoutException e) {

@@ -24,8 +24,9 @@ class StackTest {
     static final Set<String> MAY_GENERATE_DATA_KEYS = Set.of(
             "SignupFunction", // seals a new channel's business token and PIN
             "ChannelHealthFunction", // seals refreshed business tokens
-            "ApiFunction", // seals bot hook signing secrets (context field hook_signing_secret only)
-            "KeyRotationFunction"); // re-seals every secret under a new key, invoked by hand
+            // Seals bot hook signing secrets (context field hook_signing_secret only): the secret arrives with
+            // PUT /v1/tenant/settings, which this function serves (README, "Token vault").
+            "ApiFunction");
 
     /**
      * The functions a person or a conversation waits on start from a SnapStart snapshot: the webhook (Meta's
@@ -78,9 +79,11 @@ class StackTest {
     void theQueueRulesCanFail() throws Exception {
         String text = Files.readString(FILE);
         String broken = text.replaceFirst("VisibilityTimeout: 180", "VisibilityTimeout: 179")
-                .replaceFirst("maxReceiveCount: 14", "maxReceiveCountt: 14");
+                .replaceFirst("maxReceiveCount: 14", "maxReceiveCountt: 14")
+                .replaceFirst("maxReceiveCount: 10", "maxReceiveCount: 9");
         assertThat(queueFindings(SamTemplate.parse(new StringReader(broken))))
                 .anyMatch(f -> f.contains("InboundQueue") && f.contains("179"))
+                .anyMatch(f -> f.contains("OutboundFunction MAX_RECEIVE_COUNT 10") && f.contains("maxReceiveCount 9"))
                 .anyMatch(f -> f.contains("MediaQueue") && f.contains("maxReceiveCount"));
     }
 
@@ -100,6 +103,12 @@ class StackTest {
             Map<String, Object> redrive = map(queue.get("RedrivePolicy"));
             if (!(redrive.get("maxReceiveCount") instanceof Integer count) || count < 1) {
                 findings.add(queueId + " RedrivePolicy needs a maxReceiveCount");
+            } else {
+                // The consumer counts the records it fails on their last receive as dead-letter moves.
+                Object variable = map(map(functions.get(event.functionId()).get("Environment")).get("Variables")).get("MAX_RECEIVE_COUNT");
+                if (!String.valueOf(count).equals(String.valueOf(variable))) {
+                    findings.add(event.functionId() + " MAX_RECEIVE_COUNT " + variable + " is not " + queueId + "'s maxReceiveCount " + count);
+                }
             }
             Object dlq = redrive.get("deadLetterTargetArn");
             String dlqId = dlq == null ? null : String.valueOf(list(map(dlq).get("Fn::GetAtt")).get(0));
@@ -113,6 +122,23 @@ class StackTest {
             }
         }
         return findings;
+    }
+
+    @Test
+    void everyFunctionIsTracedWithXRay() {
+        // SAM adds the AWSXrayWriteOnlyAccess managed policy to each function's role for Tracing: Active.
+        assertThat(template.globalsFunction().get("Tracing")).isEqualTo("Active");
+        template.resourcesOfType("AWS::Serverless::Function").forEach((id, f) ->
+                assertThat(f.getOrDefault("Tracing", "Active")).as(id).isEqualTo("Active"));
+    }
+
+    @Test
+    void everyFunctionLogsAtTheLogLevelParameter() {
+        assertThat(map(map(template.globalsFunction().get("Environment")).get("Variables")).get("LOG_LEVEL"))
+                .isEqualTo(Map.of("Ref", "LogLevel"));
+        assertThat(map(template.parameters().get("LogLevel")).get("Default")).isEqualTo("INFO");
+        template.resourcesOfType("AWS::Serverless::Function").forEach((id, f) -> assertThat(
+                map(map(f.get("Environment")).get("Variables"))).as(id).doesNotContainKey("LOG_LEVEL"));
     }
 
     @Test
@@ -226,6 +252,11 @@ class StackTest {
         var widgets = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("widgets");
         assertThat(widgets).hasSizeGreaterThanOrEqualTo(7);
         widgets.forEach(w -> assertThat(w.path("properties").path("metrics")).as(w.toString()).isNotEmpty());
+        // Every metric the functions write in Embedded Metric Format has a widget.
+        for (io.wabridge.core.metrics.Metric metric : io.wabridge.core.metrics.Metric.values()) {
+            assertThat(body).as(metric.metricName()).containsAnyOf("\"WaBridge\", \"" + metric.metricName() + "\"",
+                    "MetricName=\\\"" + metric.metricName() + "\\\"");
+        }
     }
 
     @Test

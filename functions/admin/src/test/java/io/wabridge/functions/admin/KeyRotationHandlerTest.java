@@ -49,6 +49,10 @@ class KeyRotationHandlerTest {
         public SecretValue decrypt(SecretContext c, EncryptedSecret s) {
             throw new AssertionError("not expected");
         }
+
+        public EncryptedSecret rewrap(SecretContext c, EncryptedSecret s, String targetKeyId) {
+            throw new AssertionError("not expected");
+        }
     };
 
     private final List<String> targets = new ArrayList<>();

@@ -14,6 +14,12 @@ import io.wabridge.adapters.aws.SqsBotJobs;
 import io.wabridge.adapters.aws.DynamoDbSettings;
 import java.util.function.Supplier;
 import io.wabridge.adapters.config.Wiring;
+import io.wabridge.adapters.lambda.Invocation;
+import io.wabridge.adapters.lambda.SqsBatch;
+import io.wabridge.adapters.lambda.Tracing;
+import io.wabridge.adapters.metrics.EmfMetrics;
+import io.wabridge.core.metrics.Metric;
+import java.util.Locale;
 import io.wabridge.adapters.meta.MetaWebhookParser;
 import io.wabridge.core.inbound.FailureLog;
 import io.wabridge.core.inbound.InboundUpdate;
@@ -21,10 +27,8 @@ import io.wabridge.core.inbound.ProcessInboundUpdate;
 import io.wabridge.core.consent.InboundConsent;
 import io.wabridge.core.tenant.TenantSettings;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
-import org.slf4j.MDC;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -41,6 +45,8 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
     private final ProcessInboundUpdate process;
     private final FailureLog failures;
     private final Supplier<S3Objects> payloads;
+    private final int maxReceiveCount;
+    private final EmfMetrics metrics;
 
     public InboundQueueHandler() {
         this(Wiring.fromSystem());
@@ -55,27 +61,46 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
                 new InboundConsent(wiring.consentLedger(), t -> wiring.settings().cached(t).orElse(TenantSettings.defaults()),
                         wiring::consentReply, new io.wabridge.adapters.aws.DynamoDbNotifications(wiring.dynamo(), wiring.config().tableName()),
                         Clock.systemUTC())), new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
-                wiring::media);
+                wiring::media, wiring.config().maxReceiveCount(), wiring.metrics());
     }
 
     InboundQueueHandler(MetaWebhookParser parser, ProcessInboundUpdate process, FailureLog failures, Supplier<S3Objects> payloads) {
+        this(parser, process, failures, payloads, Integer.MAX_VALUE, EmfMetrics.discarding());
+    }
+
+    InboundQueueHandler(MetaWebhookParser parser, ProcessInboundUpdate process, FailureLog failures, Supplier<S3Objects> payloads,
+                        int maxReceiveCount, EmfMetrics metrics) {
         this.parser = parser;
         this.process = process;
         this.failures = failures;
         this.payloads = payloads;
+        this.maxReceiveCount = maxReceiveCount;
+        this.metrics = metrics;
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
-        List<SQSBatchResponse.BatchItemFailure> failed = new ArrayList<>();
+        Tracing.begin(context);
+        try {
+            return handle(SqsBatch.records(event));
+        } finally {
+            metrics.flush(Invocation.functionName(context));
+            Tracing.end();
+        }
+    }
+
+    private SQSBatchResponse handle(List<SQSEvent.SQSMessage> records) {
+        SqsBatch batch = new SqsBatch(maxReceiveCount, metrics);
         for (int i = 0; i < records.size(); i++) {
             SQSEvent.SQSMessage record = records.get(i);
-            MDC.clear(); // the log fields of this record only (JsonLogger writes them)
-            MDC.put("messageId", record.getMessageId());
+            batch.enter(record); // the log fields of this record only (JsonLogger writes them)
             try {
                 for (InboundUpdate update : parser.updates(SqsInboundQueue.body(record, payloads))) {
                     ProcessInboundUpdate.Result result = process.process(update);
+                    metrics.record(Metric.UPDATES_PROCESSED, result.outcome().name().toLowerCase(Locale.ROOT), 1);
+                    if (result.outcome() == ProcessInboundUpdate.Outcome.DUPLICATE) {
+                        metrics.record(Metric.DUPLICATES, 1);
+                    }
                     log.debug("inbound record {}: {} -> {} (tenant {})", record.getMessageId(), update, result.outcome(), result.tenant());
                     if (result.outcome() == ProcessInboundUpdate.Outcome.UNROUTED) {
                         log.warn("inbound record {}: {} has no tenant; recorded as unrouted", record.getMessageId(), update);
@@ -86,11 +111,10 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
                 log.warn("inbound record {} failed ({}); it and {} later records go back to the queue",
                         record.getMessageId(), reason, records.size() - i - 1);
                 failures.record(record.getMessageId(), io.wabridge.adapters.lambda.SqsRecords.receiveCount(record), reason);
-                records.subList(i, records.size()).forEach(r ->
-                        failed.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(r.getMessageId()).build()));
+                records.subList(i, records.size()).forEach(batch::fail);
                 break;
             }
         }
-        return SQSBatchResponse.builder().withBatchItemFailures(failed).build();
+        return batch.response();
     }
 }

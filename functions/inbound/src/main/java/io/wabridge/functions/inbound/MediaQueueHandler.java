@@ -8,12 +8,15 @@ import io.wabridge.adapters.aws.DynamoDbFailureLog;
 import io.wabridge.adapters.aws.DynamoDbInboundStore;
 import io.wabridge.adapters.aws.SqsMediaJobs;
 import io.wabridge.adapters.config.Wiring;
+import io.wabridge.adapters.lambda.Invocation;
+import io.wabridge.adapters.lambda.SqsBatch;
+import io.wabridge.adapters.lambda.Tracing;
+import io.wabridge.adapters.metrics.EmfMetrics;
 import io.wabridge.adapters.meta.GraphMediaSource;
 import io.wabridge.core.inbound.FailureLog;
 import io.wabridge.core.media.FetchMedia;
 import io.wabridge.core.media.MediaJob;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.MDC;
@@ -31,6 +34,8 @@ public final class MediaQueueHandler implements RequestHandler<SQSEvent, SQSBatc
 
     private final FetchMedia fetch;
     private final FailureLog failures;
+    private final int maxReceiveCount;
+    private final EmfMetrics metrics;
 
     public MediaQueueHandler() {
         this(Wiring.fromSystem());
@@ -39,20 +44,32 @@ public final class MediaQueueHandler implements RequestHandler<SQSEvent, SQSBatc
     public MediaQueueHandler(Wiring wiring) {
         this(new FetchMedia(wiring.tokenVault(), new GraphMediaSource(wiring.graph()), wiring.media(),
                 new DynamoDbInboundStore(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC(), wiring::media), Clock.systemUTC()),
-                new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()));
+                new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
+                wiring.config().maxReceiveCount(), wiring.metrics());
     }
 
-    MediaQueueHandler(FetchMedia fetch, FailureLog failures) {
+    MediaQueueHandler(FetchMedia fetch, FailureLog failures, int maxReceiveCount, EmfMetrics metrics) {
         this.fetch = fetch;
         this.failures = failures;
+        this.maxReceiveCount = maxReceiveCount;
+        this.metrics = metrics;
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<SQSBatchResponse.BatchItemFailure> failed = new ArrayList<>();
-        for (SQSEvent.SQSMessage record : event.getRecords() == null ? List.<SQSEvent.SQSMessage>of() : event.getRecords()) {
-            MDC.clear(); // the log fields of this record only (JsonLogger writes them)
-            MDC.put("messageId", record.getMessageId());
+        Tracing.begin(context);
+        try {
+            return handle(SqsBatch.records(event));
+        } finally {
+            metrics.flush(Invocation.functionName(context));
+            Tracing.end();
+        }
+    }
+
+    private SQSBatchResponse handle(List<SQSEvent.SQSMessage> records) {
+        SqsBatch batch = new SqsBatch(maxReceiveCount, metrics);
+        for (SQSEvent.SQSMessage record : records) {
+            batch.enter(record); // the log fields of this record only (JsonLogger writes them)
             try {
                 MediaJob job = SqsMediaJobs.parse(record.getBody());
                 MDC.put("tenantId", job.tenant().value());
@@ -64,9 +81,9 @@ public final class MediaQueueHandler implements RequestHandler<SQSEvent, SQSBatc
                 String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
                 log.warn("media record {} failed ({}); it will be retried", record.getMessageId(), reason);
                 failures.record(record.getMessageId(), io.wabridge.adapters.lambda.SqsRecords.receiveCount(record), reason);
-                failed.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(record.getMessageId()).build());
+                batch.fail(record);
             }
         }
-        return SQSBatchResponse.builder().withBatchItemFailures(failed).build();
+        return batch.response();
     }
 }

@@ -11,11 +11,14 @@ import io.wabridge.adapters.aws.DynamoDbSettings;
 import io.wabridge.adapters.aws.SqsBotJobs;
 import io.wabridge.adapters.aws.SqsOutboundQueue;
 import io.wabridge.adapters.config.Wiring;
+import io.wabridge.adapters.lambda.Invocation;
+import io.wabridge.adapters.lambda.SqsBatch;
+import io.wabridge.adapters.lambda.Tracing;
+import io.wabridge.adapters.metrics.EmfMetrics;
 import io.wabridge.adapters.http.HttpBotHook;
 import io.wabridge.core.send.AcceptSend;
 import io.wabridge.core.send.AnswerWithBot;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,18 +37,23 @@ public final class BotHookHandler implements RequestHandler<SQSEvent, SQSBatchRe
 
     private final AnswerWithBot answer;
     private final OutboundQueueHandler.Visibility visibility;
+    private final int maxReceiveCount;
+    private final EmfMetrics metrics;
 
     public BotHookHandler() {
         this(Wiring.fromSystem());
     }
 
     public BotHookHandler(Wiring wiring) {
-        this(answer(wiring), OutboundQueueHandler.visibility(wiring.sqs(), wiring.config().botQueueUrl()));
+        this(answer(wiring), OutboundQueueHandler.visibility(wiring.sqs(), wiring.config().botQueueUrl()),
+                wiring.config().maxReceiveCount(), wiring.metrics());
     }
 
-    BotHookHandler(AnswerWithBot answer, OutboundQueueHandler.Visibility visibility) {
+    BotHookHandler(AnswerWithBot answer, OutboundQueueHandler.Visibility visibility, int maxReceiveCount, EmfMetrics metrics) {
         this.answer = answer;
         this.visibility = visibility;
+        this.maxReceiveCount = maxReceiveCount;
+        this.metrics = metrics;
     }
 
     /** 5 s, 10 s, 20 s, ... up to 15 minutes: a failing hook is not hammered, a flaky one is retried soon. */
@@ -64,12 +72,21 @@ public final class BotHookHandler implements RequestHandler<SQSEvent, SQSBatchRe
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<SQSBatchResponse.BatchItemFailure> failed = new ArrayList<>();
+        Tracing.begin(context);
+        try {
+            return handle(SqsBatch.records(event));
+        } finally {
+            metrics.flush(Invocation.functionName(context));
+            Tracing.end();
+        }
+    }
+
+    private SQSBatchResponse handle(List<SQSEvent.SQSMessage> records) {
+        SqsBatch batch = new SqsBatch(maxReceiveCount, metrics);
         Set<String> blocked = new HashSet<>();
-        for (SQSEvent.SQSMessage record : event.getRecords() == null ? List.<SQSEvent.SQSMessage>of() : event.getRecords()) {
+        for (SQSEvent.SQSMessage record : records) {
             String group = io.wabridge.adapters.lambda.SqsRecords.group(record);
-            MDC.clear(); // the log fields of this record only (JsonLogger writes them)
-            MDC.put("messageId", record.getMessageId());
+            batch.enter(record); // the log fields of this record only (JsonLogger writes them)
             if (!blocked.contains(group)) {
                 try {
                     SqsBotJobs.Job job = SqsBotJobs.parse(record.getBody());
@@ -86,8 +103,8 @@ public final class BotHookHandler implements RequestHandler<SQSEvent, SQSBatchRe
                     blocked.add(group);
                 }
             }
-            failed.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(record.getMessageId()).build());
+            batch.fail(record);
         }
-        return SQSBatchResponse.builder().withBatchItemFailures(failed).build();
+        return batch.response();
     }
 }

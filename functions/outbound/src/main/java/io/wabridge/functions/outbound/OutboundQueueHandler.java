@@ -11,12 +11,16 @@ import io.wabridge.adapters.aws.DynamoDbSendPacer;
 import io.wabridge.adapters.aws.SqsInboundQueue;
 import io.wabridge.adapters.aws.SqsOutboundQueue;
 import io.wabridge.adapters.config.Wiring;
+import io.wabridge.adapters.lambda.Invocation;
+import io.wabridge.adapters.lambda.SqsBatch;
+import io.wabridge.adapters.lambda.Tracing;
+import io.wabridge.adapters.metrics.EmfMetrics;
+import io.wabridge.core.metrics.Metric;
 import io.wabridge.adapters.meta.GraphMessages;
 import io.wabridge.core.inbound.FailureLog;
 import io.wabridge.core.send.DeliverSend;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -58,6 +62,8 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
     private final DeliverSend deliver;
     private final Visibility visibility;
     private final FailureLog failures;
+    private final int maxReceiveCount;
+    private final EmfMetrics metrics;
     private final Clock clock;
 
     public OutboundQueueHandler() {
@@ -66,13 +72,17 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
 
     public OutboundQueueHandler(Wiring wiring) {
         this(deliver(wiring), visibility(wiring.sqs(), wiring.config().outboundQueueUrl()),
-                new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()), Clock.systemUTC());
+                new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
+                wiring.config().maxReceiveCount(), wiring.metrics(), Clock.systemUTC());
     }
 
-    OutboundQueueHandler(DeliverSend deliver, Visibility visibility, FailureLog failures, Clock clock) {
+    OutboundQueueHandler(DeliverSend deliver, Visibility visibility, FailureLog failures, int maxReceiveCount, EmfMetrics metrics,
+                         Clock clock) {
         this.deliver = deliver;
         this.visibility = visibility;
         this.failures = failures;
+        this.maxReceiveCount = maxReceiveCount;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -90,16 +100,24 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<SQSBatchResponse.BatchItemFailure> failed = new ArrayList<>();
+        Tracing.begin(context);
+        try {
+            // The last moment a record's Graph call may start and still finish inside this invocation.
+            return handle(SqsBatch.records(event), clock.instant().plusMillis(context.getRemainingTimeInMillis()).minus(CALL_RESERVE));
+        } finally {
+            metrics.flush(Invocation.functionName(context));
+            Tracing.end();
+        }
+    }
+
+    private SQSBatchResponse handle(List<SQSEvent.SQSMessage> records, java.time.Instant callBy) {
+        SqsBatch batch = new SqsBatch(maxReceiveCount, metrics);
         Set<String> blockedGroups = new HashSet<>();
         java.util.Map<String, Duration> groupDelays = new java.util.HashMap<>();
-        // The last moment a record's Graph call may start and still finish inside this invocation.
-        java.time.Instant callBy = clock.instant().plusMillis(context.getRemainingTimeInMillis()).minus(CALL_RESERVE);
         int notStarted = 0;
-        for (SQSEvent.SQSMessage record : event.getRecords() == null ? List.<SQSEvent.SQSMessage>of() : event.getRecords()) {
+        for (SQSEvent.SQSMessage record : records) {
             String group = io.wabridge.adapters.lambda.SqsRecords.group(record);
-            MDC.clear(); // the log fields of this record only (JsonLogger writes them)
-            MDC.put("messageId", record.getMessageId());
+            batch.enter(record); // the log fields of this record only (JsonLogger writes them)
             if (blockedGroups.contains(group)) {
                 // Behind its group's first record: back at the same time (FIFO keeps the order), not after the
                 // queue's whole visibility timeout.
@@ -107,14 +125,14 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
                 if (delay != null) {
                     visibility.delay(record.getReceiptHandle(), delay);
                 }
-                failed.add(failure(record));
+                batch.fail(record);
                 continue;
             }
             if (!clock.instant().isBefore(callBy)) {
                 visibility.delay(record.getReceiptHandle(), NOT_STARTED_DELAY);
                 blockedGroups.add(group);
                 groupDelays.put(group, NOT_STARTED_DELAY);
-                failed.add(failure(record));
+                batch.fail(record);
                 notStarted++;
                 continue;
             }
@@ -122,11 +140,13 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
                 SqsOutboundQueue.Job job = SqsOutboundQueue.parse(record.getBody());
                 MDC.put("tenantId", job.tenant().value());
                 DeliverSend.Result result = deliver.deliver(job.tenant(), job.id(), callBy);
+                // Sends by outcome: the settled state (sent, failed, held, ...) or "retried" when it goes back to the queue.
+                metrics.record(Metric.SENDS, result.done() ? result.state() : "retried", 1);
                 if (!result.done()) {
                     visibility.delay(record.getReceiptHandle(), result.retryAfter());
                     blockedGroups.add(group);
                     groupDelays.put(group, result.retryAfter());
-                    failed.add(failure(record));
+                    batch.fail(record);
                     log.info("send {} {}: retry in {} s", job.id(), result.state(), result.retryAfter().toSeconds());
                 } else {
                     log.debug("send {}: {}", job.id(), result.state());
@@ -135,19 +155,15 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
                 String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
                 log.warn("outbound record {} failed ({}); it goes back to the queue", record.getMessageId(), reason);
                 failures.record(record.getMessageId(), io.wabridge.adapters.lambda.SqsRecords.receiveCount(record), reason);
+                metrics.record(Metric.SENDS, "error", 1);
                 blockedGroups.add(group);
-                failed.add(failure(record));
+                batch.fail(record);
             }
         }
         if (notStarted > 0) {
             MDC.clear();
-            log.info("{} of {} records not started within the invocation's time; they go back to the queue", notStarted,
-                    event.getRecords().size());
+            log.info("{} of {} records not started within the invocation's time; they go back to the queue", notStarted, records.size());
         }
-        return SQSBatchResponse.builder().withBatchItemFailures(failed).build();
-    }
-
-    private static SQSBatchResponse.BatchItemFailure failure(SQSEvent.SQSMessage record) {
-        return SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(record.getMessageId()).build();
+        return batch.response();
     }
 }

@@ -88,6 +88,10 @@ class OutboundQueueHandlerTest {
         public SecretValue decrypt(SecretContext c, EncryptedSecret s) {
             return SecretValue.ofBytes(s.ciphertext());
         }
+
+        public EncryptedSecret rewrap(SecretContext c, EncryptedSecret s, String targetKeyId) {
+            return s;
+        }
     }, fake(SecretStore.class, (method, args) -> method.equals("get")
             ? Optional.of(new EncryptedSecret(1, "k", new byte[1], new byte[1], "EAA".getBytes())) : null));
     final MetaMessages meta = (token, pn, message) -> {
@@ -106,7 +110,7 @@ class OutboundQueueHandlerTest {
     final DomainEvents events = fake(DomainEvents.class, (method, args) -> method.equals("published") ? false : null);
 
     final OutboundQueueHandler handler = new OutboundQueueHandler(new DeliverSend(outbox, channels, vault, meta, pacer, events, () -> true, clock),
-            (receipt, delay) -> delays.put(receipt, delay), (id, count, reason) -> { }, clock);
+            (receipt, delay) -> delays.put(receipt, delay), (id, count, reason) -> { }, 10, io.wabridge.adapters.metrics.EmfMetrics.discarding(), clock);
 
     @Test
     void aSlowMetaDoesNotRunTheBatchPastTheTimeout() {

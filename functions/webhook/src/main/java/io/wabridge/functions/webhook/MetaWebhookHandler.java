@@ -11,6 +11,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.wabridge.adapters.aws.SqsInboundQueue;
 import io.wabridge.adapters.config.AppConfig;
 import io.wabridge.adapters.config.Wiring;
+import io.wabridge.adapters.lambda.Invocation;
+import io.wabridge.adapters.lambda.Tracing;
+import io.wabridge.adapters.metrics.EmfMetrics;
 import io.wabridge.adapters.lambda.HttpResponses;
 import io.wabridge.adapters.meta.MetaWebhookParser;
 import io.wabridge.core.webhook.InboundQueue;
@@ -30,6 +33,7 @@ public final class MetaWebhookHandler implements RequestHandler<APIGatewayV2HTTP
 
     private final VerifyChallenge verify;
     private final ReceiveWebhook receive;
+    private final EmfMetrics metrics;
 
     public MetaWebhookHandler() {
         this(Wiring.fromSystem());
@@ -42,7 +46,8 @@ public final class MetaWebhookHandler implements RequestHandler<APIGatewayV2HTTP
     private MetaWebhookHandler(AppConfig config, Wiring wiring) {
         this(new VerifyChallenge(wiring.secrets().get(config.webhookVerifyTokenArn())),
                 new ReceiveWebhook(WebhookSignature.withSecret(wiring.secrets().get(config.metaAppSecretArn())),
-                        new MetaWebhookParser(), new SqsInboundQueue(wiring.sqs(), config.inboundQueueUrl(), payloads(config, wiring))));
+                        new MetaWebhookParser(), new SqsInboundQueue(wiring.sqs(), config.inboundQueueUrl(), payloads(config, wiring)),
+                        wiring.metrics()), wiring.metrics());
     }
 
     /** The payload bucket is checked at cold start but its client built only for the first oversized update. */
@@ -51,15 +56,22 @@ public final class MetaWebhookHandler implements RequestHandler<APIGatewayV2HTTP
         return wiring::media;
     }
 
-    MetaWebhookHandler(VerifyChallenge verify, ReceiveWebhook receive) {
+    MetaWebhookHandler(VerifyChallenge verify, ReceiveWebhook receive, EmfMetrics metrics) {
         this.verify = verify;
         this.receive = receive;
+        this.metrics = metrics;
     }
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         String method = event.getRequestContext().getHttp().getMethod();
-        return "GET".equals(method) ? verify(event) : receive(event);
+        Tracing.begin(context);
+        try {
+            return "GET".equals(method) ? verify(event) : receive(event);
+        } finally {
+            metrics.flush(Invocation.functionName(context));
+            Tracing.end();
+        }
     }
 
     private APIGatewayV2HTTPResponse verify(APIGatewayV2HTTPEvent event) {

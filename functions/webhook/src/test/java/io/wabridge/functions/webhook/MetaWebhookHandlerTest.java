@@ -26,7 +26,7 @@ class MetaWebhookHandlerTest {
 
     private static MetaWebhookHandler handler(InboundQueue queue) {
         return new MetaWebhookHandler(new VerifyChallenge("test-verify-token"),
-                new ReceiveWebhook(WebhookSignature.withSecret("test-app-secret"), new MetaWebhookParser(), queue));
+                new ReceiveWebhook(WebhookSignature.withSecret("test-app-secret"), new MetaWebhookParser(), queue), io.wabridge.adapters.metrics.EmfMetrics.discarding());
     }
 
     @Test
