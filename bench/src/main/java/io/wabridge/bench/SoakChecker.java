@@ -232,7 +232,7 @@ final class SoakChecker {
         DynamoDbOutbox outbox = new DynamoDbOutbox(runtime.dynamo(), table, Clock.systemUTC());
         long sent = 0;
         long failed = 0;
-        long deadLettered = 0;
+        long sendsDeadLettered = 0;
         Map<String, Long> failReasons = new TreeMap<>();
         for (var e : acceptedSends.entrySet()) {
             OutboundMessage m = outbox.get(new TenantId(e.getValue()), e.getKey()).orElse(null);
@@ -244,7 +244,7 @@ final class SoakChecker {
                 failed++;
                 failReasons.merge(m.errorCode() + " " + m.error(), 1L, Long::sum);
             } else if (outboundDlq.containsKey(e.getKey())) {
-                deadLettered++;
+                sendsDeadLettered++;
                 String reason = outboundDlq.get(e.getKey()) != null ? outboundDlq.get(e.getKey())
                         : m == null ? null : m.state() + (m.error() == null ? "" : ": " + m.errorCode() + " " + m.error());
                 if (reason == null) {
@@ -259,7 +259,7 @@ final class SoakChecker {
         counts.put("sends taken by Meta (sent)", sent);
         counts.put("sends failed with a recorded reason", failed);
         failReasons.forEach((reason, n) -> counts.put("  failed: " + reason, n));
-        counts.put("sends dead-lettered with a reason", deadLettered);
+        counts.put("sends dead-lettered with a reason", sendsDeadLettered);
 
         // 4. no send went out twice: Meta's messages and its call record, by our id
         long twiceByMessages = takenByMeta.values().stream().filter(w -> w.size() > 1).count();
