@@ -66,8 +66,7 @@ public final class Wiring {
                 .orElseGet(() -> DefaultCredentialsProvider.builder().build());
         this.http = UrlConnectionHttpClient.builder().build();
         this.dynamo = memoize(() -> configure(DynamoDbClient.builder(), "DYNAMODB").build());
-        this.sqs = memoize(() -> configure(SqsClient.builder(), "SQS")
-                .overrideConfiguration(c -> c.addExecutionInterceptor(new io.wabridge.adapters.aws.SqsTracePropagation())).build());
+        this.sqs = memoize(() -> configure(SqsClient.builder(), "SQS", new io.wabridge.adapters.aws.SqsTracePropagation()).build());
         this.secretsClient = memoize(() -> configure(SecretsManagerClient.builder(), "SECRETS_MANAGER").build());
         this.secrets = memoize(() -> new SecretsManagerSecrets(secretsClient.get()));
         this.kms = memoize(() -> configure(KmsClient.builder(), "KMS").build());
@@ -205,9 +204,19 @@ public final class Wiring {
                 Clock.systemUTC());
     }
 
-    private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> B configure(B builder, String service) {
+    /**
+     * A client's region, credentials, HTTP client, endpoint and interceptors: the priming dry run, then any given. (One
+     * {@code overrideConfiguration} call: a second one would replace the first, dropping its interceptors.)
+     */
+    private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> B configure(B builder, String service,
+                                                                                         software.amazon.awssdk.core.interceptor.ExecutionInterceptor... more) {
         builder.region(region).credentialsProvider(credentials).httpClient(http)
-                .overrideConfiguration(o -> o.addExecutionInterceptor(SnapStartPriming.DRY_RUN));
+                .overrideConfiguration(o -> {
+                    o.addExecutionInterceptor(SnapStartPriming.DRY_RUN);
+                    for (var interceptor : more) {
+                        o.addExecutionInterceptor(interceptor);
+                    }
+                });
         Optional<URI> endpoint = config.endpoint(service);
         endpoint.ifPresent(builder::endpointOverride);
         return builder;

@@ -16,7 +16,6 @@ import java.util.function.Supplier;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.Invocation;
 import io.wabridge.adapters.lambda.SqsBatch;
-import io.wabridge.adapters.lambda.Tracing;
 import io.wabridge.adapters.metrics.EmfMetrics;
 import io.wabridge.core.metrics.Metric;
 import java.util.Locale;
@@ -80,13 +79,7 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        Tracing.begin(context);
-        try {
-            return handle(SqsBatch.records(event));
-        } finally {
-            metrics.flush(Invocation.functionName(context));
-            Tracing.end();
-        }
+        return Invocation.run(context, metrics, () -> handle(SqsBatch.records(event)));
     }
 
     private SQSBatchResponse handle(List<SQSEvent.SQSMessage> records) {

@@ -10,7 +10,6 @@ import io.wabridge.adapters.aws.SqsMediaJobs;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.Invocation;
 import io.wabridge.adapters.lambda.SqsBatch;
-import io.wabridge.adapters.lambda.Tracing;
 import io.wabridge.adapters.metrics.EmfMetrics;
 import io.wabridge.adapters.meta.GraphMediaSource;
 import io.wabridge.core.inbound.FailureLog;
@@ -57,13 +56,7 @@ public final class MediaQueueHandler implements RequestHandler<SQSEvent, SQSBatc
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        Tracing.begin(context);
-        try {
-            return handle(SqsBatch.records(event));
-        } finally {
-            metrics.flush(Invocation.functionName(context));
-            Tracing.end();
-        }
+        return Invocation.run(context, metrics, () -> handle(SqsBatch.records(event)));
     }
 
     private SQSBatchResponse handle(List<SQSEvent.SQSMessage> records) {

@@ -13,7 +13,6 @@ import io.wabridge.adapters.aws.SqsOutboundQueue;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.Invocation;
 import io.wabridge.adapters.lambda.SqsBatch;
-import io.wabridge.adapters.lambda.Tracing;
 import io.wabridge.adapters.metrics.EmfMetrics;
 import io.wabridge.adapters.http.HttpBotHook;
 import io.wabridge.core.send.AcceptSend;
@@ -72,13 +71,7 @@ public final class BotHookHandler implements RequestHandler<SQSEvent, SQSBatchRe
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        Tracing.begin(context);
-        try {
-            return handle(SqsBatch.records(event));
-        } finally {
-            metrics.flush(Invocation.functionName(context));
-            Tracing.end();
-        }
+        return Invocation.run(context, metrics, () -> handle(SqsBatch.records(event)));
     }
 
     private SQSBatchResponse handle(List<SQSEvent.SQSMessage> records) {

@@ -13,7 +13,6 @@ import io.wabridge.adapters.aws.SqsOutboundQueue;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.Invocation;
 import io.wabridge.adapters.lambda.SqsBatch;
-import io.wabridge.adapters.lambda.Tracing;
 import io.wabridge.adapters.metrics.EmfMetrics;
 import io.wabridge.core.metrics.Metric;
 import io.wabridge.adapters.meta.GraphMessages;
@@ -100,14 +99,9 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        Tracing.begin(context);
-        try {
-            // The last moment a record's Graph call may start and still finish inside this invocation.
-            return handle(SqsBatch.records(event), clock.instant().plusMillis(context.getRemainingTimeInMillis()).minus(CALL_RESERVE));
-        } finally {
-            metrics.flush(Invocation.functionName(context));
-            Tracing.end();
-        }
+        // The last moment a record's Graph call may start and still finish inside this invocation.
+        java.time.Instant callBy = clock.instant().plusMillis(context.getRemainingTimeInMillis()).minus(CALL_RESERVE);
+        return Invocation.run(context, metrics, () -> handle(SqsBatch.records(event), callBy));
     }
 
     private SQSBatchResponse handle(List<SQSEvent.SQSMessage> records, java.time.Instant callBy) {

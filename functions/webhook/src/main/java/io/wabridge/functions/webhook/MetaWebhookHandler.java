@@ -12,7 +12,6 @@ import io.wabridge.adapters.aws.SqsInboundQueue;
 import io.wabridge.adapters.config.AppConfig;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.Invocation;
-import io.wabridge.adapters.lambda.Tracing;
 import io.wabridge.adapters.metrics.EmfMetrics;
 import io.wabridge.adapters.lambda.HttpResponses;
 import io.wabridge.adapters.meta.MetaWebhookParser;
@@ -65,13 +64,7 @@ public final class MetaWebhookHandler implements RequestHandler<APIGatewayV2HTTP
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         String method = event.getRequestContext().getHttp().getMethod();
-        Tracing.begin(context);
-        try {
-            return "GET".equals(method) ? verify(event) : receive(event);
-        } finally {
-            metrics.flush(Invocation.functionName(context));
-            Tracing.end();
-        }
+        return Invocation.run(context, metrics, () -> "GET".equals(method) ? verify(event) : receive(event));
     }
 
     private APIGatewayV2HTTPResponse verify(APIGatewayV2HTTPEvent event) {
