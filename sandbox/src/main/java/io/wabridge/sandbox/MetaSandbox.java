@@ -50,13 +50,8 @@ public final class MetaSandbox implements AutoCloseable {
     private static final Set<String> MASKED = Set.of("access_token", "client_secret", "input_token", "fb_exchange_token", "code", "pin");
     private static final Duration CODE_TTL = Duration.ofSeconds(30);
 
-    /** One call WaBridge made, with secrets masked. */
-    /** One Graph call as the sandbox saw it; {@code code} is the Graph error code it answered (0 when none). */
-    public record Call(String at, String method, String path, Map<String, String> params, String body, int status, int code) {
-        public Call(String at, String method, String path, Map<String, String> params, String body, int status) {
-            this(at, method, path, params, body, status, 0);
-        }
-    }
+    /** One call WaBridge made, with secrets masked; {@code code} is the Graph error code it answered (0 when none). */
+    public record Call(String at, String method, String path, Map<String, String> params, String body, int status, int code) {}
 
     private final String appId;
     private final String appSecret;
