@@ -53,7 +53,7 @@ final class SoakBench {
         }
 
         static Plan longRun() {
-            return new Plan(20, 100, 25_000, 25_000, 35, 0.05, 0.02, 30, 2, true, true, Duration.ofMinutes(2), Duration.ofMinutes(30));
+            return new Plan(20, 100, 25_000, 25_000, 35, 0.05, 0.02, 30, 2, true, true, Duration.ofMinutes(2), Duration.ofMinutes(120));
         }
 
 
@@ -80,7 +80,7 @@ final class SoakBench {
                 base.settleLimit());
         Path data = Files.createTempDirectory("wabridge-soak");
         try (LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("template.yaml"), null)
-                .withParameters(Map.of("ApiRateLimits", "default=100000")).withDynamoThrottle())) {
+                .withParameters(Map.of("ApiRateLimits", "default=100000")).withDynamoThrottle().withDynamoInMemory())) {
             SoakChecker.Result result = run(runtime, plan, System.out);
             System.exit(result.ok() ? 0 : 1);
         }

@@ -25,7 +25,7 @@ class SoakBenchTest {
         SoakBench.Plan plan = new SoakBench.Plan(2, 4, 24, 24, 35, 0.2, 0.05, 5, 1, false, false,
                 Duration.ofSeconds(10), Duration.ofMinutes(4));
         try (LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null)
-                .withParameters(Map.of("ApiRateLimits", "default=100000")).withDynamoThrottle())) {
+                .withParameters(Map.of("ApiRateLimits", "default=100000")).withDynamoThrottle().withDynamoInMemory())) {
             SoakChecker.Result result = SoakBench.run(runtime, plan, System.out);
 
             assertThat(result.problems()).isEmpty();

@@ -36,8 +36,13 @@ public final class LocalAwsParts implements AutoCloseable {
 
     /** Starts every part; {@code dataDir} may be null for in-memory parts. */
     public static LocalAwsParts start(Path dataDir) throws Exception {
+        return start(dataDir, false);
+    }
+
+    /** Starts every part; with {@code dynamoInMemory} DynamoDB Local keeps its tables in memory even with a dataDir. */
+    public static LocalAwsParts start(Path dataDir, boolean dynamoInMemory) throws Exception {
         CompletableFuture<LocalDynamoDb> dynamo = CompletableFuture.supplyAsync(() -> call(() ->
-                LocalDynamoDb.start(dataDir == null ? null : dataDir.resolve("dynamodb"), 0)));
+                LocalDynamoDb.start(dataDir == null || dynamoInMemory ? null : dataDir.resolve("dynamodb"), 0)));
         CompletableFuture<LocalSqs> sqs = CompletableFuture.supplyAsync(() -> call(() ->
                 LocalSqs.start(dataDir == null ? null : dataDir.resolve("sqs"), REGION, ACCOUNT, 0)));
         LocalSecretsManager secrets = null;

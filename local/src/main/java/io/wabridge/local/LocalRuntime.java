@@ -67,11 +67,12 @@ public final class LocalRuntime implements AutoCloseable {
     /** How to run: {@code port} 0 picks a free one; {@code dataDir} holds everything kept across restarts. */
     /** @param parameters template parameter values that override the local defaults (e.g. {@code SignupMode}) */
     /** @param dynamoThrottle the functions reach DynamoDB through a {@link DynamoDbThrottle} front (off until told) */
+    /** @param dynamoInMemory DynamoDB Local keeps its tables in memory, not under {@code dataDir} (lost at stop) */
     public record Options(int port, Path dataDir, Path template, Path openApi, int sandboxPort, String eventsUrl,
-                          Map<String, String> parameters, boolean dynamoThrottle) {
+                          Map<String, String> parameters, boolean dynamoThrottle, boolean dynamoInMemory) {
         public Options(int port, Path dataDir, Path template, Path openApi, int sandboxPort, String eventsUrl,
                        Map<String, String> parameters) {
-            this(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, false);
+            this(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, false, false);
         }
 
         /** Free ports for the gateway and the Meta sandbox, no event target (tests). */
@@ -80,12 +81,20 @@ public final class LocalRuntime implements AutoCloseable {
         }
 
         public Options withParameters(Map<String, String> overrides) {
-            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, overrides, dynamoThrottle);
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, overrides, dynamoThrottle, dynamoInMemory);
         }
 
         /** The functions' DynamoDB calls go through a throttling front (the soak benchmark). */
         public Options withDynamoThrottle() {
-            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, true);
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, true, dynamoInMemory);
+        }
+
+        /**
+         * DynamoDB Local keeps the tables in memory: the same engine, without its SQLite file's disk writes (2-4x the
+         * write rate on this machine). For runs that keep nothing (the soak benchmark).
+         */
+        public Options withDynamoInMemory() {
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, dynamoThrottle, true);
         }
     }
 
@@ -131,7 +140,7 @@ public final class LocalRuntime implements AutoCloseable {
         SamTemplate template = SamTemplate.load(options.template());
         gateway = track(options.port() > 0 ? new HttpGateway(options.port()) : Ports.withFreePort(HttpGateway::new));
         identity = LocalIdentity.loadOrCreate(data.resolve("jwt-signing-key.json"));
-        aws = track(LocalAwsParts.start(data));
+        aws = track(LocalAwsParts.start(data, options.dynamoInMemory()));
         long partsUp = System.nanoTime();
         dynamoServer = aws.dynamo();
         if (options.dynamoThrottle()) {
