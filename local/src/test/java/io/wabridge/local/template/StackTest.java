@@ -22,11 +22,8 @@ class StackTest {
 
     /** Only these functions may create data keys, each for the reason given in template.yaml. */
     static final Set<String> MAY_GENERATE_DATA_KEYS = Set.of(
-            "SignupFunction", // seals a new channel's business token and PIN
-            "ChannelHealthFunction", // seals refreshed business tokens
-            // Seals bot hook signing secrets (context field hook_signing_secret only): the secret arrives with
-            // PUT /v1/tenant/settings, which this function serves (README, "Token vault").
-            "ApiFunction");
+            "SignupFunction", // seals a new channel's business token and PIN, and the bot hook secret (PUT /v1/tenant/settings)
+            "ChannelHealthFunction"); // seals refreshed business tokens
 
     /**
      * The functions a person or a conversation waits on start from a SnapStart snapshot: the webhook (Meta's

@@ -32,7 +32,7 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
     private final TenantGate gate;
     private final ReadApi read;
     private final SendApi send;
-    private final SettingsApi settings;
+    private final TenantApi tenantApi;
     private final ConsentApi consent;
     private final NotificationsApi notifications;
     private final io.wabridge.core.channel.Channels channels;
@@ -47,9 +47,7 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
     }
 
     private ApiHttpHandler(TenantGate gate, MessageHistory history, ReadApi.MediaLinks links, Wiring wiring) {
-        this(gate, history, links, new DynamoDbChannels(wiring.dynamo(), wiring.config().tableName()), sendApi(wiring, history), new SettingsApi(new io.wabridge.core.tenant.UpdateSettings(
-                new io.wabridge.adapters.aws.DynamoDbSettings(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
-                wiring.tokenVault(), Clock.systemUTC()), new io.wabridge.core.tenant.Handoff(
+        this(gate, history, links, new DynamoDbChannels(wiring.dynamo(), wiring.config().tableName()), sendApi(wiring, history), new TenantApi(new io.wabridge.core.tenant.Handoff(
                 new io.wabridge.adapters.aws.DynamoDbConversations(wiring.dynamo(), wiring.config().tableName()), wiring.domainEvents(),
                 Clock.systemUTC()), new io.wabridge.core.tenant.Usage(new io.wabridge.adapters.aws.DynamoDbUsage(wiring.dynamo(),
                 wiring.config().tableName()), wiring.config().usageRateCard()), new io.wabridge.core.tenant.TemplateCatalog(
@@ -107,14 +105,14 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
     }
 
     ApiHttpHandler(TenantGate gate, MessageHistory history, ReadApi.MediaLinks links, io.wabridge.core.channel.Channels channels,
-                   SendApi send, SettingsApi settings, ConsentApi consent, NotificationsApi notifications) {
+                   SendApi send, TenantApi tenantApi, ConsentApi consent, NotificationsApi notifications) {
         this.gate = gate;
         this.consent = consent;
         this.notifications = notifications;
         this.channels = channels;
         this.read = new ReadApi(history, links);
         this.send = send;
-        this.settings = settings;
+        this.tenantApi = tenantApi;
     }
 
     @Override
@@ -131,15 +129,13 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
                     .orElseGet(() -> read.message(tenant, event));
             case "POST /v1/messages" -> send.send(tenant, event);
             case "POST /v1/media" -> send.uploadMedia(tenant, event, channels);
-            case "GET /v1/tenant/settings" -> settings.get(tenant);
-            case "GET /v1/usage" -> settings.usage(tenant, event);
-            case "GET /v1/templates" -> settings.templates(tenant, event, false);
-            case "POST /v1/templates" -> settings.createTemplate(tenant, event);
-            case "POST /v1/templates/sync" -> settings.templates(tenant, event, true);
-            case "DELETE /v1/templates/{name}" -> settings.deleteTemplate(tenant, event);
-            case "PUT /v1/tenant/settings" -> settings.put(tenant, event);
-            case "POST /v1/conversations/{id}/handoff" -> settings.handoff(tenant, event, true);
-            case "POST /v1/conversations/{id}/resume" -> settings.handoff(tenant, event, false);
+            case "GET /v1/usage" -> tenantApi.usage(tenant, event);
+            case "GET /v1/templates" -> tenantApi.templates(tenant, event, false);
+            case "POST /v1/templates" -> tenantApi.createTemplate(tenant, event);
+            case "POST /v1/templates/sync" -> tenantApi.templates(tenant, event, true);
+            case "DELETE /v1/templates/{name}" -> tenantApi.deleteTemplate(tenant, event);
+            case "POST /v1/conversations/{id}/handoff" -> tenantApi.handoff(tenant, event, true);
+            case "POST /v1/conversations/{id}/resume" -> tenantApi.handoff(tenant, event, false);
             case "POST /v1/messages/{wamid}/read" -> send.markRead(tenant, event);
             case "GET /v1/messages/{wamid}/media" -> read.media(tenant, event);
             case "POST /v1/contacts/{contact}/consent" -> consent.record(tenant, event, claim(event, "sub").orElse(null));

@@ -42,9 +42,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Embedded Signup, the channels API and the public opt-in page. JWT routes take the tenant from the token;
- * the hosted setup page and its completion are open routes whose credential is the signed, single-use
- * signup state, as the opt-in page's is its signed, single-use link.
+ * Embedded Signup, the channels API, the tenant's settings and offboarding, and the public opt-in page. JWT
+ * routes take the tenant from the token; the hosted setup page and its completion are open routes whose
+ * credential is the signed, single-use signup state, as the opt-in page's is its signed, single-use link.
  */
 public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
@@ -60,6 +60,7 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
     private final FrontEnd frontEnd;
     private final OptInPage optIn;
     private final OffboardTenant offboard;
+    private final TenantSettingsApi settings;
     private final String embedJs = resource("signup/embed.js");
     private final String pageHtml = resource("signup/page.html");
 
@@ -96,7 +97,8 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
 
     private SignupHttpHandler(TenantGate gate, ConnectChannel connect, Channels channels, FrontEnd frontEnd, OptInPage optIn, Wiring wiring) {
         this(gate, connect, channels, frontEnd, optIn, offboard(channels, connect, wiring,
-                new io.wabridge.adapters.aws.DynamoDbContactData(wiring.dynamo(), wiring.config().tableName(), wiring::media)));
+                new io.wabridge.adapters.aws.DynamoDbContactData(wiring.dynamo(), wiring.config().tableName(), wiring::media)),
+                new TenantSettingsApi(new io.wabridge.core.tenant.UpdateSettings(wiring.settings(), wiring.tokenVault(), Clock.systemUTC())));
     }
 
     private static OffboardTenant offboard(Channels channels, ConnectChannel connect, Wiring wiring, io.wabridge.adapters.aws.DynamoDbContactData contacts) {
@@ -104,8 +106,10 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
                 new DynamoDbTenantPurge(wiring.dynamo(), wiring.config().tableName(), contacts), contacts, Clock.systemUTC());
     }
 
-    SignupHttpHandler(TenantGate gate, ConnectChannel connect, Channels channels, FrontEnd frontEnd, OptInPage optIn, OffboardTenant offboard) {
+    SignupHttpHandler(TenantGate gate, ConnectChannel connect, Channels channels, FrontEnd frontEnd, OptInPage optIn, OffboardTenant offboard,
+                      TenantSettingsApi settings) {
         this.gate = gate;
+        this.settings = settings;
         this.optIn = optIn;
         this.offboard = offboard;
         this.connect = connect;
@@ -154,6 +158,8 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
                 yield json(200, result(r.outcome(), r.channel(), r.detail()));
             }
             case "DELETE /v1/tenant" -> offboard(tenant, event);
+            case "GET /v1/tenant/settings" -> settings.get(tenant);
+            case "PUT /v1/tenant/settings" -> settings.put(tenant, event);
             default -> error(404, "route_unknown", "no such route: " + route);
         };
     }
