@@ -31,7 +31,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * the outbox through the inbound pipeline. A lost answer is sent again only once no status came in
  * {@link #CONFIRM_WAIT} and the inbound queue holds nothing a status could be waiting in, or in
  * {@link #CONFIRM_MAX} in any case. (A fixed 60 s wait sent 11 of 16 lost answers twice in the soak, whose
- * inbound pipeline was minutes behind under crashes and throttling.)
+ * inbound pipeline was minutes behind under crashes and throttling; a 15-minute limit sent 28 of 45 twice in the
+ * long soak, whose inbound backlog was 29 minutes deep.)
  */
 public final class DeliverSend {
 
@@ -49,11 +50,14 @@ public final class DeliverSend {
     static final Duration MAX_BACKOFF = Duration.ofMinutes(15);
     /** The least wait for Meta's status webhook before a lost answer may be taken to mean Meta did not take the send. */
     static final Duration CONFIRM_WAIT = Duration.ofSeconds(60);
+    /** The inbound queue's own retries of a status: visibility 180 s × 5 receives before its dead-letter queue. */
+    static final Duration INBOUND_RETRIES = Duration.ofMinutes(15);
     /**
-     * The longest: past the inbound queue's own retries of a status (visibility 180 s × 5 receives before its
-     * dead-letter queue), a status that has not arrived is not coming through the pipeline.
+     * The longest: past the inbound queue's retries and a backlog of up to an hour (its age alarm fires at 5
+     * minutes), a status that has not arrived is not coming through the pipeline. The price: a send Meta really did
+     * not take goes again up to an hour later while the inbound queue is busy.
      */
-    static final Duration CONFIRM_MAX = Duration.ofMinutes(15);
+    static final Duration CONFIRM_MAX = Duration.ofMinutes(60);
 
     /** Whether the inbound queue holds nothing (visible, in flight or delayed) that a status could be waiting in. */
     @FunctionalInterface
@@ -151,13 +155,17 @@ public final class DeliverSend {
         }
     }
 
-    /** Each check is a receive of the queued job, so the checks space out: 60 s, then doubling, up to the longest wait. */
+    /**
+     * Each check is a receive of the queued job (the outbound queue allows 10), so the checks space out: at 61 s,
+     * then doubling (122 s, 244 s, 488 s, 976 s) while a status may still be in the inbound queue's retries, then
+     * at the longest wait: 6 checks.
+     */
     static Duration nextConfirmCheck(Duration waited) {
         if (waited.compareTo(CONFIRM_WAIT) < 0) {
             return CONFIRM_WAIT.minus(waited).plusSeconds(1);
         }
         Duration toMax = CONFIRM_MAX.minus(waited).plusSeconds(1);
-        return waited.compareTo(toMax) < 0 ? waited : toMax;
+        return waited.compareTo(INBOUND_RETRIES) < 0 && waited.compareTo(toMax) < 0 ? waited : toMax;
     }
 
     private Result onError(OutboundMessage m, Channel channel, MetaApiException e) {

@@ -160,6 +160,29 @@ class DeliverSendTest {
     }
 
     @Test
+    void aLostAnswerWhoseStatusWaitsBehindTheLongSoaksBacklogIsNotSentTwice() {
+        // The long soak's inbound backlog was 29 minutes deep; a 15-minute limit sent 28 of 45 lost answers twice.
+        String id = queued();
+        answers.add(meta(0, 0));
+        deliver.deliver(ACME, id);
+        inboundIdle = false;
+        Duration waited = Duration.ZERO;
+        DeliverSend.Result r = deliver.deliver(ACME, id);
+        while (!r.done() && waited.plus(r.retryAfter()).compareTo(Duration.ofMinutes(29)) < 0) {
+            clock.advance(r.retryAfter());
+            waited = waited.plus(r.retryAfter());
+            r = deliver.deliver(ACME, id);
+        }
+        assertThat(r.done()).isFalse();
+        assertThat(calls).hasSize(1);
+        confirmations.put(id, "wamid.BEHIND");
+        clock.advance(r.retryAfter());
+        assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
+        assertThat(stored.get(id).wamid()).isEqualTo("wamid.BEHIND");
+        assertThat(calls).hasSize(1);
+    }
+
+    @Test
     void aMarketingCapDefersADayAcrossRedeliveries() {
         String id = queued();
         answers.add(meta(400, 131049));
