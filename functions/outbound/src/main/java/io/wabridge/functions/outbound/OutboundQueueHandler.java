@@ -134,8 +134,9 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
                 SqsOutboundQueue.Job job = SqsOutboundQueue.parse(record.getBody());
                 MDC.put("tenantId", job.tenant().value());
                 DeliverSend.Result result = deliver.deliver(job.tenant(), job.id(), callBy);
-                // Sends by outcome: the settled state (sent, failed, held, ...) or "retried" when it goes back to the queue.
-                metrics.record(Metric.SENDS, result.done() ? result.state() : "retried", 1);
+                // Sends by outcome: the settled state (sent, failed, held, ...), "unconfirmed" when a lost answer waits
+                // for its status (up to an hour), or "retried" when it goes back to the queue for any other reason.
+                metrics.record(Metric.SENDS, result.done() || result.state().equals("unconfirmed") ? result.state() : "retried", 1);
                 if (!result.done()) {
                     visibility.delay(record.getReceiptHandle(), result.retryAfter());
                     blockedGroups.add(group);

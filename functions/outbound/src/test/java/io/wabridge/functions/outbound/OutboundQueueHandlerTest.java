@@ -54,6 +54,8 @@ class OutboundQueueHandlerTest {
 
     Duration metaTakes = Duration.ZERO;
     boolean budgetSpent;
+    /** Meta's answer is lost: a transport failure after the call. */
+    boolean answerLost;
 
     final Outbox outbox = new Outbox() {
         public Optional<String> reserve(TenantId t, String key, String id) {
@@ -97,6 +99,9 @@ class OutboundQueueHandlerTest {
     final MetaMessages meta = (token, pn, message) -> {
         metaCalls.add((String) message.get("biz_opaque_callback_data"));
         clock.advance(metaTakes);
+        if (answerLost) {
+            throw new io.wabridge.core.meta.MetaApiException(0, 0, 0, "read timed out", null);
+        }
         return "wamid." + metaCalls.size();
     };
     /** A spent budget stays spent: each refusal is the pacer's wait for the next second. */
@@ -160,6 +165,24 @@ class OutboundQueueHandlerTest {
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(metaCalls).hasSize(10);
+    }
+
+    @Test
+    void aLostAnswerWaitingForItsStatusCountsAsUnconfirmedNotRetried() {
+        answerLost = true;
+        java.io.ByteArrayOutputStream emf = new java.io.ByteArrayOutputStream();
+        OutboundQueueHandler counted = new OutboundQueueHandler(new DeliverSend(outbox, channels, vault, meta, pacer, events, () -> false, clock),
+                (receipt, delay) -> delays.put(receipt, delay), (id, count, reason) -> { }, 10,
+                new io.wabridge.adapters.metrics.EmfMetrics("test", () -> new java.io.PrintStream(emf, true), clock), clock);
+        SQSEvent event = batch(1);
+
+        counted.handleRequest(event, context(clock.instant().plusSeconds(TIMEOUT_SECONDS)));
+        clock.advance(delays.get("r0"));
+        counted.handleRequest(event, context(clock.instant().plusSeconds(TIMEOUT_SECONDS)));
+
+        assertThat(metaCalls).hasSize(1);
+        // One EMF record per invocation: the failed call and the first check, each a lost answer waiting for its status.
+        assertThat(emf.toString().lines()).hasSize(2).allSatisfy(line -> assertThat(line).contains("\"Outcome\":\"unconfirmed\",\"Sends\":1.0"));
     }
 
     /** Sends on as many numbers (message groups) as records, each queued in the outbox. */
