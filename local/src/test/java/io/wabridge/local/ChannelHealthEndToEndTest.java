@@ -65,6 +65,11 @@ class ChannelHealthEndToEndTest {
                 "source", "aws.events", "time", time.toString(), "detail", Map.of()));
     }
 
+    /** The Graph reads of one number (GET /{phone-number-id}) the sandbox has recorded. */
+    static long numberReads(String phoneNumberId) {
+        return meta.calls().stream().filter(k -> k.method().equals("GET") && k.path().endsWith("/" + phoneNumberId)).count();
+    }
+
     static JsonNode channel(String phoneNumberId) throws Exception {
         return SignupEndToEndTest.json(SignupEndToEndTest.call("GET", "/v1/channels/" + phoneNumberId, TENANT, null));
     }
@@ -162,12 +167,11 @@ class ChannelHealthEndToEndTest {
 
         // The same run again (an overlapping or retried invocation) does no work twice: this number is not read
         // from Meta again. (The run's slot range may also hold other tests' channels, claimed or not.)
-        long numberReads = meta.calls().stream().filter(k -> k.method().equals("GET") && k.path().endsWith("/" + c.phoneNumberId())).count();
+        long numberReads = numberReads(c.phoneNumberId());
         assertThat(numberReads).isPositive();
         Map<String, Object> again = runDueFor(c.phoneNumberId(), 2);
         assertThat(((Number) again.get("alreadyClaimed")).intValue()).isPositive();
-        assertThat(meta.calls().stream().filter(k -> k.method().equals("GET") && k.path().endsWith("/" + c.phoneNumberId())).count())
-                .isEqualTo(numberReads);
+        assertThat(numberReads(c.phoneNumberId())).isEqualTo(numberReads);
     }
 
     static String status(String path) {
