@@ -75,8 +75,14 @@ public final class HttpGateway implements AutoCloseable {
     private final List<CompiledRoute> routes = new ArrayList<>();
     private final List<LocalEndpoint> localEndpoints = new ArrayList<>();
 
+    /** A gateway on the loopback interface only. */
     public HttpGateway(int port) throws IOException {
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+        this(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** A gateway on {@code address} (loopback unless the user asked for another). */
+    public HttpGateway(InetAddress address, int port) throws IOException {
+        this.server = HttpServer.create(new InetSocketAddress(address, port), 256);
         this.server.createContext("/", this::handle);
         this.server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     }
