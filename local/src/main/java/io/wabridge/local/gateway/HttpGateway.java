@@ -42,6 +42,9 @@ public final class HttpGateway implements AutoCloseable {
     /** Lambda's synchronous invocation payload limit. */
     public static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
 
+    /** HTTP API's quota on the request line and header values together (not adjustable). */
+    public static final int MAX_HEADER_BYTES = 10_240;
+
     private static final Logger log = LoggerFactory.getLogger(HttpGateway.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
@@ -148,6 +151,16 @@ public final class HttpGateway implements AutoCloseable {
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
             String path = exchange.getRequestURI().getRawPath();
             String rawQuery = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
+            if (headerBytes(exchange) > MAX_HEADER_BYTES) {
+                exchange.getRequestBody().transferTo(java.io.OutputStream.nullOutputStream());
+                send(exchange, 431, Map.of("content-type", "application/json"), bytes("{\"message\":\"Request Header Fields Too Large\"}"));
+                return;
+            }
+            if (!decodable(rawQuery) || !decodable(path)) {
+                exchange.getRequestBody().transferTo(java.io.OutputStream.nullOutputStream());
+                send(exchange, 400, Map.of("content-type", "application/json"), bytes("{\"message\":\"Bad Request\"}"));
+                return;
+            }
             byte[] body = readBody(exchange);
             Map<String, String> corsHeaders = corsHeaders(exchange);
             exchange.setAttribute(CORS_ATTRIBUTE, corsHeaders);
@@ -215,7 +228,9 @@ public final class HttpGateway implements AutoCloseable {
                 return;
             }
         }
-        boolean text = isText(headers.get("content-type"));
+        // A text body goes as a string only when it is valid UTF-8; otherwise its raw bytes go base64-encoded (as for a
+        // binary media type), so a signature over the bytes still checks.
+        boolean text = isText(headers.get("content-type")) && isUtf8(body);
         String requestId = UUID.randomUUID().toString();
         ZonedDateTime now = ZonedDateTime.now();
         APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
@@ -296,6 +311,36 @@ public final class HttpGateway implements AutoCloseable {
                 return null;
             }
             return body;
+        }
+    }
+
+    /** The request line and header values as API Gateway counts them against {@link #MAX_HEADER_BYTES}. */
+    private static long headerBytes(HttpExchange exchange) {
+        long size = exchange.getRequestMethod().length() + 1 + exchange.getRequestURI().toString().length() + 1 + exchange.getProtocol().length();
+        for (List<String> values : exchange.getRequestHeaders().values()) {
+            for (String v : values) {
+                size += v.length();
+            }
+        }
+        return size;
+    }
+
+    /** Whether every %-escape of a raw path or query decodes (a malformed one is the client's error, not ours). */
+    private static boolean decodable(String raw) {
+        try {
+            URLDecoder.decode(raw, StandardCharsets.UTF_8);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static boolean isUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(body));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
         }
     }
 
