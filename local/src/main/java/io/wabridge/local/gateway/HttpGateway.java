@@ -156,11 +156,6 @@ public final class HttpGateway implements AutoCloseable {
                 send(exchange, 431, Map.of("content-type", "application/json"), bytes("{\"message\":\"Request Header Fields Too Large\"}"));
                 return;
             }
-            if (!decodable(rawQuery) || !decodable(path)) {
-                exchange.getRequestBody().transferTo(java.io.OutputStream.nullOutputStream());
-                send(exchange, 400, Map.of("content-type", "application/json"), bytes("{\"message\":\"Bad Request\"}"));
-                return;
-            }
             byte[] body = readBody(exchange);
             Map<String, String> corsHeaders = corsHeaders(exchange);
             exchange.setAttribute(CORS_ATTRIBUTE, corsHeaders);
@@ -323,16 +318,6 @@ public final class HttpGateway implements AutoCloseable {
             }
         }
         return size;
-    }
-
-    /** Whether every %-escape of a raw path or query decodes (a malformed one is the client's error, not ours). */
-    private static boolean decodable(String raw) {
-        try {
-            URLDecoder.decode(raw, StandardCharsets.UTF_8);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     private static boolean isUtf8(byte[] body) {

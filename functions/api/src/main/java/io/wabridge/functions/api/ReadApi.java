@@ -38,9 +38,13 @@ final class ReadApi {
         this.channels = channels;
     }
 
-    /** 404 unless the number is one of the tenant's channels (connected once; a disconnected one keeps its history). */
+    /**
+     * 404 unless the number is one of the tenant's channels (a disconnected one keeps its history) or the tenant has
+     * conversations on it (a number routed to it by hand, locally). Another tenant's number is never either.
+     */
     private java.util.Optional<APIGatewayV2HTTPResponse> unknownChannel(TenantId tenant, String channel) {
-        return channels.get(tenant, channel).isPresent() ? java.util.Optional.empty()
+        boolean known = channels.get(tenant, channel).isPresent() || !history.conversations(tenant, channel, 1, null).items().isEmpty();
+        return known ? java.util.Optional.empty()
                 : java.util.Optional.of(error(404, "channel_unknown", "no channel " + channel + " for this tenant"));
     }
 
