@@ -1,19 +1,30 @@
 package io.wabridge.localaws;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.ContextHandler;
 
-/** AWS's own DynamoDB Local, in this JVM, keeping its data in {@code dir} (or in memory when dir is null). */
+/**
+ * AWS's own DynamoDB Local, in this JVM, keeping its data in {@code dir} (or in memory when dir is null), on the
+ * loopback interface only. Its {@code ServerRunner} binds every interface and accepts any credentials, so the runtime
+ * builds the same request handler into a Jetty server of its own, bound to 127.0.0.1 (telemetry stays off: it is
+ * never configured).
+ */
 public final class LocalDynamoDb implements AutoCloseable {
 
-    private final DynamoDBProxyServer server;
+    private final Server server;
+    private final LocalDynamoDBServerHandler handler;
     private final int port;
 
-    private LocalDynamoDb(DynamoDBProxyServer server, int port) {
+    private LocalDynamoDb(Server server, LocalDynamoDBServerHandler handler, int port) {
         this.server = server;
+        this.handler = handler;
         this.port = port;
     }
 
@@ -22,11 +33,21 @@ public final class LocalDynamoDb implements AutoCloseable {
             Files.createDirectories(dir);
         }
         Ports.PortStarter<LocalDynamoDb> starter = port -> {
-            String[] storage = dir == null ? new String[] {"-inMemory"} : new String[] {"-dbPath", dir.toString()};
-            String[] args = concat(storage, new String[] {"-sharedDb", "-disableTelemetry", "-port", Integer.toString(port)});
-            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args);
-            server.start();
-            return new LocalDynamoDb(server, port);
+            // As ServerRunner builds it for -sharedDb (no transient-status delay), without its bind-all connector.
+            LocalDynamoDBServerHandler handler = new LocalDynamoDBServerHandler(
+                    new LocalDynamoDBRequestHandler(0, dir == null, dir == null ? null : dir.toString(), true, false), null);
+            Server server = new Server(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            ContextHandler context = new ContextHandler();
+            context.setHandler(handler);
+            server.setHandler(context);
+            try {
+                server.start();
+            } catch (Exception e) {
+                server.stop();
+                handler.close();
+                throw e;
+            }
+            return new LocalDynamoDb(server, handler, port);
         };
         return requestedPort > 0 ? starter.start(requestedPort) : Ports.withFreePort(starter);
     }
@@ -38,12 +59,6 @@ public final class LocalDynamoDb implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.stop();
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] out = new String[a.length + b.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
+        handler.close();
     }
 }

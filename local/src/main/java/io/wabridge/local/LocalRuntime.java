@@ -68,11 +68,12 @@ public final class LocalRuntime implements AutoCloseable {
     /** @param parameters template parameter values that override the local defaults (e.g. {@code SignupMode}) */
     /** @param dynamoThrottle the functions reach DynamoDB through a {@link DynamoDbThrottle} front (off until told) */
     /** @param dynamoInMemory DynamoDB Local keeps its tables in memory, not under {@code dataDir} (lost at stop) */
+    /** @param gatewayHost the address the gateway listens on; null for loopback (every other part is loopback only) */
     public record Options(int port, Path dataDir, Path template, Path openApi, int sandboxPort, String eventsUrl,
-                          Map<String, String> parameters, boolean dynamoThrottle, boolean dynamoInMemory) {
+                          Map<String, String> parameters, boolean dynamoThrottle, boolean dynamoInMemory, String gatewayHost) {
         public Options(int port, Path dataDir, Path template, Path openApi, int sandboxPort, String eventsUrl,
                        Map<String, String> parameters) {
-            this(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, false, false);
+            this(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, false, false, null);
         }
 
         /** Free ports for the gateway and the Meta sandbox, no event target (tests). */
@@ -81,12 +82,12 @@ public final class LocalRuntime implements AutoCloseable {
         }
 
         public Options withParameters(Map<String, String> overrides) {
-            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, overrides, dynamoThrottle, dynamoInMemory);
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, overrides, dynamoThrottle, dynamoInMemory, gatewayHost);
         }
 
         /** The functions' DynamoDB calls go through a throttling front (the soak benchmark). */
         public Options withDynamoThrottle() {
-            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, true, dynamoInMemory);
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, true, dynamoInMemory, gatewayHost);
         }
 
         /**
@@ -94,7 +95,12 @@ public final class LocalRuntime implements AutoCloseable {
          * write rate on this machine). For runs that keep nothing (the soak benchmark).
          */
         public Options withDynamoInMemory() {
-            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, dynamoThrottle, true);
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, dynamoThrottle, true, gatewayHost);
+        }
+
+        /** The gateway (only it) listens on {@code host} (e.g. {@code 0.0.0.0}), as {@code ./wabridge local --host} asks. */
+        public Options withGatewayHost(String host) {
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, dynamoThrottle, dynamoInMemory, host);
         }
     }
 
@@ -104,6 +110,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final List<SqsEventSource> eventSources = new ArrayList<>();
     private final LocalScheduler scheduler = new LocalScheduler();
     private HttpGateway gateway;
+    private HttpGateway admin;
     private LocalDynamoDb dynamoServer;
     private DynamoDbThrottle dynamoThrottle;
     private LocalSqs sqsServer;
@@ -138,7 +145,12 @@ public final class LocalRuntime implements AutoCloseable {
         Path data = options.dataDir().toAbsolutePath();
         Files.createDirectories(data);
         SamTemplate template = SamTemplate.load(options.template());
-        gateway = track(options.port() > 0 ? new HttpGateway(options.port()) : Ports.withFreePort(HttpGateway::new));
+        java.net.InetAddress host = options.gatewayHost() == null ? java.net.InetAddress.getLoopbackAddress()
+                : java.net.InetAddress.getByName(options.gatewayHost());
+        gateway = track(options.port() > 0 ? new HttpGateway(host, options.port()) : Ports.withFreePort(p -> new HttpGateway(host, p)));
+        // The runtime's own routes (status, schedules, routes, Lambda's Invoke API) are never on the gateway, which people
+        // tunnel so that Meta can reach /webhook: they live on a loopback port of their own, named in local.json.
+        admin = track(Ports.withFreePort(HttpGateway::new));
         identity = LocalIdentity.loadOrCreate(data.resolve("jwt-signing-key.json"));
         aws = track(LocalAwsParts.start(data, options.dynamoInMemory()));
         long partsUp = System.nanoTime();
@@ -180,6 +192,7 @@ public final class LocalRuntime implements AutoCloseable {
         addLocalEndpoints(issuer);
 
         gateway.start();
+        admin.start();
         eventSources.forEach(SqsEventSource::start);
         scheduler.start();
         // Meta verifies the app's callback with the GET handshake before it sends anything: so does the sandbox.
@@ -292,8 +305,8 @@ public final class LocalRuntime implements AutoCloseable {
         gateway.addLocalEndpoint("GET", LocalIdentity.PATH + "/.well-known/openid-configuration",
                 r -> HttpGateway.LocalResponse.json(200, identity.openIdConfiguration(issuer)));
         gateway.addLocalEndpoint("GET", LocalIdentity.PATH + "/jwks.json", r -> HttpGateway.LocalResponse.json(200, identity.jwks()));
-        gateway.addLocalEndpoint("GET", "/.local/status", r -> HttpGateway.LocalResponse.json(200, localConfig));
-        gateway.addLocalEndpoint("POST", "/.local/schedules/", r -> {
+        admin.addLocalEndpoint("GET", "/.local/status", r -> HttpGateway.LocalResponse.json(200, withoutSecrets(localConfig)));
+        admin.addLocalEndpoint("POST", "/.local/schedules/", r -> {
             String name = r.path().substring("/.local/schedules/".length());
             try {
                 Object result = scheduler.fire(name);
@@ -305,7 +318,7 @@ public final class LocalRuntime implements AutoCloseable {
             }
         });
         // Until Embedded Signup claims numbers for tenants, this assigns one by hand (the same conditional claim).
-        gateway.addLocalEndpoint("POST", "/.local/routes", r -> {
+        admin.addLocalEndpoint("POST", "/.local/routes", r -> {
             try {
                 var body = JSON.readTree(r.body());
                 if (!body.path("wabaId").asText("").matches("[0-9]{1,32}")) {
@@ -321,7 +334,7 @@ public final class LocalRuntime implements AutoCloseable {
             }
         });
         // Lambda's own Invoke API, so `aws lambda invoke --endpoint-url` and `./wabridge invoke` work locally.
-        gateway.addLocalEndpoint("POST", "/2015-03-31/functions/", this::invokeByApi);
+        admin.addLocalEndpoint("POST", "/2015-03-31/functions/", this::invokeByApi);
         if (options.openApi() != null && Files.exists(options.openApi())) {
             gateway.addLocalEndpoint("GET", "/openapi.yaml", r -> new HttpGateway.LocalResponse(200, "application/yaml",
                     unchecked(() -> Files.readAllBytes(options.openApi()))));
@@ -356,6 +369,7 @@ public final class LocalRuntime implements AutoCloseable {
     private Map<String, Object> describe(String issuer) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("gateway", baseUrl().toString());
+        out.put("admin", adminUrl().toString());
         out.put("webhookUrl", baseUrl() + "/webhook");
         out.put("openApi", baseUrl() + "/openapi.yaml");
         out.put("metaSandbox", Map.of("url", sandbox.baseUrl().toString(), "graph", sandbox.graphUrl("v25.0"),
@@ -391,6 +405,21 @@ public final class LocalRuntime implements AutoCloseable {
 
     public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + gateway.port());
+    }
+
+    /** The runtime's own routes: {@code /.local/status}, {@code /.local/schedules/}, {@code /.local/routes}, Lambda's Invoke API. */
+    public URI adminUrl() {
+        return URI.create("http://127.0.0.1:" + admin.port());
+    }
+
+    /** The configuration as {@code /.local/status} shows it: no route returns a secret (they are in local.json only). */
+    static Map<String, Object> withoutSecrets(Map<String, Object> config) {
+        Map<String, Object> out = new LinkedHashMap<>(config);
+        out.put("meta", Map.of("appId", META_APP_ID));
+        Map<String, Object> events = new LinkedHashMap<>(map(config.get("events")));
+        events.remove("signingSecret");
+        out.put("events", events);
+        return out;
     }
 
     public Map<String, Object> localConfig() {

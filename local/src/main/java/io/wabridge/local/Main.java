@@ -17,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The {@code ./wabridge} commands:
  * <pre>
- *   local [--port 8080] [--sandbox-port 8081] [--data .wabridge] [--template template.yaml]   start the local runtime
+ *   local [--port 8080] [--host 127.0.0.1] [--sandbox-port 8081] [--data .wabridge] [--template template.yaml]   start the local runtime
  *   token --tenant T [--plan P] [--data .wabridge] [--ttl-minutes 60]  print a JWT the local gateway accepts
  *   fire NAME [--data .wabridge]                                       fire a schedule by hand
  *   invoke FunctionId ['{json}'] [--data .wabridge]                    invoke a function with a JSON event
@@ -62,8 +62,13 @@ public final class Main {
         if (flags.containsKey("signup-mode")) {
             parameters.put("SignupMode", flags.get("signup-mode"));
         }
-        LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Options(port, data, template, openApi, sandboxPort, flags.get("events-url"),
-                parameters));
+        LocalRuntime.Options options = new LocalRuntime.Options(port, data, template, openApi, sandboxPort, flags.get("events-url"),
+                parameters);
+        if (flags.containsKey("host")) {
+            // Only on request: the gateway serves /webhook and the JWT API, nothing of the runtime's own.
+            options = options.withGatewayHost(flags.get("host"));
+        }
+        LocalRuntime runtime = LocalRuntime.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping WaBridge local runtime...");
@@ -75,6 +80,7 @@ public final class Main {
 
                 WaBridge local runtime is up (started in %d ms)
                   gateway        %s
+                  admin          %s   (status, schedules, routes, Lambda Invoke API; loopback only)
                   webhook        %s   (Meta callback; verify token in %s)
                   OpenAPI        %s
                   Meta sandbox   %s   (Graph API %s)
@@ -84,7 +90,7 @@ public final class Main {
                   config         %s
                 Get a token:  ./wabridge token --tenant acme
                 Press Ctrl-C to stop.
-                %n""", runtime.startupMillis(), c.get("gateway"), c.get("webhookUrl"), data.resolve("local.json"),
+                %n""", runtime.startupMillis(), c.get("gateway"), c.get("admin"), c.get("webhookUrl"), data.resolve("local.json"),
                 c.get("openApi"), ((Map<?, ?>) c.get("metaSandbox")).get("control"), ((Map<?, ?>) c.get("metaSandbox")).get("graph"),
                 c.get("routes"), ((Map<?, ?>) c.get("queues")).keySet(),
                 ((Map<?, ?>) c.get("aws")).get("dynamodb"), data.resolve("local.json"));
@@ -111,7 +117,7 @@ public final class Main {
         }
         JsonNode config = readConfig(data);
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(config.path("gateway").asText() + "/.local/schedules/" + name))
+                        URI.create(config.path("admin").asText() + "/.local/schedules/" + name))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         System.out.println(response.body());
         if (response.statusCode() != 200) {
@@ -127,7 +133,7 @@ public final class Main {
         String body = JSON.writeValueAsString(Map.of("tenant", flags.get("tenant"), "wabaId", flags.get("waba"),
                 "phoneNumberId", flags.get("number")));
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(config.path("gateway").asText() + "/.local/routes"))
+                        URI.create(config.path("admin").asText() + "/.local/routes"))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         System.out.println(response.body());
         if (response.statusCode() != 200) {
@@ -141,7 +147,7 @@ public final class Main {
         }
         JsonNode config = readConfig(data);
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(config.path("gateway").asText() + "/2015-03-31/functions/" + function + "/invocations"))
+                        URI.create(config.path("admin").asText() + "/2015-03-31/functions/" + function + "/invocations"))
                 .POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.ofString());
         System.out.println(response.body());
         if (response.statusCode() != 200 || JSON.readTree(response.body()).has("errorType")) {
@@ -177,7 +183,7 @@ public final class Main {
     private static void usage() {
         System.out.println("""
                 usage: ./wabridge <command>
-                  local [--port 8080] [--sandbox-port 8081] [--data .wabridge] [--events-url URL] [--signup-mode tech_provider|solution_partner]  start the local runtime
+                  local [--port 8080] [--host 127.0.0.1] [--sandbox-port 8081] [--data .wabridge] [--events-url URL] [--signup-mode tech_provider|solution_partner]  start the local runtime
                   token --tenant T [--plan P] [--ttl-minutes 60] [--data .wabridge]  print a JWT for tenant T (on plan P)
                   fire FunctionId.EventName [--data .wabridge]                       fire a schedule by hand
                   invoke FunctionId ['{json}'] [--data .wabridge]                    invoke a function (Lambda Invoke API)

@@ -267,7 +267,9 @@ class InboundPipelineEndToEndTest {
         var conversations = JSON.readTree(Http.get(URI.create(base), "authorization", acmeToken).body());
         String contact = meta.user(user).bsuid;
         assertThat(conversations.path("items").toString()).contains(contact).contains(user);
-        assertThat(JSON.readTree(Http.get(URI.create(base), "authorization", globexToken).body()).path("items")).isEmpty();
+        var theirs = Http.get(URI.create(base), "authorization", globexToken);
+        assertThat(theirs.statusCode()).isEqualTo(404); // not globex's channel
+        assertThat(JSON.readTree(theirs.body()).path("error").path("code").asText()).isEqualTo("channel_unknown");
 
         String messages = base + "/" + contact + "/messages";
         var first = JSON.readTree(Http.get(URI.create(messages + "?limit=2"), "authorization", acmeToken).body());
@@ -282,9 +284,10 @@ class InboundPipelineEndToEndTest {
         var badCursor = Http.get(URI.create(messages + "?cursor=bm90LWEtY3Vyc29y"), "authorization", acmeToken);
         assertThat(badCursor.statusCode()).isEqualTo(400);
         assertThat(badCursor.body()).contains("cursor_invalid");
-        // A cursor from acme's query cannot open globex's view of the same channel.
+        // A cursor from acme's query opens nothing for globex: the channel is not globex's.
         var stolen = Http.get(URI.create(messages + "?cursor=" + first.path("nextCursor").asText()), "authorization", globexToken);
-        assertThat(stolen.statusCode()).isEqualTo(400);
+        assertThat(stolen.statusCode()).isEqualTo(404);
+        assertThat(stolen.body()).doesNotContain("pesan");
 
         URI one = URI.create(runtime.baseUrl() + "/v1/messages/" + sent.get(0));
         var mine = JSON.readTree(Http.get(one, "authorization", acmeToken).body());

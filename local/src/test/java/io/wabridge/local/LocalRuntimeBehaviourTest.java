@@ -190,7 +190,7 @@ class LocalRuntimeBehaviourTest {
     @Test
     void firesSchedulesByHandWithTheScheduledEventOrTheirInput() throws Exception {
         int before = TickHandler.TICKS.size();
-        HttpResponse<String> fired = Http.post(uri("/.local/schedules/TickFunction.Tick"), new byte[0]);
+        HttpResponse<String> fired = Http.post(URI.create(runtime.adminUrl() + "/.local/schedules/TickFunction.Tick"), new byte[0]);
         assertThat(fired.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(fired.body()).path("result").asText()).startsWith("tick ");
         Map<String, Object> tick = TickHandler.TICKS.get(before);
@@ -200,7 +200,7 @@ class LocalRuntimeBehaviourTest {
         runtime.scheduler().fire("TickFunction.Nightly");
         assertThat(TickHandler.TICKS.get(before + 1)).containsEntry("job", "nightly");
 
-        HttpResponse<String> unknown = Http.post(uri("/.local/schedules/Nope.Nope"), new byte[0]);
+        HttpResponse<String> unknown = Http.post(URI.create(runtime.adminUrl() + "/.local/schedules/Nope.Nope"), new byte[0]);
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(unknown.body()).path("error").path("code").asText()).isEqualTo("schedule_unknown");
     }

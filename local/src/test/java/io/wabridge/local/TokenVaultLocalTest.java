@@ -45,7 +45,7 @@ class TokenVaultLocalTest {
             assertThat(wiring.tokenVault().reveal(acme)).map(SecretValue::reveal).contains("EAAG-acme");
 
             String newKey = wiring.kms().createKey(r -> r.description("next")).keyMetadata().arn();
-            URI invoke = URI.create(runtime.baseUrl() + "/2015-03-31/functions/KeyRotationFunction/invocations");
+            URI invoke = URI.create(runtime.adminUrl() + "/2015-03-31/functions/KeyRotationFunction/invocations");
             HttpResponse<String> first = Http.post(invoke, ("{\"targetKeyArn\":\"" + newKey + "\",\"maxSecrets\":15}").getBytes(StandardCharsets.UTF_8));
             JsonNode r1 = JSON.readTree(first.body());
             assertThat(r1.path("reEncrypted").asInt()).isEqualTo(15);
@@ -57,7 +57,7 @@ class TokenVaultLocalTest {
 
             HttpResponse<String> bad = Http.post(invoke, "{\"targetKeyArn\":\"alias/nope\"}".getBytes(StandardCharsets.UTF_8));
             assertThat(JSON.readTree(bad.body()).path("errorType").asText()).isEqualTo("java.lang.IllegalArgumentException");
-            HttpResponse<String> missing = Http.post(URI.create(runtime.baseUrl() + "/2015-03-31/functions/Nope/invocations"), new byte[0]);
+            HttpResponse<String> missing = Http.post(URI.create(runtime.adminUrl() + "/2015-03-31/functions/Nope/invocations"), new byte[0]);
             assertThat(missing.statusCode()).isEqualTo(404);
         }
     }

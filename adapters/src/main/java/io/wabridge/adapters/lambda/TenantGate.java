@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where every JWT route starts: the tenant from the verified token's tenant claim (403 without one), then one request
+ * Where every JWT route starts: the tenant from the verified token's tenant claim (403 {@code tenant_claim_missing} without
+ * one, 403 {@code tenant_claim_invalid} when it is not a {@link TenantId}, each with {@code WWW-Authenticate}), then one request
  * counted against the tenant's plan (the plan claim) before any route runs: 429 {@code rate_limited} with
  * {@code Retry-After} over it.
  */
@@ -45,18 +46,27 @@ public final class TenantGate {
 
     /** Runs {@code routes} for the token's tenant if it has one and its plan admits the request. */
     public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Function<TenantId, APIGatewayV2HTTPResponse> routes) {
-        TenantId tenant;
-        try {
-            tenant = new TenantId(claim(event, tenantClaim).orElseThrow());
-        } catch (RuntimeException e) {
-            return error(403, "tenant_claim_missing", "the token has no valid '" + tenantClaim + "' claim naming the tenant");
+        String claimed = claim(event, tenantClaim).orElse(null);
+        if (claimed == null) {
+            return refuse("tenant_claim_missing", "the token has no '" + tenantClaim + "' claim naming the tenant");
         }
+        if (!TenantId.isValid(claimed)) {
+            // Never echo the value: it is whatever the token's issuer put there.
+            return refuse("tenant_claim_invalid", "the token's '" + tenantClaim + "' claim must be a string of " + TenantId.RULE);
+        }
+        TenantId tenant = new TenantId(claimed);
         ApiRateLimit.Decision decision = admit(tenant, claim(event, planClaim).orElse(null));
         if (!decision.admitted()) {
             return HttpResponses.withHeader(error(429, "rate_limited", "too many requests for this tenant's plan; retry after "
                     + decision.retryAfterSeconds() + " s"), "retry-after", Integer.toString(decision.retryAfterSeconds()));
         }
         return routes.apply(tenant);
+    }
+
+    /** 403 with the reason in {@code WWW-Authenticate} too (RFC 6750), as a client library reads it there. */
+    private static APIGatewayV2HTTPResponse refuse(String code, String message) {
+        return HttpResponses.withHeader(error(403, code, message), "www-authenticate",
+                "Bearer error=\"invalid_token\", error_description=\"" + message.replace("\"", "'") + "\"");
     }
 
     private ApiRateLimit.Decision admit(TenantId tenant, String plan) {

@@ -31,6 +31,9 @@ public final class MetaWebhookParser implements WebhookSplitter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The {@code object} of WhatsApp Business Account webhooks. */
+    private static final String OBJECT = "whatsapp_business_account";
+
     /** The arrays inside a {@code messages} change that hold one item per update. */
     private static final List<String> ITEM_ARRAYS = List.of("messages", "statuses", "user_preferences");
 
@@ -42,6 +45,14 @@ public final class MetaWebhookParser implements WebhookSplitter {
     @Override
     public List<WebhookUpdate> split(byte[] rawBody) {
         JsonNode root = read(new String(rawBody, StandardCharsets.UTF_8));
+        JsonNode object = root.path("object");
+        if (!object.isTextual()) {
+            throw new MalformedWebhook("webhook body has no object");
+        }
+        if (!object.asText().equals(OBJECT)) {
+            // One app, one callback URL, several products: Meta signs every object's deliveries with the same secret.
+            throw new OtherObject("object " + object.asText().replaceAll("[^A-Za-z0-9_]", "?") + " is not " + OBJECT);
+        }
         List<WebhookUpdate> out = new ArrayList<>();
         for (JsonNode entry : root.path("entry")) {
             String entryId = entry.path("id").asText("");
@@ -97,7 +108,7 @@ public final class MetaWebhookParser implements WebhookSplitter {
 
     private static WebhookUpdate update(String entryId, String field, ObjectNode value, String group) {
         ObjectNode body = JSON.createObjectNode();
-        body.put("object", "whatsapp_business_account");
+        body.put("object", OBJECT);
         ObjectNode entry = body.putArray("entry").addObject();
         entry.put("id", entryId);
         ObjectNode change = entry.putArray("changes").addObject();

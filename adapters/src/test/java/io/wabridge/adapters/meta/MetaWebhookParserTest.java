@@ -7,6 +7,7 @@ import io.wabridge.core.inbound.Contact;
 import io.wabridge.core.inbound.InboundUpdate;
 import io.wabridge.core.inbound.MessageStatus;
 import io.wabridge.core.webhook.MalformedWebhook;
+import io.wabridge.core.webhook.WebhookSplitter;
 import io.wabridge.core.webhook.WebhookUpdate;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -124,5 +125,18 @@ class MetaWebhookParserTest {
         assertThatThrownBy(() -> parser.split("{\"entry\":[{\"id\":\"1\",\"changes\":[{\"value\":{}}]}]}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(MalformedWebhook.class);
         assertThatThrownBy(() -> parser.split("[]".getBytes(StandardCharsets.UTF_8))).isInstanceOf(MalformedWebhook.class);
+    }
+
+    @Test
+    void aDeliveryForAnotherObjectIsNotReadAsWhatsAppUpdates() {
+        // Shaped like a WhatsApp messages change, but Meta says it is a Page's: nothing of it is a WhatsApp update.
+        String page = """
+                {"object":"page","entry":[{"id":"WABA1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp",
+                   "metadata":{"display_phone_number":"1555","phone_number_id":"111"},
+                   "messages":[{"from":"62811","id":"wamid.1","timestamp":"1","type":"text","text":{"body":"a"}}]}}]}]}""";
+        assertThatThrownBy(() -> parser.split(page.getBytes(StandardCharsets.UTF_8))).isInstanceOf(WebhookSplitter.OtherObject.class)
+                .hasMessageContaining("page");
+        String noObject = page.replace("\"object\":\"page\",", "");
+        assertThatThrownBy(() -> parser.split(noObject.getBytes(StandardCharsets.UTF_8))).isInstanceOf(MalformedWebhook.class);
     }
 }

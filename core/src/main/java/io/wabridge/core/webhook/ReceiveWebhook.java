@@ -15,7 +15,8 @@ public final class ReceiveWebhook {
     /** What the handler should answer Meta, and how many updates were queued. */
     public record Result(Outcome outcome, int updates) {}
 
-    public enum Outcome { ACCEPTED, BAD_SIGNATURE, MALFORMED }
+    /** {@code IGNORED}: signed, but a delivery for another object than WhatsApp's (nothing queued; Meta gets its 200). */
+    public enum Outcome { ACCEPTED, BAD_SIGNATURE, MALFORMED, IGNORED }
 
     private final WebhookSignature signature;
     private final WebhookSplitter splitter;
@@ -49,6 +50,8 @@ public final class ReceiveWebhook {
         List<WebhookUpdate> updates;
         try {
             updates = splitter.split(rawBody);
+        } catch (WebhookSplitter.OtherObject e) {
+            return new Result(Outcome.IGNORED, 0);
         } catch (MalformedWebhook e) {
             return new Result(Outcome.MALFORMED, 0);
         }

@@ -42,6 +42,9 @@ public final class HttpGateway implements AutoCloseable {
     /** Lambda's synchronous invocation payload limit. */
     public static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
 
+    /** HTTP API's quota on the request line and header values together (not adjustable). */
+    public static final int MAX_HEADER_BYTES = 10_240;
+
     private static final Logger log = LoggerFactory.getLogger(HttpGateway.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
@@ -75,8 +78,14 @@ public final class HttpGateway implements AutoCloseable {
     private final List<CompiledRoute> routes = new ArrayList<>();
     private final List<LocalEndpoint> localEndpoints = new ArrayList<>();
 
+    /** A gateway on the loopback interface only. */
     public HttpGateway(int port) throws IOException {
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+        this(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** A gateway on {@code address} (loopback unless the user asked for another). */
+    public HttpGateway(InetAddress address, int port) throws IOException {
+        this.server = HttpServer.create(new InetSocketAddress(address, port), 256);
         this.server.createContext("/", this::handle);
         this.server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     }
@@ -142,6 +151,11 @@ public final class HttpGateway implements AutoCloseable {
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
             String path = exchange.getRequestURI().getRawPath();
             String rawQuery = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
+            if (headerBytes(exchange) > MAX_HEADER_BYTES) {
+                exchange.getRequestBody().transferTo(java.io.OutputStream.nullOutputStream());
+                send(exchange, 431, Map.of("content-type", "application/json"), bytes("{\"message\":\"Request Header Fields Too Large\"}"));
+                return;
+            }
             byte[] body = readBody(exchange);
             Map<String, String> corsHeaders = corsHeaders(exchange);
             exchange.setAttribute(CORS_ATTRIBUTE, corsHeaders);
@@ -209,7 +223,9 @@ public final class HttpGateway implements AutoCloseable {
                 return;
             }
         }
-        boolean text = isText(headers.get("content-type"));
+        // A text body goes as a string only when it is valid UTF-8; otherwise its raw bytes go base64-encoded (as for a
+        // binary media type), so a signature over the bytes still checks.
+        boolean text = isText(headers.get("content-type")) && isUtf8(body);
         String requestId = UUID.randomUUID().toString();
         ZonedDateTime now = ZonedDateTime.now();
         APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
@@ -290,6 +306,26 @@ public final class HttpGateway implements AutoCloseable {
                 return null;
             }
             return body;
+        }
+    }
+
+    /** The request line and header values as API Gateway counts them against {@link #MAX_HEADER_BYTES}. */
+    private static long headerBytes(HttpExchange exchange) {
+        long size = exchange.getRequestMethod().length() + 1 + exchange.getRequestURI().toString().length() + 1 + exchange.getProtocol().length();
+        for (List<String> values : exchange.getRequestHeaders().values()) {
+            for (String v : values) {
+                size += v.length();
+            }
+        }
+        return size;
+    }
+
+    private static boolean isUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(body));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
         }
     }
 

@@ -57,7 +57,16 @@ public final class JwtAuthorizer {
         this.clock = clock;
     }
 
+    /** The verified claims, or {@link Rejected} saying why; any token, however malformed, gets one of the two. */
     public Verified verify(String authorizationHeader) throws Rejected {
+        try {
+            return check(authorizationHeader);
+        } catch (RuntimeException e) {
+            throw new Rejected("token is not a valid JWT");
+        }
+    }
+
+    private Verified check(String authorizationHeader) throws Rejected {
         if (authorizationHeader == null || authorizationHeader.isBlank()) {
             throw new Rejected("missing token");
         }
@@ -71,6 +80,9 @@ public final class JwtAuthorizer {
         }
         JsonNode header = decode(parts[0]);
         JsonNode claims = decode(parts[1]);
+        if (!header.isObject() || !claims.isObject()) {
+            throw new Rejected("token is not a JWT");
+        }
         String alg = header.path("alg").asText();
         String javaAlg = switch (alg) {
             case "RS256" -> "SHA256withRSA";
@@ -93,7 +105,8 @@ public final class JwtAuthorizer {
             throw new Rejected("the token issuer is not trusted");
         }
         if (!audienceMatches(claims)) {
-            throw new Rejected("the token audience is not allowed");
+            throw new Rejected(claims.has("aud") || claims.has("client_id") ? "the token audience is not allowed"
+                    : "the token has no aud (or client_id) claim");
         }
         long now = clock.instant().getEpochSecond();
         if (!claims.path("exp").canConvertToLong()) {
@@ -120,7 +133,9 @@ public final class JwtAuthorizer {
     private boolean audienceMatches(JsonNode claims) {
         JsonNode aud = claims.get("aud");
         if (aud == null) {
-            return audiences.contains(claims.path("client_id").asText(null));
+            // API Gateway checks client_id when a token has no aud; a token with neither is refused (never a crash).
+            JsonNode clientId = claims.get("client_id");
+            return clientId != null && clientId.isTextual() && audiences.contains(clientId.asText());
         }
         if (aud.isArray()) {
             for (JsonNode a : aud) {
@@ -191,7 +206,11 @@ public final class JwtAuthorizer {
 
     private static JsonNode decode(String part) throws Rejected {
         try {
-            return JSON.readTree(Base64.getUrlDecoder().decode(part));
+            JsonNode node = JSON.readTree(Base64.getUrlDecoder().decode(part));
+            if (node == null) {
+                throw new Rejected("token is not a JWT");
+            }
+            return node;
         } catch (IOException | IllegalArgumentException e) {
             throw new Rejected("token is not a JWT");
         }

@@ -110,7 +110,7 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
         this.consent = consent;
         this.notifications = notifications;
         this.channels = channels;
-        this.read = new ReadApi(history, links);
+        this.read = new ReadApi(history, links, channels);
         this.send = send;
         this.tenantApi = tenantApi;
     }

@@ -30,10 +30,22 @@ final class ReadApi {
 
     private final MessageHistory history;
     private final MediaLinks links;
+    private final io.wabridge.core.channel.Channels channels;
 
-    ReadApi(MessageHistory history, MediaLinks links) {
+    ReadApi(MessageHistory history, MediaLinks links, io.wabridge.core.channel.Channels channels) {
         this.history = history;
         this.links = links;
+        this.channels = channels;
+    }
+
+    /**
+     * 404 unless the number is one of the tenant's channels (a disconnected one keeps its history) or the tenant has
+     * conversations on it (a number routed to it by hand, locally). Another tenant's number is never either.
+     */
+    private java.util.Optional<APIGatewayV2HTTPResponse> unknownChannel(TenantId tenant, String channel) {
+        boolean known = channels.get(tenant, channel).isPresent() || !history.conversations(tenant, channel, 1, null).items().isEmpty();
+        return known ? java.util.Optional.empty()
+                : java.util.Optional.of(error(404, "channel_unknown", "no channel " + channel + " for this tenant"));
     }
 
     /** A time-limited link to the media bytes of an inbound message, once the media function stored them. */
@@ -63,6 +75,10 @@ final class ReadApi {
         if (!channel.matches("[0-9]{1,32}")) {
             return error(400, "channel_invalid", "phoneNumberId must be Meta's numeric phone number id");
         }
+        var unknown = unknownChannel(tenant, channel);
+        if (unknown.isPresent()) {
+            return unknown.get();
+        }
         return paged(event, (limit, cursor) -> {
             var page = history.conversations(tenant, channel, limit, cursor);
             List<Map<String, Object>> items = new ArrayList<>();
@@ -77,6 +93,10 @@ final class ReadApi {
         String contact = event.getPathParameters().get("contact");
         if (!channel.matches("[0-9]{1,32}") || contact == null || contact.isBlank() || contact.contains("#")) {
             return error(400, "conversation_invalid", "phoneNumberId must be numeric and contact a wa_id or BSUID");
+        }
+        var unknown = unknownChannel(tenant, channel);
+        if (unknown.isPresent()) {
+            return unknown.get();
         }
         return paged(event, (limit, cursor) -> {
             var page = history.messages(tenant, channel, contact, limit, cursor);

@@ -67,10 +67,18 @@ final class OptInPage {
     }
 
     private APIGatewayV2HTTPResponse answer(APIGatewayV2HTTPEvent event, String token, OptInLinks.Link link, String name) {
-        Map<String, String> form = form(new String(HttpResponses.rawBody(event), StandardCharsets.UTF_8));
+        Map<String, String> form;
+        try {
+            form = form(new String(HttpResponses.rawBody(event), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            // A malformed %-escape: no form this page wrote.
+            return page(400, "Please try again", "<h1>Please try again</h1><p>Open the link again and choose there. Nothing was recorded.</p>", null);
+        }
         String cookie = cookie(event.getCookies());
-        if (cookie == null || form.get("csrf") == null || !java.security.MessageDigest.isEqual(cookie.getBytes(StandardCharsets.UTF_8),
-                form.get("csrf").getBytes(StandardCharsets.UTF_8))) {
+        String field = form.get("csrf");
+        // Double submit: both present, not empty (two empty values are equal too), and equal.
+        if (cookie == null || field == null || cookie.isEmpty() || field.isEmpty()
+                || !java.security.MessageDigest.isEqual(cookie.getBytes(StandardCharsets.UTF_8), field.getBytes(StandardCharsets.UTF_8))) {
             return page(403, "Please try again", "<h1>Please try again</h1><p>Open the link again and choose there. Nothing was recorded.</p>", null);
         }
         boolean yes = "yes".equals(form.get("choice"));
@@ -128,6 +136,7 @@ final class OptInPage {
         return null;
     }
 
+    /** The form's fields; {@link IllegalArgumentException} on a malformed {@code %}-escape. */
     private static Map<String, String> form(String body) {
         Map<String, String> out = new HashMap<>();
         for (String pair : body.split("&")) {

@@ -87,6 +87,11 @@ public final class MetaWebhookHandler implements RequestHandler<APIGatewayV2HTTP
                     log.warn("webhook refused: signature does not match the body");
                     yield error(401, "signature_invalid", "X-Hub-Signature-256 does not match the body");
                 }
+                case IGNORED -> {
+                    // Meta redelivers anything but a 200 for days: a delivery for another object is acknowledged, not stored.
+                    log.info("webhook ignored: its object is not whatsapp_business_account");
+                    yield HttpResponses.json(200, java.util.Map.of("status", "ignored", "updates", 0));
+                }
                 case MALFORMED -> {
                     log.warn("webhook refused: signed body is not a WhatsApp webhook");
                     yield error(400, "body_malformed", "the body is not a WhatsApp Business Account webhook (JSON with entry[].changes[])");
