@@ -44,7 +44,12 @@ public final class DynamoDbError extends RuntimeException {
     }
 
     static DynamoDbError conditionFailed(ObjectNode item) {
-        return new DynamoDbError(400, PREFIX + "ConditionalCheckFailedException", "The conditional request failed", item);
+        ObjectNode extra = null;
+        if (item != null) {
+            extra = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            extra.set("Item", item);
+        }
+        return new DynamoDbError(400, PREFIX + "ConditionalCheckFailedException", "The conditional request failed", extra);
     }
 
     static DynamoDbError idempotentMismatch() {
