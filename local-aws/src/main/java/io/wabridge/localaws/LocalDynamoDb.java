@@ -1,49 +1,43 @@
 package io.wabridge.localaws;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import io.wabridge.localaws.dynamodb.DynamoDbEngine;
+import io.wabridge.localaws.dynamodb.DynamoDbServer;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** AWS's own DynamoDB Local, in this JVM, keeping its data in {@code dir} (or in memory when dir is null). */
+/**
+ * The local DynamoDB: this project's engine ({@link DynamoDbEngine}, open source, on H2's MVStore) behind DynamoDB's
+ * JSON protocol, in this JVM, keeping its data in {@code dir} (or in memory when dir is null).
+ */
 public final class LocalDynamoDb implements AutoCloseable {
 
-    private final DynamoDBProxyServer server;
-    private final int port;
+    private final DynamoDbEngine engine;
+    private final DynamoDbServer server;
 
-    private LocalDynamoDb(DynamoDBProxyServer server, int port) {
+    private LocalDynamoDb(DynamoDbEngine engine, DynamoDbServer server) {
+        this.engine = engine;
         this.server = server;
-        this.port = port;
     }
 
+    /** @throws IllegalStateException if another process has {@code dir} open (its lock file is held) */
     public static LocalDynamoDb start(Path dir, int requestedPort) throws Exception {
-        if (dir != null) {
-            Files.createDirectories(dir);
+        DynamoDbEngine engine = dir == null ? DynamoDbEngine.inMemory() : DynamoDbEngine.open(dir);
+        try {
+            // Port 0: the system picks a free one as it binds (no race).
+            return new LocalDynamoDb(engine, DynamoDbServer.start(engine, Math.max(0, requestedPort)));
+        } catch (Exception | Error e) {
+            engine.close();
+            throw e;
         }
-        Ports.PortStarter<LocalDynamoDb> starter = port -> {
-            String[] storage = dir == null ? new String[] {"-inMemory"} : new String[] {"-dbPath", dir.toString()};
-            String[] args = concat(storage, new String[] {"-sharedDb", "-disableTelemetry", "-port", Integer.toString(port)});
-            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args);
-            server.start();
-            return new LocalDynamoDb(server, port);
-        };
-        return requestedPort > 0 ? starter.start(requestedPort) : Ports.withFreePort(starter);
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port);
+        return server.endpoint();
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] out = new String[a.length + b.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
+    public void close() {
+        server.close();
+        engine.close();
     }
 }

@@ -19,7 +19,7 @@ import java.util.zip.CRC32;
  * DynamoDB's wire protocol over loopback HTTP (API Reference, "DynamoDB low-level API"): a POST with
  * {@code X-Amz-Target: DynamoDB_20120810.Operation} and an {@code application/x-amz-json-1.0} body; answers carry
  * {@code x-amz-crc32} as DynamoDB's do, errors a {@code __type} and a message with DynamoDB's HTTP status.
- * Signatures are not checked (any credentials work, as with DynamoDB Local).
+ * Signatures are not checked (any credentials work): a loopback part for the local runtime and tests.
  */
 public final class DynamoDbServer implements AutoCloseable {
 
