@@ -19,7 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A loopback front for DynamoDB Local that answers a share of write calls as DynamoDB does when a table or
+ * A loopback front for the local DynamoDB that answers a share of write calls as DynamoDB does when a table or
  * partition is over its throughput: HTTP 400 with {@code ProvisionedThroughputExceededException} or
  * {@code ThrottlingException}, so the AWS SDK's throttling retry (backoff, retry quota) runs for real. Every
  * other call, and every write not picked, goes through unchanged. The share is 0 until {@link #throttleWrites}
@@ -47,7 +47,7 @@ public final class DynamoDbThrottle implements AutoCloseable {
         this.target = target;
     }
 
-    /** Starts a front for {@code target} (DynamoDB Local's endpoint) on a free loopback port. */
+    /** Starts a front for {@code target} (the local DynamoDB's endpoint) on a free loopback port. */
     public static DynamoDbThrottle start(URI target) {
         return Ports.withFreePort(port -> {
             HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * DynamoDB Local, ElasticMQ, the local Secrets Manager, KMS, EventBridge and S3, started together (in parallel) on free
+ * The local DynamoDB engine, ElasticMQ, the local Secrets Manager, KMS, EventBridge and S3, started together (in parallel) on free
  * loopback ports. With a data folder everything is kept there across restarts; without one it all lives
  * in memory, as tests want.
  */
@@ -39,7 +39,7 @@ public final class LocalAwsParts implements AutoCloseable {
         return start(dataDir, false);
     }
 
-    /** Starts every part; with {@code dynamoInMemory} DynamoDB Local keeps its tables in memory even with a dataDir. */
+    /** Starts every part; with {@code dynamoInMemory} the local DynamoDB keeps its tables in memory even with a dataDir. */
     public static LocalAwsParts start(Path dataDir, boolean dynamoInMemory) throws Exception {
         CompletableFuture<LocalDynamoDb> dynamo = CompletableFuture.supplyAsync(() -> call(() ->
                 LocalDynamoDb.start(dataDir == null || dynamoInMemory ? null : dataDir.resolve("dynamodb"), 0)));

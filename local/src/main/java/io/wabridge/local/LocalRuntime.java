@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * WaBridge on one machine: DynamoDB Local, ElasticMQ and a local Secrets Manager, then the tables,
+ * WaBridge on one machine: the local DynamoDB engine, ElasticMQ and a local Secrets Manager, then the tables,
  * queues, secrets, functions, HTTP routes, SQS pollers and schedules that {@code template.yaml} declares.
  * The handlers are the real ones, with the real AWS SDK clients pointed here by their environment only.
  */
@@ -67,7 +67,7 @@ public final class LocalRuntime implements AutoCloseable {
     /** How to run: {@code port} 0 picks a free one; {@code dataDir} holds everything kept across restarts. */
     /** @param parameters template parameter values that override the local defaults (e.g. {@code SignupMode}) */
     /** @param dynamoThrottle the functions reach DynamoDB through a {@link DynamoDbThrottle} front (off until told) */
-    /** @param dynamoInMemory DynamoDB Local keeps its tables in memory, not under {@code dataDir} (lost at stop) */
+    /** @param dynamoInMemory the local DynamoDB keeps its tables in memory, not under {@code dataDir} (lost at stop) */
     /** @param gatewayHost the address the gateway listens on; null for loopback (every other part is loopback only) */
     public record Options(int port, Path dataDir, Path template, Path openApi, int sandboxPort, String eventsUrl,
                           Map<String, String> parameters, boolean dynamoThrottle, boolean dynamoInMemory, String gatewayHost) {
@@ -91,8 +91,8 @@ public final class LocalRuntime implements AutoCloseable {
         }
 
         /**
-         * DynamoDB Local keeps the tables in memory: the same engine, without its SQLite file's disk writes (2-4x the
-         * write rate on this machine). For runs that keep nothing (the soak benchmark).
+         * The local DynamoDB keeps the tables in memory: the same engine, without its MVStore file's writes. For runs
+         * that keep nothing (the soak benchmark).
          */
         public Options withDynamoInMemory() {
             return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, dynamoThrottle, true, gatewayHost);
@@ -453,7 +453,7 @@ public final class LocalRuntime implements AutoCloseable {
         return eventSources.stream().filter(s -> s.mapping().name().startsWith(functionLogicalId + ".")).toList();
     }
 
-    /** The throttling front before DynamoDB Local, when {@link Options#withDynamoThrottle()} asked for one. */
+    /** The throttling front before the local DynamoDB, when {@link Options#withDynamoThrottle()} asked for one. */
     public java.util.Optional<DynamoDbThrottle> dynamoThrottle() {
         return java.util.Optional.ofNullable(dynamoThrottle);
     }

@@ -86,7 +86,7 @@ public final class Main {
                   Meta sandbox   %s   (Graph API %s)
                   routes         %s
                   queues         %s
-                  DynamoDB Local %s
+                  DynamoDB       %s
                   config         %s
                 Get a token:  ./wabridge token --tenant acme
                 Press Ctrl-C to stop.

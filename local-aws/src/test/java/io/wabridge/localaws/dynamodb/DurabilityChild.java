@@ -1,0 +1,55 @@
+package io.wabridge.localaws.dynamodb;
+
+import java.nio.file.Path;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * Run in a child JVM by {@link ConcurrencyDurabilityTest}: {@code write DIR} serves an engine on DIR and writes
+ * two-item transactions through the SDK, printing {@code ack N} after each acknowledged one, until killed;
+ * {@code probe DIR} tries to open DIR and prints what happened.
+ */
+public final class DurabilityChild {
+    private DurabilityChild() {}
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[1]);
+        if (args[0].equals("probe")) {
+            try (DynamoDbEngine e = DynamoDbEngine.open(dir)) {
+                System.out.println("opened");
+            } catch (IllegalStateException e) {
+                System.out.println("refused: " + e.getMessage());
+            }
+            return;
+        }
+        try {
+            write(dir);
+        } catch (Throwable e) {
+            // An error ends the child (the HTTP server's thread would keep it alive).
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void write(Path dir) throws Exception {
+        DynamoDbEngine engine = DynamoDbEngine.open(dir);
+        DynamoDbServer server = DynamoDbServer.start(engine, 0);
+        DynamoDbClient c = EngineTest.client(server.endpoint());
+        try {
+            c.createTable(r -> r.tableName("durable").billingMode("PAY_PER_REQUEST").attributeDefinitions(a -> a.attributeName("PK").attributeType("S"))
+                    .keySchema(k -> k.attributeName("PK").keyType("HASH")));
+        } catch (ResourceInUseException exists) {
+            // a restart
+        }
+        System.out.println("ready");
+        for (int i = 0; ; i++) {
+            String n = Integer.toString(i);
+            c.transactWriteItems(r -> r.transactItems(
+                    TransactWriteItem.builder().put(p -> p.tableName("durable").item(EngineTest.item("PK", "a" + n, "i", n))).build(),
+                    TransactWriteItem.builder().put(p -> p.tableName("durable").item(EngineTest.item("PK", "b" + n, "i", n))).build()));
+            System.out.println("ack " + i);
+            System.out.flush();
+        }
+    }
+}
