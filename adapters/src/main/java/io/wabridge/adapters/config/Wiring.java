@@ -162,6 +162,11 @@ public final class Wiring {
     }
 
     /** Tenant settings (its {@code cached} view serves hot paths). */
+    /** The one policy for tenant-supplied URLs (https, no internal address; http and loopback locally). */
+    public io.wabridge.adapters.http.TenantUrlPolicy tenantUrls() {
+        return new io.wabridge.adapters.http.TenantUrlPolicy(config.allowLocalUrls());
+    }
+
     public io.wabridge.adapters.aws.DynamoDbSettings settings() {
         return settings.get();
     }
