@@ -225,6 +225,7 @@ public final class LocalRuntime implements AutoCloseable {
             env.put("GRAPH_API_BASE_URL", sandbox.baseUrl().toString());
             env.put("FACEBOOK_SDK_URL", sandbox.baseUrl() + "/en_US/sdk.js");
             env.put("SIGNUP_MESSAGE_ORIGINS", sandbox.baseUrl().toString().replaceAll("/+$", ""));
+            env.put("ALLOW_LOCAL_URLS", "true"); // a bot hook on the developer's machine (http, loopback)
             resolveVariables(map(map(globals.get("Environment")).get("Variables")), env);
             resolveVariables(map(map(props.get("Environment")).get("Variables")), env);
             if (env.containsKey("PUBLIC_BASE_URL")) {

@@ -333,6 +333,34 @@ public final class MetaSandbox implements AutoCloseable {
         deliverToApp(wabaId, "message_template_status_update", value);
     }
 
+    /**
+     * The user changes their phone number: Meta sends a {@code system} message of type
+     * {@code user_changed_number} from the old number, without a {@code contacts} array, shaped as in
+     * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system/
+     * (and the OpenAPI's "System Message" example). The user writes from the new number afterwards, with a
+     * new BSUID (a number change regenerates it). Returns the system message's wamid.
+     */
+    public String userChangesNumber(String oldWaId, String newWaId, String phoneNumberId) {
+        User old = state.user(oldWaId);
+        User now = state.user(newWaId);
+        now.name = old.name;
+        PhoneNumber n = state.number(phoneNumberId).orElseThrow();
+        String wamid = state.newWamid();
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("from", oldWaId);
+        message.put("id", wamid);
+        message.put("timestamp", Long.toString(state.now().getEpochSecond()));
+        message.put("type", "system");
+        message.put("system", Map.of("body", "User " + old.name + " changed from " + oldWaId + " to " + newWaId, "wa_id", newWaId,
+                "type", "user_changed_number"));
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("messaging_product", "whatsapp");
+        value.put("metadata", Map.of("display_phone_number", n.displayNumber, "phone_number_id", n.id));
+        value.put("messages", List.of(message));
+        deliver(n.wabaId, "messages", value);
+        return wamid;
+    }
+
     /** The user stops (or resumes) marketing from businesses; Meta sends user_preferences. */
     public void setMarketingPreference(String waId, String phoneNumberId, boolean stop) {
         User u = state.user(waId);

@@ -120,7 +120,7 @@ public final class DynamoDbContactData implements ContactData {
 
     @Override
     public int erase(TenantId tenant, String contact, List<String> phoneNumberIds) {
-        int n = 0;
+        int n = new DynamoDbContactIds(dynamo, table).forget(tenant, contact);
         for (String pn : phoneNumberIds) {
             Found f = find(tenant, contact, pn);
             for (Map<String, AttributeValue> m : f.messages()) {

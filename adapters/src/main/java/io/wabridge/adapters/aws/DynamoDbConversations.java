@@ -14,15 +14,18 @@ public final class DynamoDbConversations implements Conversations {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    /** Handoff is the person's, whichever of their ids names the conversation. */
+    private final DynamoDbContactIds ids;
 
     public DynamoDbConversations(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
+        this.ids = new DynamoDbContactIds(dynamo, table);
     }
 
-    private static Map<String, AttributeValue> key(TenantId tenant, String phoneNumberId, String contactKey) {
+    private Map<String, AttributeValue> key(TenantId tenant, String phoneNumberId, String contactKey) {
         return Map.of("PK", AttributeValue.fromS("TENANT#" + tenant.value() + "#CHANNEL#" + phoneNumberId),
-                "SK", AttributeValue.fromS("CONTACT#" + contactKey));
+                "SK", AttributeValue.fromS("CONTACT#" + ids.contactKey(tenant, contactKey)));
     }
 
     @Override

@@ -56,7 +56,11 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
         this.table = table;
         this.clock = clock;
         this.largeContent = largeContent;
+        this.ids = new DynamoDbContactIds(dynamo, table);
     }
+
+    /** Where the person's ids are linked: messages and the contact record are kept under the person's key. */
+    private final DynamoDbContactIds ids;
 
     /** Where a message's content lives when it is too large for its item. */
     static String contentKey(TenantId tenant, String wamid) {
@@ -74,7 +78,7 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
 
     @Override
     public boolean saveMessageIfAbsent(TenantId tenant, MessageReceived m) {
-        String pk = conversationKey(tenant, m.phoneNumberId().value(), m.contact().key());
+        String pk = conversationKey(tenant, m.phoneNumberId().value(), ids.contactKey(tenant, m.contact().key()));
         String sk = "MSG#%013d#%s".formatted(m.sentAt().toEpochMilli(), m.wamid().value());
         Map<String, AttributeValue> message = new HashMap<>();
         message.put("PK", s(pk));
@@ -116,8 +120,9 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
 
     @Override
     public void touchContact(TenantId tenant, MessageReceived m) {
+        String contactKey = ids.contactKey(tenant, m.contact().key());
         Map<String, AttributeValue> key = Map.of("PK", s("TENANT#" + tenant.value() + "#CHANNEL#" + m.phoneNumberId().value()),
-                "SK", s("CONTACT#" + m.contact().key()));
+                "SK", s("CONTACT#" + contactKey));
         Map<String, AttributeValue> profile = new java.util.LinkedHashMap<>();
         profile.put("tenantId", s(tenant.value()));
         profile.put("phoneNumberId", s(m.phoneNumberId().value()));
@@ -128,7 +133,7 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
         if (m.contact().userId() != null && m.contact().waId() != null) {
             // The contact is keyed by BSUID; a send addressed to the wa_id finds it through this alias.
             dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", key.get("PK"), "SK", s("WAID#" + m.contact().waId()),
-                    "contactKey", s(m.contact().key()))));
+                    "contactKey", s(contactKey))));
         }
         try {
             // GSI1 lists a channel's conversations by recency (read API).
@@ -137,7 +142,7 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
                     .conditionExpression("attribute_not_exists(lastInboundAt) OR lastInboundAt < :at")
                     .expressionAttributeValues(Map.of(":at", s(m.sentAt().toString()), ":id", s(m.wamid().value()),
                             ":g", s(conversationsIndexKey(tenant, m.phoneNumberId().value())),
-                            ":gs", s("%013d#%s".formatted(m.sentAt().toEpochMilli(), m.contact().key())))));
+                            ":gs", s("%013d#%s".formatted(m.sentAt().toEpochMilli(), contactKey)))));
         } catch (ConditionalCheckFailedException older) {
             // an older message arriving late never moves the window back
         }

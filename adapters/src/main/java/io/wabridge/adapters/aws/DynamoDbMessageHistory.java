@@ -25,9 +25,13 @@ public final class DynamoDbMessageHistory implements MessageHistory {
 
     private final java.util.function.Supplier<S3Objects> largeContent;
 
+    /** A conversation asked for by any id of the person is the person's conversation. */
+    private final DynamoDbContactIds ids;
+
     public DynamoDbMessageHistory(DynamoDbClient dynamo, String table, java.util.function.Supplier<S3Objects> largeContent) {
         this.dynamo = dynamo;
         this.table = table;
+        this.ids = new DynamoDbContactIds(dynamo, table);
         this.largeContent = largeContent;
     }
 
@@ -56,7 +60,7 @@ public final class DynamoDbMessageHistory implements MessageHistory {
     @Override
     public Page<StoredMessage> messages(TenantId tenant, String phoneNumberId, String contactKey, int limit, String cursor) {
         QueryResponse page = query(r -> r.tableName(table).keyConditionExpression("PK = :p AND begins_with(SK, :m)")
-                .expressionAttributeValues(Map.of(":p", s(DynamoDbInboundStore.conversationKey(tenant, phoneNumberId, contactKey)),
+                .expressionAttributeValues(Map.of(":p", s(DynamoDbInboundStore.conversationKey(tenant, phoneNumberId, ids.contactKey(tenant, contactKey))),
                         ":m", s("MSG#")))
                 .scanIndexForward(false).limit(limit).exclusiveStartKey(decode(cursor)));
         List<StoredMessage> out = new ArrayList<>();

@@ -34,9 +34,13 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
     private final String table;
     private final Clock clock;
 
+    /** The window is the person's, whichever of their ids a send names. */
+    private final DynamoDbContactIds ids;
+
     public DynamoDbOutbox(DynamoDbClient dynamo, String table, Clock clock) {
         this.dynamo = dynamo;
         this.table = table;
+        this.ids = new DynamoDbContactIds(dynamo, table);
         this.clock = clock;
     }
 
@@ -173,7 +177,7 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
     @Override
     public Optional<ContactFacts> contact(TenantId tenant, String phoneNumberId, String to) {
         String pk = "TENANT#" + tenant.value() + "#CHANNEL#" + phoneNumberId;
-        String key = to.startsWith("+") ? to.substring(1) : to;
+        String key = ids.contactKey(tenant, to.startsWith("+") ? to.substring(1) : to);
         Map<String, AttributeValue> item = get(pk, "CONTACT#" + key);
         if (item.isEmpty()) {
             Map<String, AttributeValue> alias = get(pk, "WAID#" + key);

@@ -5,6 +5,7 @@ import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.messaging.PhoneNumberId;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -91,6 +92,59 @@ public final class DynamoDbRouting implements Routing, io.wabridge.core.channel.
             }
             throw e;
         }
+    }
+
+    @Override
+    public Optional<TenantId> numberOwner(String phoneNumberId) {
+        return owner("PHONE#" + phoneNumberId);
+    }
+
+    @Override
+    public Optional<TenantId> wabaOwner(String wabaId) {
+        return owner("WABA#" + wabaId);
+    }
+
+    private Optional<TenantId> owner(String pk) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS("ROUTE")))).item();
+        return item == null || !item.containsKey("tenantId") ? Optional.empty() : Optional.of(new TenantId(item.get("tenantId").s()));
+    }
+
+    /**
+     * Moves both records to {@code to} and writes an audit record ({@code PK=TENANT#{tenant}#AUDIT}, as
+     * {@link DynamoDbContactData#audit} writes them) for each tenant, all in one transaction.
+     */
+    @Override
+    public boolean move(TenantId to, TenantId from, String wabaId, String phoneNumberId, String reason, Instant at) {
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(
+                    t -> t.put(movePut("WABA#" + wabaId, to, from, wabaId)),
+                    t -> t.put(movePut("PHONE#" + phoneNumberId, to, from, wabaId)),
+                    t -> t.put(audit(from, "channel.ownership_lost", phoneNumberId, wabaId, reason, at)),
+                    t -> t.put(audit(to, "channel.ownership_gained", phoneNumberId, wabaId, reason, at))));
+        } catch (TransactionCanceledException e) {
+            if (e.cancellationReasons().stream().anyMatch(reason2 -> "ConditionalCheckFailed".equals(reason2.code()))) {
+                return false;
+            }
+            throw e;
+        }
+        cache.remove("WABA#" + wabaId);
+        cache.remove("PHONE#" + phoneNumberId);
+        return true;
+    }
+
+    private Put movePut(String pk, TenantId to, TenantId from, String wabaId) {
+        return Put.builder().tableName(table).item(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS("ROUTE"),
+                        "tenantId", AttributeValue.fromS(to.value()), "wabaId", AttributeValue.fromS(wabaId)))
+                .conditionExpression("attribute_not_exists(PK) OR tenantId = :t OR tenantId = :f")
+                .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(to.value()), ":f", AttributeValue.fromS(from.value()))).build();
+    }
+
+    private Put audit(TenantId tenant, String action, String phoneNumberId, String wabaId, String reason, Instant at) {
+        return Put.builder().tableName(table).item(Map.of("PK", AttributeValue.fromS("TENANT#" + tenant.value() + "#AUDIT"),
+                "SK", AttributeValue.fromS(at + "#" + java.util.UUID.randomUUID()), "action", AttributeValue.fromS(action),
+                "subject", AttributeValue.fromS(phoneNumberId), "who", AttributeValue.fromS("signup"),
+                "wabaId", AttributeValue.fromS(wabaId), "reason", AttributeValue.fromS(reason))).build();
     }
 
     public boolean claim(TenantId tenant, String wabaId, PhoneNumberId phoneNumberId) {

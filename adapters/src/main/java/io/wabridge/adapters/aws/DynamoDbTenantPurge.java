@@ -106,6 +106,7 @@ public final class DynamoDbTenantPurge implements OffboardTenant.Store {
             n += deleteAll(partition(state.get("PK").s()));
         }
         n += deleteAll(partition("TENANT#" + t + "#EVENTS"));
+        n += deleteAll(partition("TENANT#" + t + "#CONTACTID"));
         n += deleteAll(partition("TENANT#" + t));
         return n;
     }

@@ -159,6 +159,14 @@ public final class AppConfig {
         return URI.create(optional("GRAPH_API_BASE_URL").orElse("https://graph.facebook.com"));
     }
 
+    /**
+     * Whether tenant-supplied URLs (bot hook) may be plain http and reach loopback addresses: only the local
+     * runtime sets {@code ALLOW_LOCAL_URLS=true}; off unless set (so always off on AWS).
+     */
+    public boolean allowLocalUrls() {
+        return optional("ALLOW_LOCAL_URLS").map("true"::equalsIgnoreCase).orElse(false);
+    }
+
     /** The Graph API version every call uses, e.g. {@code v25.0}. */
     public String graphApiVersion() {
         return require("GRAPH_API_VERSION");

@@ -162,13 +162,24 @@ public final class Wiring {
     }
 
     /** Tenant settings (its {@code cached} view serves hot paths). */
+    /** The one policy for tenant-supplied URLs (https, no internal address; http and loopback locally). */
+    public io.wabridge.adapters.http.TenantUrlPolicy tenantUrls() {
+        return new io.wabridge.adapters.http.TenantUrlPolicy(config.allowLocalUrls());
+    }
+
     public io.wabridge.adapters.aws.DynamoDbSettings settings() {
         return settings.get();
     }
 
-    /** The consent ledger in the table. */
-    public io.wabridge.adapters.aws.DynamoDbConsentLedger consentLedger() {
-        return new io.wabridge.adapters.aws.DynamoDbConsentLedger(dynamo(), config.tableName());
+    /** The consent ledger in the table, read per person (every id of the contact). */
+    public io.wabridge.core.consent.ConsentLedger consentLedger() {
+        return new io.wabridge.core.consent.PersonLedger(new io.wabridge.adapters.aws.DynamoDbConsentLedger(dynamo(), config.tableName()),
+                contactIds());
+    }
+
+    /** The links between a person's ids (wa_id, BSUID, username) in the table. */
+    public io.wabridge.adapters.aws.DynamoDbContactIds contactIds() {
+        return new io.wabridge.adapters.aws.DynamoDbContactIds(dynamo(), config.tableName());
     }
 
     /** Signed opt-in links ({@code key}: the link signing key, from {@code SIGNUP_STATE_SECRET_ARN}), kept in the table. */

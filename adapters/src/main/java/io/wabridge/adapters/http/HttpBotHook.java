@@ -9,10 +9,6 @@ import io.wabridge.core.send.BotHook;
 import io.wabridge.core.webhook.WebhookSignature;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,12 +25,13 @@ public final class HttpBotHook implements BotHook {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
     private final Clock clock;
+    private final TenantUrlPolicy urls;
 
-    public HttpBotHook(Clock clock) {
+    /** @param urls checks the hook's URL at each call and makes the call, bounded in time and bytes */
+    public HttpBotHook(Clock clock, TenantUrlPolicy urls) {
         this.clock = clock;
+        this.urls = urls;
     }
 
     @Override
@@ -64,19 +61,17 @@ public final class HttpBotHook implements BotHook {
         } catch (IOException e) {
             throw new IllegalStateException("message not serialisable", e);
         }
-        HttpResponse<byte[]> response;
+        TenantUrlPolicy.Response response;
         try {
-            response = http.send(HttpRequest.newBuilder(url).timeout(timeout).header("content-type", "application/json")
-                    .header("x-wabridge-signature", WebhookSignature.withSecret(secret).sign(body))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = urls.post(url, Map.of("Content-Type", "application/json",
+                    "X-WaBridge-Signature", WebhookSignature.withSecret(secret).sign(body)), body, timeout);
+        } catch (TenantUrlPolicy.Refused e) {
+            throw new HookRefused("bot hook URL refused: " + e.getMessage());
         } catch (IOException e) {
             throw new HookFailed("bot hook call failed: " + e.getClass().getSimpleName(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HookFailed("interrupted", e);
         }
-        if (response.statusCode() / 100 != 2) {
-            throw new HookFailed("bot hook answered " + response.statusCode(), null);
+        if (response.status() / 100 != 2) {
+            throw new HookFailed("bot hook answered " + response.status(), null);
         }
         return replies(response.body());
     }

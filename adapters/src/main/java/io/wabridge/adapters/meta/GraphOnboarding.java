@@ -85,6 +85,23 @@ public final class GraphOnboarding implements MetaOnboarding {
     }
 
     @Override
+    public Set<String> wabaNumbers(String token, String wabaId) {
+        Set<String> ids = new HashSet<>();
+        String after = null;
+        // Cursor pages until Meta gives no next page; a bound keeps a misbehaving answer from looping.
+        for (int page = 0; page < 50; page++) {
+            Map<String, String> params = after == null ? Map.of("fields", "id", "limit", "100") : Map.of("fields", "id", "limit", "100", "after", after);
+            JsonNode answer = graph.get(token, wabaId + "/phone_numbers", params);
+            answer.path("data").forEach(n -> ids.add(n.path("id").asText()));
+            after = answer.path("paging").path("cursors").path("after").asText(null);
+            if (answer.path("paging").path("next").isMissingNode() || after == null) {
+                break;
+            }
+        }
+        return ids;
+    }
+
+    @Override
     public String wabaCurrency(String token, String wabaId) {
         return graph.get(token, wabaId, Map.of("fields", "currency")).path("currency").asText("USD");
     }

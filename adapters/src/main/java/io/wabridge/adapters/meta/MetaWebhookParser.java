@@ -208,10 +208,25 @@ public final class MetaWebhookParser implements WebhookSplitter {
                     new Contact(from, userId, profile == null ? null : profile.path("profile").path("name").asText(null)),
                     new Wamid(m.path("id").asText(null)), Instant.ofEpochSecond(Long.parseLong(m.path("timestamp").asText("0"))),
                     KNOWN_TYPES.contains(type) ? type : "unsupported", m.path("context").path("id").asText(null), m.toString(),
-                    media(type, m), said(type, m));
+                    media(type, m), said(type, m), changedTo(type, m));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new MalformedWebhook("a message is missing its id, sender or timestamp");
         }
+    }
+
+    /**
+     * A user's new ids on a {@code system} message of type {@code user_changed_number}: {@code system.wa_id}
+     * (and {@code system.user_id} when Meta adds the regenerated BSUID); see
+     * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system/
+     */
+    private static Contact changedTo(String type, JsonNode m) {
+        JsonNode system = m.path("system");
+        if (!type.equals("system") || !"user_changed_number".equals(system.path("type").asText())) {
+            return null;
+        }
+        String waId = system.path("wa_id").asText(system.path("new_wa_id").asText(null));
+        String userId = system.path("user_id").asText(null);
+        return waId == null && userId == null ? null : new Contact(waId, userId, null);
     }
 
     /** What a keyword is matched against: a text's body, a button's payload and text, an interactive reply's id and title. */

@@ -146,9 +146,11 @@ public final class ConnectChannel {
         if (!info.valid()) {
             throw new SignupRejected(400, "token_invalid", "Meta says the new business token is not valid; run the signup popup again");
         }
-        if (!info.managedWabas().contains(c.wabaId())) {
+        // The ids come from the browser: only what the token proves is bound (a tenant must never claim
+        // another business's number). The WABA must be a target of the token's granular scopes...
+        if (!info.grants(c.wabaId())) {
             sessions.recordOutcome(claims.sessionId(), "failed: token without the WABA");
-            throw new SignupRejected(400, "token_scope", "the business token does not grant access to WABA " + c.wabaId());
+            throw new SignupRejected(403, "number_not_granted", "the business token does not grant WABA " + c.wabaId());
         }
         if (wabaOnly) {
             meta.subscribe(token, c.wabaId());
@@ -158,7 +160,13 @@ public final class ConnectChannel {
             events.publishOnce(new DomainEvent("signup.waba_only", tenant, "signup.waba_only#" + claims.sessionId(), d));
             return new Result("waba_only", null, c.wabaId(), "the WABA was shared without a phone number; add a number and run signup again");
         }
-        if (!routing.claim(tenant, c.wabaId(), c.phoneNumberId())) {
+        // ...and the number one of that WABA's numbers, as Meta lists them to this token.
+        if (!proves(token, c.wabaId(), c.phoneNumberId(), claims)) {
+            sessions.recordOutcome(claims.sessionId(), "failed: number not granted");
+            throw new SignupRejected(403, "number_not_granted", "phone number " + c.phoneNumberId() + " is not one of WABA "
+                    + c.wabaId() + "'s numbers that the business token grants");
+        }
+        if (!routing.claim(tenant, c.wabaId(), c.phoneNumberId()) && !takeOver(tenant, c.wabaId(), c.phoneNumberId())) {
             sessions.recordOutcome(claims.sessionId(), "failed: number owned by another tenant");
             throw new SignupRejected(409, "number_taken", "phone number " + c.phoneNumberId() + " belongs to another tenant");
         }
@@ -177,6 +185,91 @@ public final class ConnectChannel {
         channel = runSteps(channel, token);
         sessions.recordOutcome(claims.sessionId(), channel.status() == Status.ACTIVE ? "connected" : "onboarding_incomplete");
         return new Result(channel.status().wireName(), channel, channel.wabaId(), null);
+    }
+
+    /** Whether Meta lists the number among the WABA's numbers to this token; a refusal proves nothing. */
+    private boolean proves(String token, String wabaId, String phoneNumberId, SignupState.Claims claims) {
+        try {
+            return meta.wabaNumbers(token, wabaId).contains(phoneNumberId);
+        } catch (MetaApiException e) {
+            if (e.transport() || e.httpStatus() >= 500) {
+                sessions.recordOutcome(claims.sessionId(), "failed: number read " + e.code());
+                throw new SignupRejected(502, "meta_unavailable", "Meta did not answer the phone number read; run the signup popup again");
+            }
+            return false;
+        }
+    }
+
+    /**
+     * The tenant proved the number, but another tenant owns it (or the WABA). Ownership moves only when the
+     * owner's own stored token no longer proves it (revoked, or without the WABA or the number now): then
+     * the routing moves in one transaction with an audit record for both, the old owner's channel is
+     * disconnected (its token destroyed) and both are told. While the owner still proves it, it stays.
+     *
+     * @return false if the owner keeps it
+     */
+    private boolean takeOver(TenantId tenant, String wabaId, String phoneNumberId) {
+        java.util.Set<TenantId> owners = new java.util.LinkedHashSet<>();
+        routing.numberOwner(phoneNumberId).ifPresent(owners::add);
+        routing.wabaOwner(wabaId).ifPresent(owners::add);
+        owners.remove(tenant);
+        if (owners.size() != 1) {
+            return false;
+        }
+        TenantId old = owners.iterator().next();
+        if (stillHolds(old, wabaId, phoneNumberId)) {
+            return false;
+        }
+        Instant now = clock.instant();
+        if (!routing.move(tenant, old, wabaId, phoneNumberId, "the previous owner's business token no longer grants the number", now)) {
+            return false;
+        }
+        channels.get(old, phoneNumberId).filter(ch -> ch.status() != Status.DISCONNECTED).ifPresent(ch -> {
+            vault.destroy(context(old, phoneNumberId, SecretField.BUSINESS_TOKEN));
+            Channel disconnected = ch.withStatus(Status.DISCONNECTED, now);
+            channels.save(disconnected);
+            Map<String, Object> d = channelDetail(disconnected);
+            d.put("reason", "ownership_moved");
+            events.publishOnce(new DomainEvent("channel.disconnected", old, "channel.disconnected#" + phoneNumberId + "#" + now.toEpochMilli(), d));
+        });
+        // Neither tenant is told the other's id.
+        for (TenantId t : List.of(old, tenant)) {
+            Map<String, Object> d = base(t);
+            d.put("phoneNumberId", phoneNumberId);
+            d.put("wabaId", wabaId);
+            d.put("role", t.equals(tenant) ? "gained" : "lost");
+            events.publishOnce(new DomainEvent("channel.ownership_moved", t, "channel.ownership_moved#" + phoneNumberId + "#" + t.value()
+                    + "#" + now.toEpochMilli(), d));
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code owner}'s stored token still proves the WABA (and the number, when the owner has a channel
+     * for it). Meta refusing the token is an answer (it does not); Meta not answering is not, and stops the signup.
+     */
+    private boolean stillHolds(TenantId owner, String wabaId, String phoneNumberId) {
+        Optional<Channel> channel = channels.get(owner, phoneNumberId).filter(ch -> ch.status() != Status.DISCONNECTED)
+                .or(() -> channels.all(owner).stream().filter(ch -> ch.wabaId().equals(wabaId) && ch.status() != Status.DISCONNECTED).findFirst());
+        if (channel.isEmpty()) {
+            return false;
+        }
+        Optional<String> token = vault.reveal(context(owner, channel.get().phoneNumberId(), SecretField.BUSINESS_TOKEN)).map(SecretValue::reveal);
+        if (token.isEmpty()) {
+            return false;
+        }
+        try {
+            MetaOnboarding.TokenInfo info = meta.inspect(token.get());
+            if (!info.valid() || !info.grants(wabaId)) {
+                return false;
+            }
+            return !channel.get().phoneNumberId().equals(phoneNumberId) || meta.wabaNumbers(token.get(), wabaId).contains(phoneNumberId);
+        } catch (MetaApiException e) {
+            if (e.transport() || e.httpStatus() >= 500) {
+                throw new SignupRejected(502, "meta_unavailable", "Meta did not answer while checking the number's current owner; try again");
+            }
+            return false;
+        }
     }
 
     /** Runs the steps that did not finish, with the stored token (and a PIN the customer gives, after 133005). */

@@ -11,7 +11,12 @@ import java.util.Set;
 public interface MetaOnboarding {
 
     /** What {@code debug_token} says; {@code expiresAt} null when the token never expires. */
-    record TokenInfo(boolean valid, Instant expiresAt, Set<String> scopes, Set<String> managedWabas, Set<String> messagingWabas) {}
+    record TokenInfo(boolean valid, Instant expiresAt, Set<String> scopes, Set<String> managedWabas, Set<String> messagingWabas) {
+        /** Whether the token's granular scopes name the WABA as a target (management or messaging). */
+        public boolean grants(String wabaId) {
+            return managedWabas.contains(wabaId) || messagingWabas.contains(wabaId);
+        }
+    }
 
     /** What Meta says of a number; {@code status} is its registration status (e.g. CONNECTED), {@code nameStatus} its display name's review. */
     record NumberInfo(String displayPhoneNumber, String verifiedName, String qualityRating, String messagingLimit, String throughput,
@@ -28,6 +33,9 @@ public interface MetaOnboarding {
     String refresh(String token);
 
     NumberInfo number(String token, String phoneNumberId);
+
+    /** The ids of the WABA's phone numbers, as Meta lists them to {@code token} ({@code GET /{waba-id}/phone_numbers}, every page). */
+    Set<String> wabaNumbers(String token, String wabaId);
 
     String wabaCurrency(String token, String wabaId);
 

@@ -11,12 +11,20 @@ public sealed interface InboundUpdate permits InboundUpdate.MessageReceived, Inb
      * A user's message of any type. {@code type} is Meta's type, or {@code unsupported} for a type this
      * code does not know; {@code contentJson} is Meta's message object as received (never logged).
      * {@code said} is what keywords are matched against: a text's body, a button's payload and text, an
-     * interactive reply's id and title (empty for other types).
+     * interactive reply's id and title (empty for other types). {@code changedTo} is the person's new ids on a
+     * {@code system} message of type {@code user_changed_number} (null otherwise).
      */
     record MessageReceived(PhoneNumberId phoneNumberId, Contact contact, Wamid wamid, Instant sentAt, String type,
-                           String contextWamid, String contentJson, MediaRef media, java.util.List<String> said) implements InboundUpdate {
+                           String contextWamid, String contentJson, MediaRef media, java.util.List<String> said, Contact changedTo)
+            implements InboundUpdate {
         public MessageReceived {
             said = said == null ? java.util.List.of() : said.stream().filter(java.util.Objects::nonNull).toList();
+        }
+
+        /** A message that changes no id. */
+        public MessageReceived(PhoneNumberId phoneNumberId, Contact contact, Wamid wamid, Instant sentAt, String type,
+                               String contextWamid, String contentJson, MediaRef media, java.util.List<String> said) {
+            this(phoneNumberId, contact, wamid, sentAt, type, contextWamid, contentJson, media, said, null);
         }
 
         /** A message without keywords. */

@@ -29,8 +29,16 @@ public final class ProcessInboundUpdate {
     private final MediaJobs media;
     private final BotJobs bot;
     private final InboundConsent consent;
+    private final ContactIds ids;
 
     public ProcessInboundUpdate(Routing routing, InboundStore store, DomainEvents events, MediaJobs media, BotJobs bot, InboundConsent consent) {
+        this(routing, store, events, media, bot, consent, ContactIds.NONE);
+    }
+
+    /** @param ids where the ids a webhook shows together are linked to one person, before anything is keyed by them */
+    public ProcessInboundUpdate(Routing routing, InboundStore store, DomainEvents events, MediaJobs media, BotJobs bot, InboundConsent consent,
+                                ContactIds ids) {
+        this.ids = Objects.requireNonNull(ids);
         this.bot = Objects.requireNonNull(bot);
         this.consent = Objects.requireNonNull(consent);
         this.routing = Objects.requireNonNull(routing);
@@ -42,6 +50,10 @@ public final class ProcessInboundUpdate {
     public Result process(InboundUpdate update) {
         return switch (update) {
             case MessageReceived m -> route(routing.byPhoneNumber(m.phoneNumberId()), "phone", m.phoneNumberId().value(), tenant -> {
+                ids.keyOf(tenant, m.contact(), m.sentAt());
+                if (m.changedTo() != null) {
+                    ids.linkChangedNumber(tenant, m.contact(), m.changedTo(), m.sentAt());
+                }
                 boolean stored = store.saveMessageIfAbsent(tenant, m);
                 store.touchContact(tenant, m);
                 raise(Events.received(tenant, m), stored, () -> {

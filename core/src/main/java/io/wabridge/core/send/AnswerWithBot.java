@@ -23,7 +23,7 @@ import java.util.Optional;
  */
 public final class AnswerWithBot {
 
-    public enum Outcome { NO_HOOK, HANDED_OFF, ANSWERED }
+    public enum Outcome { NO_HOOK, HANDED_OFF, ANSWERED, HOOK_REFUSED }
 
     private final SettingsStore settings;
     private final TokenVault vault;
@@ -55,8 +55,19 @@ public final class AnswerWithBot {
         if (!handoff.botAnswers(tenant, phoneNumberId, message.contactKey())) {
             return Outcome.HANDED_OFF;
         }
-        List<BotHook.Reply> replies = hook.call(s.get().botHookUrl(), secret.get().reveal(), Duration.ofMillis(s.get().botHookTimeoutMillis()),
-                tenant, message);
+        List<BotHook.Reply> replies;
+        try {
+            replies = hook.call(s.get().botHookUrl(), secret.get().reveal(), Duration.ofMillis(s.get().botHookTimeoutMillis()), tenant, message);
+        } catch (BotHook.HookRefused e) {
+            // Retrying cannot help until the tenant changes the URL: say why, once per message.
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("tenantId", tenant.value());
+            d.put("phoneNumberId", phoneNumberId);
+            d.put("inReplyTo", wamid);
+            d.put("reason", e.getMessage());
+            events.publishOnce(new DomainEvent("bot.hook_refused", tenant, "bot.hook_refused#" + wamid, d));
+            return Outcome.HOOK_REFUSED;
+        }
         String to = message.waId() != null ? message.waId() : message.contactKey();
         for (int i = 0; i < replies.size(); i++) {
             BotHook.Reply r = replies.get(i);

@@ -17,12 +17,20 @@ public interface BotHook {
      * Calls the hook; the replies it answered with (none for an empty or reply-less answer).
      *
      * @throws HookFailed on a timeout or a non-2xx answer (the call is retried)
+     * @throws HookRefused when the URL may not be called now
      */
     List<Reply> call(URI url, String signingSecret, Duration timeout, TenantId tenant, MessageHistory.StoredMessage message);
 
     final class HookFailed extends RuntimeException {
         public HookFailed(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /** The URL is refused by the tenant URL policy (e.g. it resolves to an internal address): permanent, not retried. */
+    final class HookRefused extends RuntimeException {
+        public HookRefused(String message) {
+            super(message);
         }
     }
 }

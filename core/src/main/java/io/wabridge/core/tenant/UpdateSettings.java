@@ -5,7 +5,6 @@ import io.wabridge.core.token.SecretContext;
 import io.wabridge.core.token.SecretField;
 import io.wabridge.core.token.SecretValue;
 import io.wabridge.core.token.TokenVault;
-import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -23,11 +22,18 @@ public final class UpdateSettings {
     private final SettingsStore store;
     private final TokenVault vault;
     private final Clock clock;
+    private final UrlCheck urls;
 
     public UpdateSettings(SettingsStore store, TokenVault vault, Clock clock) {
+        this(store, vault, clock, UrlCheck.HTTPS_ONLY);
+    }
+
+    /** @param urls the policy for tenant-supplied URLs (checked again at each call) */
+    public UpdateSettings(SettingsStore store, TokenVault vault, Clock clock, UrlCheck urls) {
         this.store = Objects.requireNonNull(store);
         this.vault = Objects.requireNonNull(vault);
         this.clock = Objects.requireNonNull(clock);
+        this.urls = Objects.requireNonNull(urls);
     }
 
     public TenantSettings get(TenantId tenant) {
@@ -140,30 +146,18 @@ public final class UpdateSettings {
         return next;
     }
 
-    static URI hookUrl(Object value) {
+    private URI hookUrl(Object value) {
         URI uri;
         try {
             uri = URI.create(String.valueOf(value));
         } catch (IllegalArgumentException e) {
             throw new SettingsRejected("botHook.url", "botHook.url is not a URL");
         }
-        boolean https = "https".equals(uri.getScheme());
-        boolean loopbackHttp = "http".equals(uri.getScheme()) && uri.getHost() != null && isLoopback(uri.getHost());
-        if (uri.getHost() == null || !(https || loopbackHttp)) {
-            throw new SettingsRejected("botHook.url", "botHook.url must be https (plain http only to a loopback host, for local development)");
+        String refusal = uri.getHost() == null ? "the URL must name a host" : urls.refusal(uri);
+        if (refusal != null) {
+            throw new SettingsRejected("botHook.url", "botHook.url is refused: " + refusal);
         }
         return uri;
-    }
-
-    private static boolean isLoopback(String host) {
-        if (host.equals("localhost")) {
-            return true;
-        }
-        try {
-            return host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?") && InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
     }
 
     private static List<String> keywords(Object value, String field) {

@@ -270,6 +270,12 @@ class CheckChannelHealthTest {
             return fresh;
         }
 
+        @Override
+        public java.util.Set<String> wabaNumbers(String token, String wabaId) {
+            throw new UnsupportedOperationException("the health check never lists a WABA's numbers");
+        }
+
+        @Override
         public NumberInfo number(String token, String phoneNumberId) {
             if (phoneNumberId.equals(brokenNumber)) {
                 throw new MetaApiException(500, 131000, 0, "Something went wrong", null);

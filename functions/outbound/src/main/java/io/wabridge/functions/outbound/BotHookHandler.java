@@ -63,7 +63,7 @@ public final class BotHookHandler implements RequestHandler<SQSEvent, SQSBatchRe
     private static AnswerWithBot answer(Wiring wiring) {
         String table = wiring.config().tableName();
         return new AnswerWithBot(wiring.settings(), wiring.tokenVault(),
-                new DynamoDbMessageHistory(wiring.dynamo(), table, wiring::media), new HttpBotHook(Clock.systemUTC()),
+                new DynamoDbMessageHistory(wiring.dynamo(), table, wiring::media), new HttpBotHook(Clock.systemUTC(), wiring.tenantUrls()),
                 wiring.acceptSend(),
                 wiring.domainEvents(), new io.wabridge.core.tenant.Handoff(new io.wabridge.adapters.aws.DynamoDbConversations(wiring.dynamo(), table),
                         wiring.domainEvents(), Clock.systemUTC()));

@@ -98,7 +98,7 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
     private SignupHttpHandler(TenantGate gate, ConnectChannel connect, Channels channels, FrontEnd frontEnd, OptInPage optIn, Wiring wiring) {
         this(gate, connect, channels, frontEnd, optIn, offboard(channels, connect, wiring,
                 new io.wabridge.adapters.aws.DynamoDbContactData(wiring.dynamo(), wiring.config().tableName(), wiring::media)),
-                new TenantSettingsApi(new io.wabridge.core.tenant.UpdateSettings(wiring.settings(), wiring.tokenVault(), Clock.systemUTC())));
+                new TenantSettingsApi(new io.wabridge.core.tenant.UpdateSettings(wiring.settings(), wiring.tokenVault(), Clock.systemUTC(), wiring.tenantUrls())));
     }
 
     private static OffboardTenant offboard(Channels channels, ConnectChannel connect, Wiring wiring, io.wabridge.adapters.aws.DynamoDbContactData contacts) {
