@@ -166,7 +166,7 @@ public final class LocalRuntime implements AutoCloseable {
         sqs = track(SqsClient.builder().endpointOverride(sqsServer.endpoint()).region(Region.of(REGION))
                 .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build());
 
-        String issuer = LocalIdentity.issuer(gateway.port());
+        String issuer = baseUrl() + LocalIdentity.PATH;
         String appSecretArn = secrets.ensure(APP_SECRET_NAME, 32);
         secrets.ensure(EVENTS_SECRET_NAME, 32);
         // The sandbox plays Meta, including the Solution Partner's own business: its system-user token goes in
@@ -404,8 +404,12 @@ public final class LocalRuntime implements AutoCloseable {
                 .flatMap(arn -> secrets.value(arn.substring(arn.indexOf(":secret:") + ":secret:".length()))).orElse("");
     }
 
+    /** The gateway's URL: on 127.0.0.1 unless {@code --host} named one address (not a wildcard) for it. */
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + gateway.port());
+        java.net.InetAddress host = gateway.address();
+        String name = host.isAnyLocalAddress() || host.isLoopbackAddress() && options.gatewayHost() == null ? "127.0.0.1"
+                : host instanceof java.net.Inet6Address ? "[" + host.getHostAddress() + "]" : host.getHostAddress();
+        return URI.create("http://" + name + ":" + gateway.port());
     }
 
     /** The runtime's own routes: {@code /.local/status}, {@code /.local/schedules/}, {@code /.local/routes}, Lambda's Invoke API. */
@@ -491,13 +495,13 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** A token the gateway accepts for {@code tenant}. */
     public String token(String tenant, Duration ttl) {
-        return identity.mint(LocalIdentity.issuer(gateway.port()), AUDIENCE,
+        return identity.mint(baseUrl() + LocalIdentity.PATH, AUDIENCE,
                 resources.parameterValues().getOrDefault("JwtTenantClaim", "tenant_id"), tenant, ttl);
     }
 
     /** A token the gateway accepts for {@code tenant} on {@code plan} (the API rate limits' plan claim). */
     public String token(String tenant, String plan, Duration ttl) {
-        return identity.mint(LocalIdentity.issuer(gateway.port()), AUDIENCE,
+        return identity.mint(baseUrl() + LocalIdentity.PATH, AUDIENCE,
                 resources.parameterValues().getOrDefault("JwtTenantClaim", "tenant_id"), tenant, ttl,
                 Map.of(resources.parameterValues().getOrDefault("JwtPlanClaim", "plan"), plan));
     }

@@ -94,6 +94,11 @@ public final class HttpGateway implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** The address it listens on. */
+    public InetAddress address() {
+        return server.getAddress().getAddress();
+    }
+
     public void addRoute(Route route) {
         List<String> params = new ArrayList<>();
         Matcher m = Pattern.compile("\\{([^}+]+)(\\+?)}").matcher(route.path());

@@ -67,6 +67,28 @@ class LocalExposureTest {
     }
 
     @Test
+    @EnabledOnOs(OS.LINUX)
+    void onlyTheGatewayMovesToTheAddressTheUserNames(@TempDir Path other) throws Exception {
+        // 127.0.0.2 stands for the address a user would name (say 0.0.0.0 to reach it from a phone): on Linux it is a
+        // loopback address of its own, so the test listens on nothing outside this machine.
+        Set<Long> before = ownSockets();
+        try (LocalRuntime named = LocalRuntime.start(new LocalRuntime.Options(0, other, Path.of("../template.yaml"), null)
+                .withGatewayHost("127.0.0.2"))) {
+            Set<Long> mine = ownSockets();
+            mine.removeAll(before);
+            Map<Long, String> listening = listeningSockets();
+            List<String> addresses = mine.stream().filter(listening::containsKey).map(listening::get).toList();
+            assertThat(addresses).containsOnlyOnce("7F000002").hasSizeGreaterThanOrEqualTo(7)
+                    .allSatisfy(a -> assertThat(a).isIn("127.0.0.1", "::1", "7F000002"));
+            assertThat(named.baseUrl().getHost()).isEqualTo("127.0.0.2");
+            HttpResponse<String> whoami = Rig.call(named, "GET", "/v1/whoami", "acme");
+            assertThat(whoami.statusCode()).as(whoami.body()).isEqualTo(200);
+            assertThat(get(named.adminUrl() + "/.local/status").statusCode()).isEqualTo(200);
+            assertThat(named.adminUrl().getHost()).isEqualTo("127.0.0.1");
+        }
+    }
+
+    @Test
     void theGatewayServesNoneOfTheRuntimesOwnRoutes() throws Exception {
         assertThat(get(runtime.baseUrl() + "/.local/status").statusCode()).isEqualTo(404);
         assertThat(post(runtime.baseUrl() + "/.local/routes", "{\"tenant\":\"evil\",\"wabaId\":\"1\",\"phoneNumberId\":\"2\"}").statusCode())
@@ -150,11 +172,15 @@ class LocalExposureTest {
     /** /proc/net's hex address (little-endian 32-bit words) as text: 127.0.0.1, ::1, 0.0.0.0, :: or the hex. */
     static String address(String hex) {
         if (hex.length() == 8) {
-            return hex.equals("0100007F") ? "127.0.0.1" : hex.equals("00000000") ? "0.0.0.0" : hex;
+            // Shown as the address in normal byte order (7F000002 for 127.0.0.2) when it is none of the named ones.
+            return hex.equals("0100007F") ? "127.0.0.1" : hex.equals("00000000") ? "0.0.0.0"
+                    : hex.substring(6, 8) + hex.substring(4, 6) + hex.substring(2, 4) + hex.substring(0, 2);
+        }
+        if (hex.startsWith("0000000000000000FFFF0000")) {
+            return address(hex.substring(24)); // IPv4-mapped
         }
         return switch (hex) {
             case "00000000000000000000000001000000" -> "::1";
-            case "0000000000000000FFFF00000100007F" -> "127.0.0.1";
             case "00000000000000000000000000000000" -> "::";
             default -> hex;
         };
