@@ -25,6 +25,7 @@ public final class Main {
             case "cost" -> CostBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             case "soak" -> SoakBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             case "coldstart" -> ColdStartBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            case "dynamodb" -> DynamoDbBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             default -> {
                 System.out.println("usage: ./wabridge bench vault [--channels 100] [--sends 10000]\n"
                         + "       ./wabridge bench webhook [--rates 100,500,1000] [--seconds 20]\n"
@@ -34,7 +35,8 @@ public final class Main {
                         + "       ./wabridge bench health [--channels 2000] [--big-waba 300]\n"
                         + "       ./wabridge bench cost [--inbound 500] [--sends 200] [--users 100] [--assumed-ms 100] [--eum-fee USD]\n"
                         + "       ./wabridge bench soak [--long] [--sends 1000] [--messages SENDS] [--tenants 10] [--users 30] [--lost-answers on|off]\n"
-                        + "       ./wabridge bench coldstart [--runs 5] [--functions WebhookFunction,ApiFunction,...] [--c2 false]");
+                        + "       ./wabridge bench coldstart [--runs 5] [--functions WebhookFunction,ApiFunction,...] [--c2 false]\n"
+                        + "       ./wabridge bench dynamodb [--seconds 10] [--threads 8] [--items 1000000] [--store file|memory]");
                 if (!name.equals("help")) {
                     System.exit(2);
                 }

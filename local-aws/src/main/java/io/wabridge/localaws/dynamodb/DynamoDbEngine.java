@@ -48,6 +48,12 @@ public final class DynamoDbEngine implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ttl;
+    /** Changes applied (in memory and to the store's maps), counted under {@link #lock}. */
+    private long applied;
+    /** The last applied change that a store commit covers; written under {@link #lock}. */
+    private volatile long durable;
+    /** One group committer at a time (see {@link #awaitDurable}). */
+    private final Object committer = new Object();
 
     private record Token(JsonNode request, ObjectNode answer, long at) {}
 
@@ -199,7 +205,7 @@ public final class DynamoDbEngine implements AutoCloseable {
             }
             Table t = new Table(name, key[0], key[1], types, indexes, definition, clock.millis());
             storage.putTable(name, definition.toString());
-            storage.commit();
+            commitLocked();
             tables.put(name, t);
             ObjectNode out = F.objectNode();
             out.set("TableDescription", description(t));
@@ -317,7 +323,7 @@ public final class DynamoDbEngine implements AutoCloseable {
             ObjectNode d = description(t);
             d.put("TableStatus", "DELETING");
             storage.removeTable(t.name);
-            storage.commit();
+            commitLocked();
             tables.remove(t.name);
             ObjectNode out = F.objectNode();
             out.set("TableDescription", d);
@@ -376,7 +382,7 @@ public final class DynamoDbEngine implements AutoCloseable {
                 def.remove("TimeToLiveAttribute");
             }
             storage.putTable(t.name, def.toString());
-            storage.commit();
+            commitLocked();
             ObjectNode out = F.objectNode();
             out.set("TimeToLiveSpecification", spec);
             return out;
@@ -569,6 +575,37 @@ public final class DynamoDbEngine implements AutoCloseable {
         }
     }
 
+    // ------------------------------------------------------------------ durability (group commit)
+
+    /** Commits every applied change. Under {@link #lock}, so a commit never holds part of a request's changes. */
+    private void commitLocked() {
+        storage.commit();
+        durable = applied;
+    }
+
+    /**
+     * Returns once a store commit covers change {@code change}: the first writer to get here commits for every
+     * change applied so far (taking the lock, so whole requests only), the others find theirs covered. Acknowledged
+     * writes are therefore on file; a reader may see a write a commit before it is (as DynamoDB's own readers may
+     * see a write before its answer reaches the writer).
+     */
+    private void awaitDurable(long change) {
+        if (change == 0 || durable >= change) {
+            return;
+        }
+        synchronized (committer) {
+            if (durable >= change) {
+                return;
+            }
+            lock.lock();
+            try {
+                commitLocked();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ capacity (Developer Guide, "Read/write capacity units")
 
     private static double writeUnits(Map<String, Av> old, Map<String, Av> item) {
@@ -685,16 +722,18 @@ public final class DynamoDbEngine implements AutoCloseable {
         ctx.checkAllUsed();
         Capacity cap = new Capacity(r, true);
         Map<String, Av> old;
+        long change;
         lock.lock();
         try {
             old = t.get(item);
             checkCondition(t, cond, old, oldOnFailure, cap);
             write(t, old, item);
-            storage.commit();
             t.apply(old, item);
+            change = ++applied;
         } finally {
             lock.unlock();
         }
+        awaitDurable(change);
         ObjectNode out = F.objectNode();
         if (rv.equals("ALL_OLD") && old != null) {
             out.set("Attributes", Av.mapJson(old));
@@ -727,18 +766,20 @@ public final class DynamoDbEngine implements AutoCloseable {
         ctx.checkAllUsed();
         Capacity cap = new Capacity(r, true);
         Map<String, Av> old;
+        long change = 0;
         lock.lock();
         try {
             old = t.get(key);
             checkCondition(t, cond, old, oldOnFailure, cap);
             if (old != null) {
                 write(t, old, null);
-                storage.commit();
                 t.apply(old, null);
+                change = ++applied;
             }
         } finally {
             lock.unlock();
         }
+        awaitDurable(change);
         ObjectNode out = F.objectNode();
         if (rv.equals("ALL_OLD") && old != null) {
             out.set("Attributes", Av.mapJson(old));
@@ -763,17 +804,19 @@ public final class DynamoDbEngine implements AutoCloseable {
         Capacity cap = new Capacity(r, true);
         Map<String, Av> old;
         Map<String, Av> item;
+        long change;
         lock.lock();
         try {
             old = t.get(key);
             checkCondition(t, cond, old, oldOnFailure, cap);
             item = updated(t, key, old, update);
             write(t, old, item);
-            storage.commit();
             t.apply(old, item);
+            change = ++applied;
         } finally {
             lock.unlock();
         }
+        awaitDurable(change);
         ObjectNode out = F.objectNode();
         Map<String, Av> attrs = switch (rv) {
             case "ALL_OLD" -> old;
@@ -1230,6 +1273,7 @@ public final class DynamoDbEngine implements AutoCloseable {
             throw DynamoDbError.validation("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]");
         }
         Capacity cap = new Capacity(r, true);
+        long change;
         lock.lock();
         try {
             for (Object[] op : ops) {
@@ -1243,15 +1287,16 @@ public final class DynamoDbEngine implements AutoCloseable {
                 }
                 changes.add(new Change(t, old, now));
             }
-            storage.commit();
             for (Change c : changes) {
                 if (c.old() != null || c.item() != null) {
                     c.table().apply(c.old(), c.item());
                 }
             }
+            change = ++applied;
         } finally {
             lock.unlock();
         }
+        awaitDurable(change);
         for (Change c : changes) {
             charge(cap, c.table(), c.old(), c.item(), 1);
         }
@@ -1329,6 +1374,7 @@ public final class DynamoDbEngine implements AutoCloseable {
         }
         Capacity cap = new Capacity(r, true);
         List<Change> changes = new ArrayList<>();
+        long change;
         lock.lock();
         try {
             ArrayNode reasons = F.arrayNode();
@@ -1374,17 +1420,14 @@ public final class DynamoDbEngine implements AutoCloseable {
             for (Change c : changes) {
                 if (c.old() != null || c.item() != null) {
                     write(c.table(), c.old(), c.item());
-                }
-            }
-            storage.commit();
-            for (Change c : changes) {
-                if (c.old() != null || c.item() != null) {
                     c.table().apply(c.old(), c.item());
                 }
             }
+            change = ++applied;
         } finally {
             lock.unlock();
         }
+        awaitDurable(change);
         for (Change c : changes) {
             charge(cap, c.table(), c.old(), c.item(), 2);
         }
@@ -1484,7 +1527,7 @@ public final class DynamoDbEngine implements AutoCloseable {
                         gone.add(current);
                     }
                 }
-                storage.commit();
+                commitLocked();
                 gone.forEach(item -> t.apply(item, null));
                 n += gone.size();
             } finally {

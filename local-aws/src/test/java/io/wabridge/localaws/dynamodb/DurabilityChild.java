@@ -7,7 +7,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * Run in a child JVM by {@link ConcurrencyDurabilityTest}: {@code write DIR} serves an engine on DIR and writes
- * two-item transactions through the SDK, printing {@code ack N} after each acknowledged one, until killed;
+ * two-item transactions through the SDK from four threads, printing {@code ack N} after each acknowledged one, until killed;
  * {@code probe DIR} tries to open DIR and prints what happened.
  */
 public final class DurabilityChild {
@@ -43,13 +43,22 @@ public final class DurabilityChild {
             // a restart
         }
         System.out.println("ready");
-        for (int i = 0; ; i++) {
-            String n = Integer.toString(i);
-            c.transactWriteItems(r -> r.transactItems(
-                    TransactWriteItem.builder().put(p -> p.tableName("durable").item(EngineTest.item("PK", "a" + n, "i", n))).build(),
-                    TransactWriteItem.builder().put(p -> p.tableName("durable").item(EngineTest.item("PK", "b" + n, "i", n))).build()));
-            System.out.println("ack " + i);
-            System.out.flush();
+        // Four writers at once, so acknowledged transactions share group commits.
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<Thread> writers = new java.util.ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            writers.add(Thread.ofPlatform().start(() -> {
+                while (true) {
+                    String n = Integer.toString(next.getAndIncrement());
+                    c.transactWriteItems(r -> r.transactItems(
+                            TransactWriteItem.builder().put(p -> p.tableName("durable").item(EngineTest.item("PK", "a" + n, "i", n))).build(),
+                            TransactWriteItem.builder().put(p -> p.tableName("durable").item(EngineTest.item("PK", "b" + n, "i", n))).build()));
+                    System.out.println("ack " + n);
+                }
+            }));
+        }
+        for (Thread t : writers) {
+            t.join();
         }
     }
 }
