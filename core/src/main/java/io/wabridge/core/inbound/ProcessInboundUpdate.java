@@ -29,8 +29,11 @@ public final class ProcessInboundUpdate {
     private final MediaJobs media;
     private final BotJobs bot;
     private final InboundConsent consent;
+    private final ChannelChanges channels;
 
-    public ProcessInboundUpdate(Routing routing, InboundStore store, DomainEvents events, MediaJobs media, BotJobs bot, InboundConsent consent) {
+    public ProcessInboundUpdate(Routing routing, InboundStore store, DomainEvents events, MediaJobs media, BotJobs bot, InboundConsent consent,
+                                ChannelChanges channels) {
+        this.channels = Objects.requireNonNull(channels);
         this.bot = Objects.requireNonNull(bot);
         this.consent = Objects.requireNonNull(consent);
         this.routing = Objects.requireNonNull(routing);
@@ -68,6 +71,7 @@ public final class ProcessInboundUpdate {
                                 consent.onPreference(t, p);
                             } else if (e.change() != null) {
                                 store.applyChange(t, e.change());
+                                channels.apply(t, e.change(), e.eventKey());
                             }
                             boolean stored = store.saveEventIfAbsent(t, e);
                             raise(Events.account(t, e), stored);
