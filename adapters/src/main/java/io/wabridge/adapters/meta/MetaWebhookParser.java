@@ -45,6 +45,7 @@ public final class MetaWebhookParser implements WebhookSplitter {
         List<WebhookUpdate> out = new ArrayList<>();
         for (JsonNode entry : root.path("entry")) {
             String entryId = entry.path("id").asText("");
+            JsonNode entryTime = entry.path("time").canConvertToLong() ? entry.path("time") : null;
             for (JsonNode change : entry.path("changes")) {
                 String field = change.path("field").asText("");
                 JsonNode value = change.path("value");
@@ -58,13 +59,13 @@ public final class MetaWebhookParser implements WebhookSplitter {
                             ObjectNode single = ((ObjectNode) value).deepCopy();
                             ITEM_ARRAYS.forEach(single::remove);
                             ((ArrayNode) single.putArray(array)).add(item);
-                            out.add(update(entryId, field, single, conversationGroup(value, array, item)));
+                            out.add(update(entryId, entryTime, field, single, conversationGroup(value, array, item)));
                             split = true;
                         }
                     }
                 }
                 if (!split) {
-                    out.add(update(entryId, field, (ObjectNode) value, wabaGroup(entryId, value)));
+                    out.add(update(entryId, entryTime, field, (ObjectNode) value, wabaGroup(entryId, value)));
                 }
             }
         }
@@ -95,7 +96,11 @@ public final class MetaWebhookParser implements WebhookSplitter {
         return safe.length() <= 128 ? safe : safe.substring(0, 128);
     }
 
-    private static WebhookUpdate update(String entryId, String field, ObjectNode value, String group) {
+    /**
+     * One update's body. Meta's {@code entry.time} is kept (template changes are ordered by it) but left out of the
+     * deduplication id, so a redelivery stamped with another time is still the same update.
+     */
+    private static WebhookUpdate update(String entryId, JsonNode entryTime, String field, ObjectNode value, String group) {
         ObjectNode body = JSON.createObjectNode();
         body.put("object", "whatsapp_business_account");
         ObjectNode entry = body.putArray("entry").addObject();
@@ -103,13 +108,15 @@ public final class MetaWebhookParser implements WebhookSplitter {
         ObjectNode change = entry.putArray("changes").addObject();
         change.set("value", value);
         change.put("field", field);
-        byte[] bytes;
         try {
-            bytes = JSON.writeValueAsBytes(body);
+            String dedupe = sha256(JSON.writeValueAsBytes(body));
+            if (entryTime != null) {
+                entry.set("time", entryTime);
+            }
+            return new WebhookUpdate(group, dedupe, JSON.writeValueAsBytes(body));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        return new WebhookUpdate(group, sha256(bytes), bytes);
     }
 
     private static String sha256(byte[] bytes) {

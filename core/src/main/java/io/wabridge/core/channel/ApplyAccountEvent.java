@@ -59,29 +59,39 @@ public final class ApplyAccountEvent implements ChannelChanges {
             if (!c.wabaId().equals(w.wabaId())) {
                 continue;
             }
-            Channel changed = update(c, current -> next(current, w));
-            if (changed == null) {
-                // Already in that state (a redelivery): the event below is keyed, so it is raised at most once.
-                changed = channels.get(tenant, c.phoneNumberId()).orElse(c);
-                if (!sameOutcome(changed, w)) {
-                    continue;
+            Channel next = next(c, w);
+            if (next != null) {
+                // The event first, keyed: a retry after a failed publish still finds the change to make, and a
+                // redelivery after it finds nothing to change (and so raises nothing).
+                events.publishOnce(event(tenant, next, w, eventKey));
+                Channel saved = update(c, current -> next(current, w));
+                if (saved != null && saved.status() == Status.ACTIVE) {
+                    activated.activated(saved);
                 }
+            } else if (c.status() == Status.ACTIVE && w.effect() == AccountChange.WabaEffect.REINSTATE
+                    && events.published(key("channel.reinstated", c, eventKey))) {
+                // A retry of this reinstatement: it was saved, but its held sends may not all have been released.
+                activated.activated(c);
             }
-            String type = changed.status() == Status.ACTIVE ? "channel.reinstated" : "channel." + changed.status().wireName();
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("tenantId", tenant.value());
-            d.put("phoneNumberId", changed.phoneNumberId());
-            d.put("wabaId", changed.wabaId());
-            d.put("status", changed.status().wireName());
-            d.put("reason", w.event());
-            if (w.until() != null) {
-                d.put("until", w.until().toString());
-            }
-            if (changed.status() == Status.ACTIVE) {
-                activated.activated(changed);
-            }
-            events.publishOnce(new DomainEvent(type, tenant, type + "#" + changed.phoneNumberId() + "#" + eventKey, d));
         }
+    }
+
+    private static DomainEvent event(TenantId tenant, Channel changed, AccountChange.WabaChange w, String eventKey) {
+        String type = changed.status() == Status.ACTIVE ? "channel.reinstated" : "channel." + changed.status().wireName();
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("tenantId", tenant.value());
+        d.put("phoneNumberId", changed.phoneNumberId());
+        d.put("wabaId", changed.wabaId());
+        d.put("status", changed.status().wireName());
+        d.put("reason", w.event());
+        if (w.until() != null) {
+            d.put("until", w.until().toString());
+        }
+        return new DomainEvent(type, tenant, key(type, changed, eventKey), d);
+    }
+
+    private static String key(String type, Channel channel, String eventKey) {
+        return type + "#" + channel.phoneNumberId() + "#" + eventKey;
     }
 
     /** The channel as the event leaves it, or null when the event does not change it. */
@@ -98,15 +108,6 @@ public final class ApplyAccountEvent implements ChannelChanges {
                     || (c.status() == Status.DISCONNECTED && "ACCOUNT_OFFBOARDED".equals(c.statusReason()))
                     ? c.withStatus(Status.ACTIVE, now) : null;
             case NONE -> null;
-        };
-    }
-
-    private static boolean sameOutcome(Channel c, AccountChange.WabaChange w) {
-        return switch (w.effect()) {
-            case DISCONNECT -> c.status() == Status.DISCONNECTED && w.event().equals(c.statusReason());
-            case DISABLE -> c.status() == Status.DISABLED && w.event().equals(c.statusReason());
-            case RESTRICT -> c.status() == Status.RESTRICTED && w.event().equals(c.statusReason());
-            case REINSTATE, NONE -> false;
         };
     }
 

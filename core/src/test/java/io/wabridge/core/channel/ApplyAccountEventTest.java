@@ -77,4 +77,51 @@ class ApplyAccountEventTest {
         assertThat(channels.get(ACME, "222").orElseThrow().messagingLimit()).isEqualTo("TIER_1K");
         assertThat(channels.get(ACME, "333").orElseThrow().messagingLimit()).as("the same digits on another WABA").isEqualTo("TIER_1K");
     }
+
+    @Test
+    void aReinstatementWhoseReleaseFailedReleasesOnTheRetryAndAFailedPublishIsRetriedWithTheChange() {
+        apply.apply(ACME, new AccountChange.WabaChange("W1", "DISABLED_UPDATE", AccountChange.WabaEffect.DISABLE, null), "k1");
+        boolean[] failNext = {true};
+        ApplyAccountEvent flaky = new ApplyAccountEvent(channels, events, c -> {
+            if (failNext[0]) {
+                failNext[0] = false;
+                throw new IllegalStateException("queue unavailable");
+            }
+            released.add(c.phoneNumberId());
+        }, clock);
+        var reinstate = new AccountChange.WabaChange("W1", "DISABLED_UPDATE", AccountChange.WabaEffect.REINSTATE, null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> flaky.apply(ACME, reinstate, "k2")).isInstanceOf(IllegalStateException.class);
+        flaky.apply(ACME, reinstate, "k2"); // the queue's retry of the same update
+        assertThat(released).containsExactlyInAnyOrder("111", "222");
+        assertThat(events.ofType("channel.reinstated")).hasSize(2);
+
+        RecordingEvents failing = new RecordingEvents();
+        boolean[] busDown = {true};
+        io.wabridge.core.inbound.DomainEvents bus = new io.wabridge.core.inbound.DomainEvents() {
+            @Override
+            public void publish(io.wabridge.core.inbound.DomainEvent event) {
+                if (busDown[0]) {
+                    busDown[0] = false;
+                    throw new IllegalStateException("bus unavailable");
+                }
+                failing.publish(event);
+            }
+
+            @Override
+            public boolean published(String key) {
+                return failing.published(key);
+            }
+
+            @Override
+            public void markPublished(String key) {
+                failing.markPublished(key);
+            }
+        };
+        ApplyAccountEvent publishing = new ApplyAccountEvent(channels, bus, c -> { }, clock);
+        var removed = new AccountChange.WabaChange("W1", "PARTNER_REMOVED", AccountChange.WabaEffect.DISCONNECT, null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> publishing.apply(ACME, removed, "k3")).isInstanceOf(IllegalStateException.class);
+        publishing.apply(ACME, removed, "k3");
+        assertThat(failing.ofType("channel.disconnected")).hasSize(2);
+        assertThat(List.of(status("111"), status("222"))).containsOnly(Channel.Status.DISCONNECTED);
+    }
 }
