@@ -170,15 +170,14 @@ class MetaEventsEndToEndTest {
     void aMarketingTemplateKnownOnlyFromItsWebhookIsRefusedWithoutConsentAsCanSendSays() throws Exception {
         SandboxState.Customer c = connect("tpl-consent", "Toko Promo", "6281100007001");
         replay(fixture("message_template_status_update.approved-marketing", c, "order_confirmation", "promo_webhook"));
-        assertThat(eventually(() -> template(c, "promo_webhook").path("category").asText().equals("MARKETING")))
-                .as("the category kept from the webhook").isTrue();
-        assertThat(template(c, "promo_webhook").path("status").asText()).isEqualTo("APPROVED");
-        assertThat(template(c, "promo_webhook").path("language").asText()).as("Meta's en-US kept as the Graph API's en_US").isEqualTo("en_US");
+        assertThat(eventually(() -> template(c, "promo_webhook").path("status").asText().equals("APPROVED"))).isTrue();
 
         String contact = "6281200007001";
         HttpResponse<String> refused = sendTemplate(c, contact, "promo_webhook");
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
         assertThat(json(refused).path("error").path("code").asText()).isEqualTo("no_consent");
+        assertThat(template(c, "promo_webhook").path("category").asText()).as("the category kept from the webhook").isEqualTo("MARKETING");
+        assertThat(template(c, "promo_webhook").path("language").asText()).as("Meta's en-US kept as the Graph API's en_US").isEqualTo("en_US");
         JsonNode asked = canSendTemplate(c, contact, "promo_webhook");
         assertThat(asked.path("allowed").asBoolean()).isFalse();
         assertThat(asked.path("reason").asText()).as("can-send and the send path agree").isEqualTo("no_consent");
@@ -286,8 +285,10 @@ class MetaEventsEndToEndTest {
 
     // ----- items 4, 7 and 10: statuses ------------------------------------------------------------------------------
 
+    static final String OUTSIDE = "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3MTE5MjVBOTE3MDk5QUVFM0YA";
+
     @Test
-    void callbackDataRoundTripsOnEveryStatusAndAFailedStatusSaysWhy() throws Exception {
+    void callbackDataRoundTripsOnEveryStatusAndAnotherSendersValuePassesThrough() throws Exception {
         SandboxState.Customer c = connect("statuses", "Toko Status", "6281100007005");
         String user = "6281200007005";
         contactWrites(c, user);
@@ -306,8 +307,8 @@ class MetaEventsEndToEndTest {
             }
         }
 
-        // A message sent outside WaBridge: Meta's value comes through as it is, and its pricing is counted.
-        String outside = "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3MTE5MjVBOTE3MDk5QUVFM0YA";
+        // A message sent outside WaBridge: Meta's value comes through as it is.
+        String outside = OUTSIDE;
         replay(fixture("messages.status.delivered", c, "16505551234", user));
         assertThat(eventually(() -> events("message.status", c.phoneNumberId()).stream()
                 .anyMatch(e -> e.path("detail").path("wamid").asText().equals(outside)))).isTrue();
@@ -315,12 +316,27 @@ class MetaEventsEndToEndTest {
                 .filter(e -> e.path("detail").path("wamid").asText().equals(outside)).findFirst().orElseThrow().path("detail");
         assertThat(outsideEvent.path("bizOpaqueCallbackData").asText()).isEqualTo("ext-crm-7781");
         assertThat(outsideEvent.has("messageId")).isFalse();
+    }
+
+    @Test
+    void aServiceMessageMetaChargedAfterOctober2026IsCostedByTheDefaultRateCard() throws Exception {
+        SandboxState.Customer c = connect("pricing", "Toko Harga", "6281100007006");
+        // Meta's wamids are unique: this status is for another message than the fixture's other uses.
+        replay(fixture("messages.status.delivered", c, "16505551234", "6281200007006", OUTSIDE, OUTSIDE.replace("M0YA", "M0ZB")));
+        assertThat(eventually(() -> json(call(c, "GET", "/v1/usage?from=2026-10-04&to=2026-10-04", null)).path("items").path(0)
+                .path("priced").path("service#regular").asLong() == 1)).isTrue();
         JsonNode usage = json(call(c, "GET", "/v1/usage?from=2026-10-04&to=2026-10-04", null)).path("items").path(0);
         assertThat(usage.path("priced").path("service#regular").asLong()).as(usage.toString()).isEqualTo(1);
         assertThat(usage.path("estimatedCost").decimalValue()).as("service messages are charged from 2026-10-01")
                 .isGreaterThan(java.math.BigDecimal.ZERO);
+    }
 
-        // Meta accepted a send, then reports it failed: the send says so, and why.
+    @Test
+    void aSendMetaAcceptedAndThenFailedReadsFailedWithMetasError() throws Exception {
+        SandboxState.Customer c = connect("failures", "Toko Gagal", "6281100007007");
+        String user = "6281200007007";
+        contactWrites(c, user);
+        String outside = OUTSIDE;
         String doomed = json(sendText(c, user, "akan gagal", null)).path("id").asText();
         assertThat(eventually(() -> !send(c, doomed).path("wamid").asText().isEmpty())).isTrue();
         String doomedWamid = send(c, doomed).path("wamid").asText();
