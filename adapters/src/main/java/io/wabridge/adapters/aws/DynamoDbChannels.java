@@ -96,6 +96,8 @@ public final class DynamoDbChannels implements Channels {
         putIfPresent(item, "tokenExpiresAt", ch.tokenExpiresAt() == null ? null : ch.tokenExpiresAt().toString());
         putIfPresent(item, "connectedAt", ch.connectedAt() == null ? null : ch.connectedAt().toString());
         putIfPresent(item, "updatedAt", ch.updatedAt() == null ? null : ch.updatedAt().toString());
+        putIfPresent(item, "statusReason", ch.statusReason());
+        putIfPresent(item, "statusUntil", ch.statusUntil() == null ? null : ch.statusUntil().toString());
         try {
             List<Map<String, Object>> steps = new ArrayList<>();
             for (OnboardingStep st : ch.steps()) {
@@ -165,7 +167,8 @@ public final class DynamoDbChannels implements Channels {
                 instant(item, "connectedAt"), instant(item, "updatedAt"), new Channel.Health(
                         item.containsKey("tokenValid") ? item.get("tokenValid").bool() : null,
                         item.containsKey("tokenScopes") ? item.get("tokenScopes").l().stream().map(AttributeValue::s).toList() : List.of(),
-                        str(item, "nameStatus"), str(item, "numberStatus"), instant(item, "healthCheckedAt")));
+                        str(item, "nameStatus"), str(item, "numberStatus"), instant(item, "healthCheckedAt")),
+                str(item, "statusReason"), instant(item, "statusUntil"));
     }
 
     private static Instant instant(Map<String, AttributeValue> item, String name) {

@@ -169,9 +169,10 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
         if (st.pricingCategory() != null) {
             countUsage(tenant, st);
         }
-        if (st.callbackData() != null && st.callbackData().startsWith("msg_")) {
+        String sendId = io.wabridge.core.messaging.CallbackData.parse(st.callbackData()).messageId();
+        if (sendId != null) {
             // A WaBridge send (its id echoed by Meta): lets the sender settle an attempt whose answer was lost.
-            dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s("OUTCB#" + st.callbackData()), "SK", s("WAMID"),
+            dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s("OUTCB#" + sendId), "SK", s("WAMID"),
                     "wamid", s(st.wamid().value()), "tenantId", s(tenant.value()),
                     "expiresAt", AttributeValue.fromN(Long.toString(clock.instant().plus(java.time.Duration.ofDays(8)).getEpochSecond())))));
         }
@@ -186,7 +187,7 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
                     .conditionExpression("attribute_not_exists(statusRank) OR statusRank < :rank")
                     .expressionAttributeNames(Map.of("#s", "status"))
                     .expressionAttributeValues(advanceValues).returnValues(ReturnValue.UPDATED_OLD)).attributes();
-            if (st.callbackData() != null && st.callbackData().startsWith(Notification.SEND_ID_PREFIX)) {
+            if (sendId != null && sendId.startsWith(Notification.SEND_ID_PREFIX)) {
                 int before = old != null && old.containsKey("statusRank") ? Integer.parseInt(old.get("statusRank").n()) : 0;
                 countNotificationStatus(tenant, st, before);
             }
@@ -253,15 +254,8 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
         String sk;
         switch (change) {
             case AccountChange.TemplateChange t -> {
-                sk = "TEMPLATE#" + t.wabaId() + "#" + t.name() + "#" + t.language();
-                putIfPresent(set, "wabaId", t.wabaId());
-                putIfPresent(set, "templateId", t.templateId());
-                putIfPresent(set, "name", t.name());
-                putIfPresent(set, "language", t.language());
-                putIfPresent(set, "status", t.status());
-                putIfPresent(set, "quality", t.quality());
-                putIfPresent(set, "category", t.category());
-                putIfPresent(set, "reason", t.reason());
+                applyTemplate(tenant, t);
+                return;
             }
             case AccountChange.WabaChange w -> {
                 sk = "WABA#" + w.wabaId();
@@ -283,6 +277,56 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
             }
         }
         setAttributes(Map.of("PK", s(pk), "SK", s(sk)), set);
+    }
+
+    /**
+     * A template webhook updates its template's record ({@code TENANT#{tenant}} / {@code TEMPLATE#{waba}#{name}#{language}},
+     * the item {@link DynamoDbTemplates} reads): each field the webhook carries, Meta's rejection text, a pending
+     * recategorisation (removed once Meta reports the change made), and {@code eventAt} (Meta's {@code entry.time}): a
+     * webhook older than the last one applied changes nothing.
+     */
+    private void applyTemplate(TenantId tenant, AccountChange.TemplateChange t) {
+        Map<String, AttributeValue> set = new java.util.LinkedHashMap<>();
+        set.put("updatedAt", s(clock.instant().toString()));
+        putIfPresent(set, "wabaId", t.wabaId());
+        putIfPresent(set, "templateId", t.templateId());
+        putIfPresent(set, "name", t.name());
+        putIfPresent(set, "language", t.language());
+        putIfPresent(set, "status", t.status());
+        putIfPresent(set, "quality", t.quality());
+        putIfPresent(set, "category", t.category());
+        putIfPresent(set, "reason", t.reason());
+        putIfPresent(set, "reasonText", t.reasonText());
+        putIfPresent(set, "pendingCategory", t.pendingCategory());
+        putIfPresent(set, "pendingCategoryAt", t.pendingCategoryAt() == null ? null : t.pendingCategoryAt().toString());
+        putIfPresent(set, "eventAt", t.at() == null ? null : t.at().toString());
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        StringBuilder expression = new StringBuilder("SET ");
+        int i = 0;
+        for (var e : set.entrySet()) {
+            expression.append(i == 0 ? "" : ", ").append("#a").append(i).append(" = :v").append(i);
+            names.put("#a" + i, e.getKey());
+            values.put(":v" + i, e.getValue());
+            i++;
+        }
+        if (t.completedCategoryChange()) {
+            expression.append(" REMOVE pendingCategory, pendingCategoryAt");
+        }
+        String condition = null;
+        if (t.at() != null) {
+            names.put("#at", "eventAt");
+            condition = "attribute_not_exists(#at) OR #at <= :v" + new java.util.ArrayList<>(set.keySet()).indexOf("eventAt");
+        }
+        String when = condition;
+        try {
+            dynamo.updateItem(r -> r.tableName(table)
+                    .key(Map.of("PK", s("TENANT#" + tenant.value()), "SK", s("TEMPLATE#" + t.wabaId() + "#" + t.name() + "#" + t.language())))
+                    .updateExpression(expression.toString()).conditionExpression(when)
+                    .expressionAttributeNames(names).expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException older) {
+            // a webhook older than one applied already: the record keeps the newer state
+        }
     }
 
     /** Upserts the item at {@code key}, setting each of {@code attributes} (placeholders keep any name legal). */

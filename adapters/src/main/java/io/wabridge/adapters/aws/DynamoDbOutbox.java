@@ -88,6 +88,9 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
         if (m.replyTo() != null) {
             item.put("replyTo", s(m.replyTo()));
         }
+        if (m.callbackData() != null) {
+            item.put("callbackData", s(m.callbackData()));
+        }
         if (m.wamid() != null) {
             item.put("wamid", s(m.wamid()));
         }
@@ -169,7 +172,7 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
                 item.get("phoneNumberId").s(), item.get("to").s(), item.get("type").s(), content, str(item, "replyTo"),
                 item.get("state").s(), str(item, "wamid"), Integer.parseInt(item.get("attempts").n()),
                 item.containsKey("errorCode") ? Integer.valueOf(item.get("errorCode").n()) : null, str(item, "error"),
-                Instant.parse(item.get("createdAt").s()), Instant.parse(item.get("updatedAt").s()));
+                Instant.parse(item.get("createdAt").s()), Instant.parse(item.get("updatedAt").s()), str(item, "callbackData"));
     }
 
     // ----- SendFacts ---------------------------------------------------------------------------------------------
@@ -195,6 +198,7 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
     @Override
     public Optional<TemplateFacts> template(TenantId tenant, String wabaId, String name, String language) {
         Map<String, AttributeValue> item = get("TENANT#" + tenant.value(), "TEMPLATE#" + wabaId + "#" + name + "#" + language);
-        return item.isEmpty() ? Optional.empty() : Optional.of(new TemplateFacts(str(item, "status"), str(item, "category")));
+        return item.isEmpty() ? Optional.empty() : Optional.of(new TemplateFacts(str(item, "status"), str(item, "category"),
+                str(item, "pendingCategory"), str(item, "pendingCategoryAt") == null ? null : Instant.parse(str(item, "pendingCategoryAt"))));
     }
 }

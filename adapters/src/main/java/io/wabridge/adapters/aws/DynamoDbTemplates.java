@@ -61,7 +61,8 @@ public final class DynamoDbTemplates implements TemplateCatalog.Store {
                 .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("TENANT#" + tenant.value()),
                         ":s", AttributeValue.fromS("TEMPLATE#" + wabaId + "#")))).items()) {
             out.add(new TemplateCatalog.Template(wabaId, str(item, "templateId"), str(item, "name"), str(item, "language"),
-                    str(item, "category"), str(item, "status"), str(item, "quality"), str(item, "reason")));
+                    str(item, "category"), str(item, "status"), str(item, "quality"), str(item, "reason"), str(item, "reasonText"),
+                    str(item, "pendingCategory"), str(item, "pendingCategoryAt") == null ? null : java.time.Instant.parse(str(item, "pendingCategoryAt"))));
         }
         return out;
     }

@@ -110,6 +110,11 @@ public final class AppConfig {
      * (price per billable message by Meta pricing category), and {@code USAGE_MARKUP_PERCENT}.
      */
     public io.wabridge.core.tenant.Usage.RateCard usageRateCard() {
+        if (optional("USAGE_RATE_CARD").isEmpty()) {
+            var d = io.wabridge.core.tenant.Usage.RateCard.DEFAULT;
+            return new io.wabridge.core.tenant.Usage.RateCard(d.currency(), d.perMessage(),
+                    new java.math.BigDecimal(optional("USAGE_MARKUP_PERCENT").orElse("0")));
+        }
         try {
             var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(optional("USAGE_RATE_CARD").orElse("{\"currency\":\"USD\"}"));
             java.util.Map<String, java.math.BigDecimal> prices = new java.util.HashMap<>();

@@ -211,8 +211,22 @@ public final class Wiring {
     public io.wabridge.core.send.AcceptSend acceptSend() {
         var outbox = new io.wabridge.adapters.aws.DynamoDbOutbox(dynamo(), config.tableName(), Clock.systemUTC());
         return new io.wabridge.core.send.AcceptSend(new io.wabridge.adapters.aws.DynamoDbChannels(dynamo(), config.tableName()), outbox,
-                consentLedger(), this::consentPolicy, outbox, new io.wabridge.adapters.aws.SqsOutboundQueue(sqs(), config.outboundQueueUrl()),
-                Clock.systemUTC());
+                sendPolicy(), outbox, new io.wabridge.adapters.aws.SqsOutboundQueue(sqs(), config.outboundQueueUrl()), Clock.systemUTC());
+    }
+
+    /** Meta's account and number events acting on channels; a reinstated channel's held sends go back on the outbound queue. */
+    public io.wabridge.core.channel.ApplyAccountEvent accountEvents() {
+        var channels = new io.wabridge.adapters.aws.DynamoDbChannels(dynamo(), config.tableName());
+        return new io.wabridge.core.channel.ApplyAccountEvent(channels, domainEvents(), new io.wabridge.core.send.ReleaseHeld(
+                new io.wabridge.adapters.aws.DynamoDbOutbox(dynamo(), config.tableName(), Clock.systemUTC()),
+                new io.wabridge.adapters.aws.SqsOutboundQueue(sqs(), config.outboundQueueUrl()), Clock.systemUTC()), Clock.systemUTC());
+    }
+
+    /** The one send policy: the send path and {@code GET /v1/contacts/{contact}/can-send} both decide through it. */
+    public io.wabridge.core.consent.CheckCanSend sendPolicy() {
+        return new io.wabridge.core.consent.CheckCanSend(consentLedger(),
+                new io.wabridge.adapters.aws.DynamoDbOutbox(dynamo(), config.tableName(), Clock.systemUTC()),
+                new io.wabridge.adapters.aws.DynamoDbChannels(dynamo(), config.tableName()), this::consentPolicy, Clock.systemUTC());
     }
 
     /**

@@ -56,6 +56,7 @@ public final class MetaWebhookParser implements WebhookSplitter {
         List<WebhookUpdate> out = new ArrayList<>();
         for (JsonNode entry : root.path("entry")) {
             String entryId = entry.path("id").asText("");
+            JsonNode entryTime = entry.path("time").canConvertToLong() ? entry.path("time") : null;
             for (JsonNode change : entry.path("changes")) {
                 String field = change.path("field").asText("");
                 JsonNode value = change.path("value");
@@ -69,13 +70,13 @@ public final class MetaWebhookParser implements WebhookSplitter {
                             ObjectNode single = ((ObjectNode) value).deepCopy();
                             ITEM_ARRAYS.forEach(single::remove);
                             ((ArrayNode) single.putArray(array)).add(item);
-                            out.add(update(entryId, field, single, conversationGroup(value, array, item)));
+                            out.add(update(entryId, entryTime, field, single, conversationGroup(value, array, item)));
                             split = true;
                         }
                     }
                 }
                 if (!split) {
-                    out.add(update(entryId, field, (ObjectNode) value, wabaGroup(entryId, value)));
+                    out.add(update(entryId, entryTime, field, (ObjectNode) value, wabaGroup(entryId, value)));
                 }
             }
         }
@@ -106,7 +107,11 @@ public final class MetaWebhookParser implements WebhookSplitter {
         return safe.length() <= 128 ? safe : safe.substring(0, 128);
     }
 
-    private static WebhookUpdate update(String entryId, String field, ObjectNode value, String group) {
+    /**
+     * One update's body. Meta's {@code entry.time} is kept (template changes are ordered by it) but left out of the
+     * deduplication id, so a redelivery stamped with another time is still the same update.
+     */
+    private static WebhookUpdate update(String entryId, JsonNode entryTime, String field, ObjectNode value, String group) {
         ObjectNode body = JSON.createObjectNode();
         body.put("object", OBJECT);
         ObjectNode entry = body.putArray("entry").addObject();
@@ -114,13 +119,15 @@ public final class MetaWebhookParser implements WebhookSplitter {
         ObjectNode change = entry.putArray("changes").addObject();
         change.set("value", value);
         change.put("field", field);
-        byte[] bytes;
         try {
-            bytes = JSON.writeValueAsBytes(body);
+            String dedupe = sha256(JSON.writeValueAsBytes(body));
+            if (entryTime != null) {
+                entry.set("time", entryTime);
+            }
+            return new WebhookUpdate(group, dedupe, JSON.writeValueAsBytes(body));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        return new WebhookUpdate(group, sha256(bytes), bytes);
     }
 
     private static String sha256(byte[] bytes) {
@@ -156,6 +163,8 @@ public final class MetaWebhookParser implements WebhookSplitter {
         List<InboundUpdate> out = new ArrayList<>();
         for (JsonNode entry : root.path("entry")) {
             String entryId = entry.path("id").asText("");
+            Instant entryTime = entry.path("time").canConvertToLong() && entry.path("time").asLong() > 0
+                    ? Instant.ofEpochSecond(entry.path("time").asLong()) : null;
             for (JsonNode change : entry.path("changes")) {
                 String field = change.path("field").asText("");
                 JsonNode value = change.path("value");
@@ -168,12 +177,12 @@ public final class MetaWebhookParser implements WebhookSplitter {
                     }
                     for (JsonNode status : value.path("statuses")) {
                         InboundUpdate update = status(number, status);
-                        out.add(update != null ? update : event(entryId, number, field, value));
+                        out.add(update != null ? update : event(entryId, entryTime, number, field, value));
                         read = true;
                     }
                 }
                 if (!read) {
-                    out.add(event(entryId, number, field, value));
+                    out.add(event(entryId, entryTime, number, field, value));
                 }
             }
         }
@@ -272,34 +281,117 @@ public final class MetaWebhookParser implements WebhookSplitter {
         }
     }
 
-    private static InboundUpdate.WabaEvent event(String entryId, PhoneNumberId number, String field, JsonNode value) {
+    private static InboundUpdate.WabaEvent event(String entryId, Instant entryTime, PhoneNumberId number, String field, JsonNode value) {
         String waba = value.path("waba_info").path("waba_id").asText(entryId);
         String json = value.toString();
         return new InboundUpdate.WabaEvent(waba, number, field, sha256((field + "|" + waba + "|" + json).getBytes(StandardCharsets.UTF_8)),
-                json, change(waba, number, field, value));
+                json, change(waba, entryTime, number, field, value));
     }
 
+    /** account_update events that end our access to the WABA: its channels are disconnected until signup runs again. */
     private static final java.util.Set<String> DISCONNECTING = java.util.Set.of("PARTNER_APP_UNINSTALLED", "PARTNER_REMOVED",
-            "ACCOUNT_DELETED", "DISABLED_UPDATE");
+            "ACCOUNT_DELETED", "ACCOUNT_OFFBOARDED");
 
     /** What the field changes in the tenant's records, from the shape Meta documents for it (null: nothing). */
-    private static AccountChange change(String waba, PhoneNumberId number, String field, JsonNode v) {
+    private static AccountChange change(String waba, Instant at, PhoneNumberId number, String field, JsonNode v) {
         return switch (field) {
             case "message_template_status_update" -> new AccountChange.TemplateChange(waba, text(v, "message_template_id"),
-                    text(v, "message_template_name"), text(v, "message_template_language"), text(v, "event"), null, null, text(v, "reason"));
+                    text(v, "message_template_name"), language(v), text(v, "event"), null, text(v, "message_template_category"),
+                    text(v, "reason"), rejectionText(v), null, null, false, at);
             case "message_template_quality_update" -> new AccountChange.TemplateChange(waba, text(v, "message_template_id"),
-                    text(v, "message_template_name"), text(v, "message_template_language"), null, text(v, "new_quality_score"), null, null);
-            case "template_category_update" -> new AccountChange.TemplateChange(waba, text(v, "message_template_id"),
-                    text(v, "message_template_name"), text(v, "message_template_language"), null, null, text(v, "new_category"), null);
-            case "account_update" -> text(v, "event") == null ? null
-                    : new AccountChange.WabaChange(waba, text(v, "event"), DISCONNECTING.contains(text(v, "event")));
-            case "phone_number_quality_update" -> new AccountChange.NumberChange(waba, text(v, "display_phone_number"), text(v, "event"),
-                    null, text(v, "current_limit"), "THROUGHPUT_UPGRADE".equals(text(v, "event")) ? "HIGH" : null, null);
+                    text(v, "message_template_name"), language(v), null, text(v, "new_quality_score"), text(v, "message_template_category"),
+                    null, null, null, null, false, at);
+            case "template_category_update" -> v.hasNonNull("correct_category")
+                    // Impending: new_category is still the current one; correct_category applies from category_update_timestamp.
+                    ? new AccountChange.TemplateChange(waba, text(v, "message_template_id"), text(v, "message_template_name"), language(v),
+                            null, null, text(v, "new_category"), null, null, text(v, "correct_category"), epoch(v, "category_update_timestamp"), false, at)
+                    : new AccountChange.TemplateChange(waba, text(v, "message_template_id"), text(v, "message_template_name"), language(v),
+                            null, null, text(v, "new_category"), null, null, null, null, true, at);
+            case "account_update" -> text(v, "event") == null ? null : wabaChange(waba, v);
+            case "phone_number_quality_update" -> numberQuality(waba, v);
             case "phone_number_name_update" -> new AccountChange.NumberChange(waba, text(v, "display_phone_number"), "NAME_UPDATE",
                     null, null, null, text(v, "decision"));
             case "user_preferences" -> preference(number, v);
             default -> null;
         };
+    }
+
+    /** Meta writes template languages as en-US in webhooks and en_US in the Graph API: kept as the Graph API does. */
+    private static String language(JsonNode v) {
+        String language = text(v, "message_template_language");
+        return language == null ? null : language.replace('-', '_');
+    }
+
+    /** Meta's explanation of a rejection, and its recommendation ({@code rejection_info}), or null. */
+    private static String rejectionText(JsonNode v) {
+        JsonNode info = v.path("rejection_info");
+        String reason = text(info, "reason");
+        String recommendation = text(info, "recommendation");
+        if (reason == null && recommendation == null) {
+            return null;
+        }
+        return reason == null ? recommendation : recommendation == null ? reason : reason + " " + recommendation;
+    }
+
+    private static AccountChange.WabaChange wabaChange(String waba, JsonNode v) {
+        String event = text(v, "event");
+        if (DISCONNECTING.contains(event)) {
+            return new AccountChange.WabaChange(waba, event, AccountChange.WabaEffect.DISCONNECT, null);
+        }
+        if (event.equals("ACCOUNT_RECONNECTED")) {
+            return new AccountChange.WabaChange(waba, event, AccountChange.WabaEffect.REINSTATE, null);
+        }
+        if (event.equals("DISABLED_UPDATE")) {
+            // ban_info.waba_ban_state: DISABLE, SCHEDULE_FOR_DISABLE (still usable until then) or REINSTATE.
+            String state = text(v.path("ban_info"), "waba_ban_state");
+            return new AccountChange.WabaChange(waba, event, "REINSTATE".equals(state) ? AccountChange.WabaEffect.REINSTATE
+                    : "DISABLE".equals(state) ? AccountChange.WabaEffect.DISABLE : AccountChange.WabaEffect.NONE, null);
+        }
+        if (event.equals("ACCOUNT_RESTRICTION")) {
+            // restriction_info: [{restriction_type, expiration}]; a restriction of messaging holds the channel until it ends.
+            Instant until = null;
+            boolean messaging = false;
+            for (JsonNode r : v.path("restriction_info").isArray() ? v.path("restriction_info") : List.of(v.path("restriction_info"))) {
+                if (text(r, "restriction_type") != null && text(r, "restriction_type").contains("MESSAGING")) {
+                    messaging = true;
+                    Instant end = time(text(r, "expiration"));
+                    until = end != null && (until == null || end.isAfter(until)) ? end : until;
+                }
+            }
+            return new AccountChange.WabaChange(waba, event, messaging ? AccountChange.WabaEffect.RESTRICT : AccountChange.WabaEffect.NONE, until);
+        }
+        return new AccountChange.WabaChange(waba, event, AccountChange.WabaEffect.NONE, null);
+    }
+
+    /**
+     * phone_number_quality_update: FLAGGED / UNFLAGGED move the quality rating (low / no longer low), UPGRADE /
+     * DOWNGRADE the messaging limit ({@code max_daily_conversations_per_business}, or the older {@code current_limit}),
+     * THROUGHPUT_UPGRADE the throughput (its {@code current_limit} names the throughput level, not a messaging limit).
+     */
+    private static AccountChange.NumberChange numberQuality(String waba, JsonNode v) {
+        String event = text(v, "event");
+        boolean throughput = "THROUGHPUT_UPGRADE".equals(event);
+        String quality = "FLAGGED".equals(event) ? "RED" : "UNFLAGGED".equals(event) ? "GREEN" : null;
+        String limit = throughput ? null : text(v, "max_daily_conversations_per_business") != null
+                ? text(v, "max_daily_conversations_per_business") : text(v, "current_limit");
+        return new AccountChange.NumberChange(waba, text(v, "display_phone_number"), event, quality, limit, throughput ? "HIGH" : null, null);
+    }
+
+    private static Instant epoch(JsonNode v, String field) {
+        return v.path(field).canConvertToLong() && v.path(field).asLong() > 0 ? Instant.ofEpochSecond(v.path(field).asLong()) : null;
+    }
+
+    /** An ISO-8601 time as Meta writes it ({@code 2026-04-19T13:59:20+0000} or with a colon or Z), or null. */
+    private static Instant time(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value, java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS][XXX][XX]"))
+                    .toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static AccountChange preference(PhoneNumberId number, JsonNode v) {

@@ -139,4 +139,65 @@ class MetaWebhookParserTest {
         String noObject = page.replace("\"object\":\"page\",", "");
         assertThatThrownBy(() -> parser.split(noObject.getBytes(StandardCharsets.UTF_8))).isInstanceOf(MalformedWebhook.class);
     }
+
+    private InboundUpdate.WabaEvent only(String field, String value) {
+        String body = """
+                {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","time":1739321024,"changes":[
+                 {"field":"%s","value":%s}]}]}""".formatted(field, value);
+        // Through the split, as the webhook function queues it, then read as the inbound function does.
+        List<WebhookUpdate> split = parser.split(body.getBytes(StandardCharsets.UTF_8));
+        assertThat(split).hasSize(1);
+        List<InboundUpdate> updates = parser.updates(new String(split.get(0).body(), StandardCharsets.UTF_8));
+        return (InboundUpdate.WabaEvent) updates.get(0);
+    }
+
+    @Test
+    void templateWebhooksKeepCategoryRejectionTextTheAnnouncedRecategorisationAndMetasTime() {
+        var status = (io.wabridge.core.inbound.AccountChange.TemplateChange) only("message_template_status_update", """
+                {"event":"REJECTED","message_template_id":1689556908129832,"message_template_name":"order_confirmation",
+                 "message_template_language":"en-US","reason":"INVALID_FORMAT","message_template_category":"MARKETING",
+                 "rejection_info":{"reason":"Variables are not in order.","recommendation":"Number them {{1}}, {{2}}."}}""").change();
+        assertThat(status.category()).isEqualTo("MARKETING");
+        assertThat(status.language()).isEqualTo("en_US");
+        assertThat(status.reason()).isEqualTo("INVALID_FORMAT");
+        assertThat(status.reasonText()).isEqualTo("Variables are not in order. Number them {{1}}, {{2}}.");
+        assertThat(status.at()).as("entry.time survives the split").isEqualTo(Instant.ofEpochSecond(1739321024));
+        var impending = (io.wabridge.core.inbound.AccountChange.TemplateChange) only("template_category_update", """
+                {"message_template_id":1,"message_template_name":"n","message_template_language":"en_US","correct_category":"MARKETING",
+                 "new_category":"UTILITY","category_update_timestamp":1739925824}""").change();
+        assertThat(List.of(impending.category(), impending.pendingCategory())).containsExactly("UTILITY", "MARKETING");
+        assertThat(impending.pendingCategoryAt()).isEqualTo(Instant.ofEpochSecond(1739925824));
+        assertThat(impending.completedCategoryChange()).isFalse();
+        var completed = (io.wabridge.core.inbound.AccountChange.TemplateChange) only("template_category_update", """
+                {"message_template_id":1,"message_template_name":"n","message_template_language":"en_US","previous_category":"UTILITY",
+                 "new_category":"MARKETING"}""").change();
+        assertThat(completed.category()).isEqualTo("MARKETING");
+        assertThat(completed.completedCategoryChange()).isTrue();
+    }
+
+    @Test
+    void accountAndNumberWebhooksSayWhatTheyDoToChannels() {
+        var restriction = (io.wabridge.core.inbound.AccountChange.WabaChange) only("account_update", """
+                {"event":"ACCOUNT_RESTRICTION","restriction_info":[{"restriction_type":"RESTRICTED_ADD_PHONE_NUMBER_ACTION",
+                 "expiration":"2026-04-20T13:59:20+0000"},{"restriction_type":"RESTRICTED_BIZ_INITIATED_MESSAGING",
+                 "expiration":"2026-04-19T13:59:20+0000"}]}""").change();
+        assertThat(restriction.effect()).isEqualTo(io.wabridge.core.inbound.AccountChange.WabaEffect.RESTRICT);
+        assertThat(restriction.until()).as("the messaging restriction's end").isEqualTo(Instant.parse("2026-04-19T13:59:20Z"));
+        var addNumberOnly = (io.wabridge.core.inbound.AccountChange.WabaChange) only("account_update", """
+                {"event":"ACCOUNT_RESTRICTION","restriction_info":[{"restriction_type":"RESTRICTED_ADD_PHONE_NUMBER_ACTION",
+                 "expiration":"2026-04-20T13:59:20+0000"}]}""").change();
+        assertThat(addNumberOnly.effect()).isEqualTo(io.wabridge.core.inbound.AccountChange.WabaEffect.NONE);
+        assertThat(((io.wabridge.core.inbound.AccountChange.WabaChange) only("account_update",
+                "{\"event\":\"DISABLED_UPDATE\",\"ban_info\":{\"waba_ban_state\":\"REINSTATE\",\"waba_ban_date\":\"2025-02-12\"}}").change())
+                .effect()).isEqualTo(io.wabridge.core.inbound.AccountChange.WabaEffect.REINSTATE);
+        assertThat(((io.wabridge.core.inbound.AccountChange.WabaChange) only("account_update",
+                "{\"event\":\"PARTNER_REMOVED\"}").change()).effect()).isEqualTo(io.wabridge.core.inbound.AccountChange.WabaEffect.DISCONNECT);
+        var throughput = (io.wabridge.core.inbound.AccountChange.NumberChange) only("phone_number_quality_update", """
+                {"display_phone_number":"15550783881","event":"THROUGHPUT_UPGRADE","current_limit":"TIER_UNLIMITED"}""").change();
+        assertThat(List.of(String.valueOf(throughput.throughputLevel()), String.valueOf(throughput.messagingLimit()))).containsExactly("HIGH", "null");
+        var upgrade = (io.wabridge.core.inbound.AccountChange.NumberChange) only("phone_number_quality_update", """
+                {"display_phone_number":"15550783881","event":"UPGRADE","old_limit":"TIER_1K","current_limit":"TIER_10K",
+                 "max_daily_conversations_per_business":"TIER_10K"}""").change();
+        assertThat(upgrade.messagingLimit()).isEqualTo("TIER_10K");
+    }
 }

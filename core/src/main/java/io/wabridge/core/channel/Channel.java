@@ -13,11 +13,23 @@ import java.util.Objects;
  *
  * @param tokenExpiresAt null when the token never expires
  * @param health         what the scheduled health check last learnt ({@link Health#NONE} before its first check)
+ * @param statusReason   why Meta's account event put the channel in its status (e.g. {@code PARTNER_APP_UNINSTALLED}); null
+ *                       when WaBridge or the tenant set it
+ * @param statusUntil    when a restriction ends (null: not restricted, or no end known)
  */
 public record Channel(TenantId tenant, String phoneNumberId, String wabaId, String businessId, String displayPhoneNumber,
                       String verifiedName, String qualityRating, String messagingLimit, String throughput, Status status,
                       Instant tokenExpiresAt, boolean coexistence, List<OnboardingStep> steps, Instant connectedAt, Instant updatedAt,
-                      Health health) {
+                      Health health, String statusReason, Instant statusUntil) {
+
+    /** A channel whose status no account event set. */
+    public Channel(TenantId tenant, String phoneNumberId, String wabaId, String businessId, String displayPhoneNumber,
+                   String verifiedName, String qualityRating, String messagingLimit, String throughput, Status status,
+                   Instant tokenExpiresAt, boolean coexistence, List<OnboardingStep> steps, Instant connectedAt, Instant updatedAt,
+                   Health health) {
+        this(tenant, phoneNumberId, wabaId, businessId, displayPhoneNumber, verifiedName, qualityRating, messagingLimit, throughput, status,
+                tokenExpiresAt, coexistence, steps, connectedAt, updatedAt, health, null, null);
+    }
 
     /** Channels are spread over the health check's period by a stable slot in {@code [0, HEALTH_SLOTS)}. */
     public static final int HEALTH_SLOTS = 10_000;
@@ -36,7 +48,11 @@ public record Channel(TenantId tenant, String phoneNumberId, String wabaId, Stri
     }
 
     public enum Status {
-        ONBOARDING_INCOMPLETE("onboarding_incomplete"), ACTIVE("active"), NEEDS_REAUTH("needs_reauth"), DISCONNECTED("disconnected");
+        ONBOARDING_INCOMPLETE("onboarding_incomplete"), ACTIVE("active"), NEEDS_REAUTH("needs_reauth"), DISCONNECTED("disconnected"),
+        /** Meta disabled (banned) the WABA ({@code account_update} DISABLED_UPDATE); reversed when Meta reinstates it. */
+        DISABLED("disabled"),
+        /** Meta restricted the WABA's messaging until {@link #statusUntil()} ({@code account_update} ACCOUNT_RESTRICTION). */
+        RESTRICTED("restricted");
 
         private final String wireName;
 
@@ -85,28 +101,39 @@ public record Channel(TenantId tenant, String phoneNumberId, String wabaId, Stri
 
     /** Whether the health check looks after this channel (its token and number can still be checked). */
     public boolean healthChecked() {
-        return status == Status.ACTIVE || status == Status.NEEDS_REAUTH;
+        return status == Status.ACTIVE || status == Status.NEEDS_REAUTH || status == Status.DISABLED || status == Status.RESTRICTED;
     }
 
+    /** This channel in {@code newStatus}, set by WaBridge or the tenant (any account-event reason is cleared). */
     public Channel withStatus(Status newStatus, Instant at) {
+        return withStatus(newStatus, null, null, at);
+    }
+
+    /** This channel in {@code newStatus} because of Meta's account event {@code reason}, until {@code until} (may be null). */
+    public Channel withStatus(Status newStatus, String reason, Instant until, Instant at) {
         return new Channel(tenant, phoneNumberId, wabaId, businessId, displayPhoneNumber, verifiedName, qualityRating, messagingLimit,
                 throughput, newStatus, tokenExpiresAt, coexistence, steps,
-                newStatus == Status.ACTIVE && status != Status.ACTIVE ? at : connectedAt, at, health);
+                newStatus == Status.ACTIVE && status != Status.ACTIVE ? at : connectedAt, at, health, reason, until);
+    }
+
+    /** Whether Meta's account event (not the tenant) took the channel out of service, so its sends wait rather than fail. */
+    public boolean heldByMeta() {
+        return statusReason != null && status != Status.ACTIVE;
     }
 
     public Channel withNumber(String display, String name, String quality, String limit, String level, boolean onBusinessApp, Instant at) {
         return new Channel(tenant, phoneNumberId, wabaId, businessId, display, name, quality, limit, level, status, tokenExpiresAt,
-                onBusinessApp, steps, connectedAt, at, health);
+                onBusinessApp, steps, connectedAt, at, health, statusReason, statusUntil);
     }
 
     public Channel withToken(String business, Instant expiresAt, Instant at) {
         return new Channel(tenant, phoneNumberId, wabaId, business, displayPhoneNumber, verifiedName, qualityRating, messagingLimit,
-                throughput, status, expiresAt, coexistence, steps, connectedAt, at, health);
+                throughput, status, expiresAt, coexistence, steps, connectedAt, at, health, statusReason, statusUntil);
     }
 
     public Channel withHealth(Health newHealth, Instant at) {
         return new Channel(tenant, phoneNumberId, wabaId, businessId, displayPhoneNumber, verifiedName, qualityRating, messagingLimit,
-                throughput, status, tokenExpiresAt, coexistence, steps, connectedAt, at, newHealth);
+                throughput, status, tokenExpiresAt, coexistence, steps, connectedAt, at, newHealth, statusReason, statusUntil);
     }
 
     /** This channel with {@code step} replacing the step of the same name (appended if new). */
@@ -125,7 +152,7 @@ public record Channel(TenantId tenant, String phoneNumberId, String wabaId, Stri
             out.add(step);
         }
         return new Channel(tenant, phoneNumberId, wabaId, businessId, displayPhoneNumber, verifiedName, qualityRating, messagingLimit,
-                throughput, status, tokenExpiresAt, coexistence, out, connectedAt, at, health);
+                throughput, status, tokenExpiresAt, coexistence, out, connectedAt, at, health, statusReason, statusUntil);
     }
 
     public OnboardingStep step(String name) {

@@ -11,9 +11,11 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Answers "may a message of this category go to this contact now, and why?" the way the send path will
- * decide it: the ledger, the tenant's policy, and the contact's window on the given channel (or on any of
- * the tenant's channels).
+ * The send policy, one place for both callers: the send path ({@code AcceptSend}) and the SaaS's question
+ * "may a message of this category (or this template) go to this contact now, and why?". It reads the ledger,
+ * the tenant's policy, the contact's window on the given channel (or on any of the tenant's channels), and
+ * for a template the category Meta applies to it now; a template whose category WaBridge does not know
+ * (not synced, or no category in Meta's webhooks yet) is taken as marketing, the strictest.
  */
 public final class CheckCanSend {
 
@@ -29,6 +31,25 @@ public final class CheckCanSend {
         this.channels = Objects.requireNonNull(channels);
         this.policies = Objects.requireNonNull(policies);
         this.clock = Objects.requireNonNull(clock);
+    }
+
+    /**
+     * The category a send of the template counts as now: its category from Meta's webhooks or the last sync, the
+     * announced recategorisation once due, or {@link CanSend.Category#MARKETING} when unknown.
+     */
+    public CanSend.Category templateCategory(TenantId tenant, String wabaId, String name, String language) {
+        String category = facts.template(tenant, wabaId, name, language).map(t -> t.categoryAt(clock.instant())).orElse(null);
+        try {
+            CanSend.Category c = CanSend.Category.of(category);
+            return c == CanSend.Category.SERVICE ? CanSend.Category.MARKETING : c;
+        } catch (IllegalArgumentException unknown) {
+            return CanSend.Category.MARKETING;
+        }
+    }
+
+    /** As {@link #check}, for a template sent on a channel (whose WABA holds the template). */
+    public CanSend.Decision checkTemplate(TenantId tenant, String contact, Channel channel, String name, String language) {
+        return check(tenant, contact, templateCategory(tenant, channel.wabaId(), name, language), channel.phoneNumberId());
     }
 
     /** @param phoneNumberId the channel whose window counts, or null for any of the tenant's channels */

@@ -43,6 +43,11 @@ final class Events {
         detail.put("advanced", advanced);
         detail.put("timestamp", s.at().toString());
         putIfPresent(detail, "recipient", s.recipient());
+        // Meta echoes biz_opaque_callback_data on every status: WaBridge's send id and the SaaS's value, or (for a message
+        // sent outside WaBridge) the sender's value as it came.
+        io.wabridge.core.messaging.CallbackData callback = io.wabridge.core.messaging.CallbackData.parse(s.callbackData());
+        putIfPresent(detail, "messageId", callback.messageId());
+        putIfPresent(detail, "bizOpaqueCallbackData", callback.tenantValue());
         if (s.errorsJson() != null) {
             detail.put("errors", new RawJson(s.errorsJson()));
         }

@@ -29,15 +29,18 @@ public final class ProcessInboundUpdate {
     private final MediaJobs media;
     private final BotJobs bot;
     private final InboundConsent consent;
+    private final ChannelChanges channels;
     private final ContactIds ids;
 
-    public ProcessInboundUpdate(Routing routing, InboundStore store, DomainEvents events, MediaJobs media, BotJobs bot, InboundConsent consent) {
-        this(routing, store, events, media, bot, consent, ContactIds.NONE);
+    public ProcessInboundUpdate(Routing routing, InboundStore store, DomainEvents events, MediaJobs media, BotJobs bot, InboundConsent consent,
+                                ChannelChanges channels) {
+        this(routing, store, events, media, bot, consent, channels, ContactIds.NONE);
     }
 
     /** @param ids where the ids a webhook shows together are linked to one person, before anything is keyed by them */
     public ProcessInboundUpdate(Routing routing, InboundStore store, DomainEvents events, MediaJobs media, BotJobs bot, InboundConsent consent,
-                                ContactIds ids) {
+                                ChannelChanges channels, ContactIds ids) {
+        this.channels = Objects.requireNonNull(channels);
         this.ids = Objects.requireNonNull(ids);
         this.bot = Objects.requireNonNull(bot);
         this.consent = Objects.requireNonNull(consent);
@@ -80,6 +83,7 @@ public final class ProcessInboundUpdate {
                                 consent.onPreference(t, p);
                             } else if (e.change() != null) {
                                 store.applyChange(t, e.change());
+                                channels.apply(t, e.change(), e.eventKey());
                             }
                             boolean stored = store.saveEventIfAbsent(t, e);
                             raise(Events.account(t, e), stored);

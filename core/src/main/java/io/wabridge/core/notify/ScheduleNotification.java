@@ -56,7 +56,8 @@ public final class ScheduleNotification {
         if (List.of("REJECTED", "DISABLED", "DELETED").contains(String.valueOf(template.status()).toUpperCase(Locale.ROOT))) {
             throw refused(422, "template_not_approved", "template", "template " + r.template() + " is " + template.status());
         }
-        String category = template.category() == null ? "UTILITY" : template.category().toUpperCase(Locale.ROOT);
+        // An unknown category counts as marketing, as the send policy takes it (CheckCanSend.templateCategory).
+        String category = template.categoryAt(clock.instant()) == null ? "MARKETING" : template.categoryAt(clock.instant()).toUpperCase(Locale.ROOT);
         if (r.category() != null && !r.category().equalsIgnoreCase(category)) {
             throw refused(422, "category_mismatch", "category", "template " + r.template() + " is " + category.toLowerCase(Locale.ROOT)
                     + ", not " + r.category());

@@ -3,10 +3,9 @@ package io.wabridge.core.send;
 import io.wabridge.core.channel.Channel;
 import io.wabridge.core.channel.Channels;
 import io.wabridge.core.consent.CanSend;
-import io.wabridge.core.consent.ConsentLedger;
+import io.wabridge.core.consent.CheckCanSend;
 import io.wabridge.core.consent.ContactKey;
 import io.wabridge.core.inbound.TenantId;
-import java.util.function.Function;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -16,8 +15,9 @@ import java.util.UUID;
 
 /**
  * Accepts a send: validates it, applies WhatsApp's rules that can be known before the call (approved
- * templates only, a channel that exists and finished onboarding, and {@link CanSend}: the 24-hour window
- * for anything but templates, the consent ledger and the tenant's opt-in policy for templates), then
+ * templates only, a channel that exists and finished onboarding, and the one send policy {@link CheckCanSend}
+ * (which {@code GET /v1/contacts/{contact}/can-send} answers from too): the 24-hour window for anything but
+ * templates, the consent ledger and the tenant's opt-in policy for templates by their category), then
  * records it and queues it. A request repeated with the same idempotency key gets the first answer and no
  * second send.
  */
@@ -31,18 +31,15 @@ public final class AcceptSend {
 
     private final Channels channels;
     private final SendFacts facts;
-    private final ConsentLedger consent;
-    private final Function<TenantId, CanSend.Policy> policies;
+    private final CheckCanSend policy;
     private final Outbox outbox;
     private final OutboundQueue queue;
     private final Clock clock;
 
-    public AcceptSend(Channels channels, SendFacts facts, ConsentLedger consent, Function<TenantId, CanSend.Policy> policies, Outbox outbox,
-                      OutboundQueue queue, Clock clock) {
+    public AcceptSend(Channels channels, SendFacts facts, CheckCanSend policy, Outbox outbox, OutboundQueue queue, Clock clock) {
         this.channels = Objects.requireNonNull(channels);
         this.facts = Objects.requireNonNull(facts);
-        this.consent = Objects.requireNonNull(consent);
-        this.policies = Objects.requireNonNull(policies);
+        this.policy = Objects.requireNonNull(policy);
         this.outbox = Objects.requireNonNull(outbox);
         this.queue = Objects.requireNonNull(queue);
         this.clock = Objects.requireNonNull(clock);
@@ -55,6 +52,11 @@ public final class AcceptSend {
     /** As {@link #accept(SendRequest)}, the message id starting with {@code idPrefix} (so its statuses can be told apart). */
     public Accepted accept(SendRequest r, String idPrefix) {
         SendValidation.validate(r);
+        if (r.callbackData() != null && (r.callbackData().isEmpty() || r.callbackData().length() > io.wabridge.core.messaging.CallbackData.MAX_TENANT_VALUE
+                || r.type().equals("reaction"))) {
+            throw SendRejected.invalid("biz_opaque_callback_data", "biz_opaque_callback_data must be 1 to "
+                    + io.wabridge.core.messaging.CallbackData.MAX_TENANT_VALUE + " characters, on any type but reaction");
+        }
         Channel channel = connected(channels, r.tenant(), r.phoneNumberId());
         if (channel.status() == Channel.Status.ONBOARDING_INCOMPLETE) {
             throw new SendRejected(409, "channel_not_ready", "channel", "the channel has not finished onboarding; resume it first");
@@ -75,21 +77,31 @@ public final class AcceptSend {
         }
         Instant now = clock.instant();
         OutboundMessage m = new OutboundMessage(id, r.tenant(), r.phoneNumberId(), r.to(), r.type(), r.content(), r.replyTo(), "queued",
-                null, 0, null, null, now, now);
+                null, 0, null, null, now, now, r.callbackData());
         outbox.save(m);
         queue.enqueue(m);
         return new Accepted(id, "queued", false, decision.reason(), decision.inWindow());
     }
 
-    /** The tenant's channel that is not disconnected. @throws SendRejected 404 {@code channel_unknown} */
+    /**
+     * The tenant's channel that is not disconnected, or that Meta's account event disconnected (its sends are held
+     * until signup runs again). @throws SendRejected 404 {@code channel_unknown}
+     */
     public static Channel connected(Channels channels, TenantId tenant, String phoneNumberId) {
-        return channels.get(tenant, phoneNumberId == null ? "" : phoneNumberId).filter(c -> c.status() != Channel.Status.DISCONNECTED)
+        return channels.get(tenant, phoneNumberId == null ? "" : phoneNumberId)
+                .filter(c -> c.status() != Channel.Status.DISCONNECTED || c.heldByMeta())
                 .orElseThrow(() -> new SendRejected(404, "channel_unknown", "channel", "no channel " + phoneNumberId + " for this tenant"));
     }
 
     private CanSend.Decision checkPolicy(SendRequest r, Channel channel) {
-        Instant last = facts.contact(r.tenant(), r.phoneNumberId(), r.to()).map(SendFacts.ContactFacts::lastInboundAt).orElse(null);
+        String contact;
+        try {
+            contact = ContactKey.of(r.to());
+        } catch (IllegalArgumentException e) {
+            throw new SendRejected(400, "invalid_to", "to", e.getMessage());
+        }
         CanSend.Category category = CanSend.Category.SERVICE;
+        CanSend.Decision d;
         if (r.type().equals("template")) {
             String name = (String) r.content().get("name");
             String language = (String) ((Map<?, ?>) r.content().get("language")).get("code");
@@ -98,16 +110,11 @@ public final class AcceptSend {
                 throw new SendRejected(422, "template_not_approved", "template.name",
                         "template " + name + " (" + language + ") is " + template.get().status() + ", not APPROVED");
             }
-            // A template WaBridge has not synced yet is taken as utility; Meta applies its real category.
-            category = template.map(t -> categoryOf(t.category())).orElse(CanSend.Category.UTILITY);
+            category = policy.templateCategory(r.tenant(), channel.wabaId(), name, language);
+            d = policy.check(r.tenant(), contact, category, channel.phoneNumberId());
+        } else {
+            d = policy.check(r.tenant(), contact, CanSend.Category.SERVICE, channel.phoneNumberId());
         }
-        String contact;
-        try {
-            contact = ContactKey.of(r.to());
-        } catch (IllegalArgumentException e) {
-            throw new SendRejected(400, "invalid_to", "to", e.getMessage());
-        }
-        CanSend.Decision d = CanSend.decide(category, consent.state(r.tenant(), contact), policies.apply(r.tenant()), last, clock.instant());
         if (!d.allowed()) {
             throw switch (d.reason()) {
                 case "outside_window" -> new SendRejected(422, "outside_window", "type",
@@ -116,17 +123,10 @@ public final class AcceptSend {
                 case "marketing_stopped" -> new SendRejected(422, "marketing_stopped", "to",
                         "the contact stopped marketing messages from this business");
                 default -> new SendRejected(422, "no_consent", "to", "the contact has not opted in to " + category.name().toLowerCase(java.util.Locale.ROOT)
-                        + " messages from this business; record their opt-in or send them an opt-in link");
+                        + " messages from this business (a template whose category is not known counts as marketing); record their"
+                        + " opt-in or send them an opt-in link");
             };
         }
         return d;
-    }
-
-    private static CanSend.Category categoryOf(String category) {
-        try {
-            return CanSend.Category.of(category);
-        } catch (IllegalArgumentException unknown) {
-            return CanSend.Category.UTILITY;
-        }
     }
 }

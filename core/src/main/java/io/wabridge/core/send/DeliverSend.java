@@ -129,11 +129,26 @@ public final class DeliverSend {
             // No status, and none can still be on its way: Meta did not take it; send again.
         }
         Channel channel = channels.get(tenant, m.phoneNumberId()).orElse(null);
-        if (channel == null || channel.status() == Channel.Status.DISCONNECTED) {
+        if (channel == null || (channel.status() == Channel.Status.DISCONNECTED && !channel.heldByMeta())) {
             return fail(m, null, "the channel is disconnected");
+        }
+        if (channel.status() == Channel.Status.RESTRICTED && channel.statusUntil() != null && !clock.instant().isBefore(channel.statusUntil())) {
+            // The restriction Meta announced has ended.
+            Channel lifted = channel.withStatus(Channel.Status.ACTIVE, clock.instant());
+            channel = channels.replace(lifted, channel.updatedAt()) ? lifted : channels.get(tenant, m.phoneNumberId()).orElse(lifted);
         }
         if (channel.status() == Channel.Status.NEEDS_REAUTH) {
             outbox.save(m.with("held", null, m.attempts(), m.errorCode(), m.error(), clock.instant()));
+            return Result.done("held");
+        }
+        if (channel.heldByMeta()) {
+            // Meta's account event took the channel out of service: hold the send before any Graph call. A reinstatement
+            // or signup run again releases it; a restriction's end lets it go when this job comes back.
+            String why = "held: the channel is " + channel.status().wireName() + " (Meta's account_update " + channel.statusReason() + ")";
+            outbox.save(m.with("held", null, m.attempts(), m.errorCode(), why, clock.instant()));
+            if (channel.status() == Channel.Status.RESTRICTED && channel.statusUntil() != null) {
+                return Result.retry(Duration.between(clock.instant(), channel.statusUntil()).plusSeconds(1), "held");
+            }
             return Result.done("held");
         }
         Optional<SecretValue> token = vault.reveal(new SecretContext(tenant.value(), m.phoneNumberId(), SecretField.BUSINESS_TOKEN));
@@ -232,7 +247,11 @@ public final class DeliverSend {
         return true;
     }
 
+    /** Meta's throughput per number: 80 messages/s, 1,000 after a throughput upgrade, 20 for a coexistence number. */
     static int throughput(Channel channel) {
+        if (channel.coexistence()) {
+            return 20;
+        }
         return "HIGH".equalsIgnoreCase(channel.throughput()) ? 1000 : 80;
     }
 
@@ -246,7 +265,10 @@ public final class DeliverSend {
         return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
     }
 
-    /** Meta's message object: our id travels as {@code biz_opaque_callback_data} and comes back on every status. */
+    /**
+     * Meta's message object: our id (and the SaaS's own callback data) travels as {@code biz_opaque_callback_data} and
+     * comes back on every status.
+     */
     static Map<String, Object> payload(OutboundMessage m) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("messaging_product", "whatsapp");
@@ -258,7 +280,7 @@ public final class DeliverSend {
             p.put("context", Map.of("message_id", m.replyTo()));
         }
         if (!m.type().equals("reaction")) {
-            p.put("biz_opaque_callback_data", m.id());
+            p.put("biz_opaque_callback_data", io.wabridge.core.messaging.CallbackData.encode(m.id(), m.callbackData()));
         }
         return p;
     }
@@ -269,6 +291,9 @@ public final class DeliverSend {
         d.put("phoneNumberId", m.phoneNumberId());
         d.put("messageId", m.id());
         d.put("type", m.type());
+        if (m.callbackData() != null) {
+            d.put("bizOpaqueCallbackData", m.callbackData());
+        }
         return d;
     }
 

@@ -12,11 +12,18 @@ import java.util.Map;
  */
 public record OutboundMessage(String id, TenantId tenant, String phoneNumberId, String to, String type, Map<String, Object> content,
                               String replyTo, String state, String wamid, int attempts, Integer errorCode, String error,
-                              Instant createdAt, Instant updatedAt) {
+                              Instant createdAt, Instant updatedAt, String callbackData) {
+
+    /** A send without the SaaS's {@code biz_opaque_callback_data}. */
+    public OutboundMessage(String id, TenantId tenant, String phoneNumberId, String to, String type, Map<String, Object> content,
+                           String replyTo, String state, String wamid, int attempts, Integer errorCode, String error,
+                           Instant createdAt, Instant updatedAt) {
+        this(id, tenant, phoneNumberId, to, type, content, replyTo, state, wamid, attempts, errorCode, error, createdAt, updatedAt, null);
+    }
 
     public OutboundMessage with(String newState, String newWamid, int newAttempts, Integer code, String message, Instant at) {
         return new OutboundMessage(id, tenant, phoneNumberId, to, type, content, replyTo, newState, newWamid, newAttempts, code, message,
-                createdAt, at);
+                createdAt, at, callbackData);
     }
 
     public boolean settled() {

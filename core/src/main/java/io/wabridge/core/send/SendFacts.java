@@ -10,7 +10,17 @@ public interface SendFacts {
     /** {@code lastInboundAt} null if the contact never wrote. */
     record ContactFacts(Instant lastInboundAt) {}
 
-    record TemplateFacts(String status, String category) {}
+    /** A synced template: its status and category, and a recategorisation Meta announced (null when none). */
+    record TemplateFacts(String status, String category, String pendingCategory, Instant pendingCategoryAt) {
+        public TemplateFacts(String status, String category) {
+            this(status, category, null, null);
+        }
+
+        /** The category Meta applies to a send at {@code now}: the announced one once it is due. */
+        public String categoryAt(Instant now) {
+            return pendingCategory != null && (pendingCategoryAt == null || !now.isBefore(pendingCategoryAt)) ? pendingCategory : category;
+        }
+    }
 
     Optional<ContactFacts> contact(TenantId tenant, String phoneNumberId, String to);
 

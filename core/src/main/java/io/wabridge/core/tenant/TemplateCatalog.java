@@ -17,9 +17,16 @@ import java.util.Optional;
  */
 public final class TemplateCatalog {
 
-    /** A template as WaBridge keeps it. */
+    /**
+     * A template as WaBridge keeps it: Meta's rejection reason and its explanation ({@code reasonText}), and a
+     * recategorisation Meta announced ({@code pendingCategory} from {@code pendingCategoryAt}).
+     */
     public record Template(String wabaId, String id, String name, String language, String category, String status, String quality,
-                           String reason) {}
+                           String reason, String reasonText, String pendingCategory, java.time.Instant pendingCategoryAt) {
+        public Template(String wabaId, String id, String name, String language, String category, String status, String quality, String reason) {
+            this(wabaId, id, name, language, category, status, quality, reason, null, null, null);
+        }
+    }
 
     /** Meta's {@code GET /{waba-id}/message_templates} (every page) and {@code POST} (submission for review). */
     public interface MetaTemplates {

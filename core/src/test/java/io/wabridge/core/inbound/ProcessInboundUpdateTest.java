@@ -117,7 +117,7 @@ class ProcessInboundUpdateTest {
     };
     final ProcessInboundUpdate process = new ProcessInboundUpdate(fakes, fakes, fakes, mediaJobs::add, (t, m) -> botJobs.add(m.wamid().value()),
             new io.wabridge.core.consent.InboundConsent(ledger, t -> io.wabridge.core.tenant.TenantSettings.defaults(),
-                    (t, pn, to, text, key) -> replies.add(key + " " + text), reminders, java.time.Clock.systemUTC()));
+                    (t, pn, to, text, key) -> replies.add(key + " " + text), reminders, java.time.Clock.systemUTC()), (t, c, k) -> { });
 
     MessageReceived said(String wamid, long at, String type, String... words) {
         return new MessageReceived(ACME_NUMBER, new Contact("6281100011", null, null), new Wamid(wamid), Instant.ofEpochSecond(at), type, null,

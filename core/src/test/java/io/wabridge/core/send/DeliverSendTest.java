@@ -229,4 +229,47 @@ class DeliverSendTest {
         assertThat(deliver.deliver(ACME, "msg_2").state()).isEqualTo("held");
         assertThat(events).extracting(DomainEvent::type).containsExactly("message.status", "channel.needs_reauth");
     }
+
+    @Test
+    void aCoexistenceNumberIsPacedAt20PerSecondAndAnUpgradedNumberAt1000() {
+        List<Integer> budgets = new ArrayList<>();
+        DeliverSend paced = new DeliverSend(outbox, channels, vault, meta, (pn, perSecond) -> budgets.add(perSecond), bus, () -> true, clock);
+        Channel standard = channels.get(ACME, "111").orElseThrow();
+        channels.save(new Channel(ACME, "111", "W1", "B1", null, null, null, null, "STANDARD", Channel.Status.ACTIVE, null, true,
+                List.of(), null, null, null));
+        assertThat(paced.deliver(ACME, queued()).state()).isEqualTo("sent");
+        channels.save(standard.withNumber(null, null, null, null, "HIGH", false, clock.instant()));
+        stored.clear();
+        assertThat(paced.deliver(ACME, queued()).state()).isEqualTo("sent");
+        assertThat(budgets).containsExactly(20, 1000);
+    }
+
+    @Test
+    void aChannelMetaDisabledOrRestrictedHoldsItsSendsBeforeAnyGraphCallWithTheReason() {
+        String id = queued();
+        Channel active = channels.get(ACME, "111").orElseThrow();
+        channels.save(active.withStatus(Channel.Status.DISABLED, "DISABLED_UPDATE", null, clock.instant()));
+        assertThat(deliver.deliver(ACME, id).state()).isEqualTo("held");
+        assertThat(stored.get(id).error()).contains("disabled").contains("DISABLED_UPDATE");
+        assertThat(calls).isEmpty();
+
+        Instant until = clock.instant().plus(Duration.ofHours(2));
+        channels.save(active.withStatus(Channel.Status.RESTRICTED, "ACCOUNT_RESTRICTION", until, clock.instant()));
+        DeliverSend.Result restricted = deliver.deliver(ACME, id);
+        assertThat(restricted.state()).isEqualTo("held");
+        assertThat(restricted.retryAfter()).isBetween(Duration.ofHours(2), Duration.ofHours(2).plusSeconds(2));
+        assertThat(calls).isEmpty();
+        clock.advance(Duration.ofHours(2).plusSeconds(1));
+        assertThat(deliver.deliver(ACME, id).state()).as("the restriction has ended").isEqualTo("sent");
+        assertThat(channels.get(ACME, "111").orElseThrow().status()).isEqualTo(Channel.Status.ACTIVE);
+
+        String other = "msg_2";
+        stored.put(other, new OutboundMessage(other, ACME, "111", "6281234567890", "text", Map.of("body", "hi"), null, "queued", null, 0,
+                null, null, clock.instant(), clock.instant()));
+        channels.save(channels.get(ACME, "111").orElseThrow().withStatus(Channel.Status.DISCONNECTED, "PARTNER_APP_UNINSTALLED", null, clock.instant()));
+        assertThat(deliver.deliver(ACME, other).state()).as("Meta removed the app: held for a new signup, not failed").isEqualTo("held");
+        channels.save(channels.get(ACME, "111").orElseThrow().withStatus(Channel.Status.DISCONNECTED, clock.instant()));
+        assertThat(deliver.deliver(ACME, other).state()).as("the tenant disconnected it").isEqualTo("failed");
+        assertThat(calls).hasSize(1);
+    }
 }

@@ -31,4 +31,19 @@ class UsageTest {
         assertThatThrownBy(() -> usage.report(new TenantId("acme"), LocalDate.parse("2026-11-02"), LocalDate.parse("2026-11-01"), false))
                 .isInstanceOf(SettingsRejected.class);
     }
+
+    @Test
+    void theDefaultCardChargesServiceMessagesFromOctober2026AndWhatMetaSaysIsFreeStaysFree() {
+        Usage.Counts serviceDays = (tenant, from, to) -> List.of(
+                new Usage.Day(LocalDate.parse("2026-09-30"), Map.of("service#regular", 100L, "priced", 100L)),
+                new Usage.Day(LocalDate.parse("2026-10-04"), Map.of("service#regular", 100L, "service#free_customer_service", 50L,
+                        "service#free_entry_point", 5L, "priced", 155L)));
+        var days = new Usage(serviceDays, Usage.RateCard.DEFAULT).report(new TenantId("acme"), LocalDate.parse("2026-09-30"),
+                LocalDate.parse("2026-10-04"), false);
+        assertThat(days.get(0).estimatedCost()).as("before Meta charged service messages").isEqualByComparingTo("0");
+        assertThat(days.get(1).estimatedCost()).as("100 charged service messages at the utility price").isEqualByComparingTo("0.40");
+        var month = new Usage(serviceDays, Usage.RateCard.DEFAULT).report(new TenantId("acme"), LocalDate.parse("2026-09-30"),
+                LocalDate.parse("2026-10-04"), true);
+        assertThat(month.get(1).estimatedCost()).isEqualByComparingTo("0.40");
+    }
 }

@@ -67,9 +67,8 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
     private static ConsentApi consentApi(Wiring wiring) {
         var ledger = wiring.consentLedger();
         DynamoDbChannels channels = new DynamoDbChannels(wiring.dynamo(), wiring.config().tableName());
-        return new ConsentApi(new RecordConsent(ledger, Clock.systemUTC()), ledger, new CheckCanSend(ledger,
-                new DynamoDbOutbox(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()), channels, wiring::consentPolicy,
-                Clock.systemUTC()), new io.wabridge.core.tenant.ContactPrivacy(channels,
+        return new ConsentApi(new RecordConsent(ledger, Clock.systemUTC()), ledger, wiring.sendPolicy(), channels,
+                new io.wabridge.core.tenant.ContactPrivacy(channels,
                 new io.wabridge.adapters.aws.DynamoDbContactData(wiring.dynamo(), wiring.config().tableName(), wiring::media), ledger,
                 Clock.systemUTC()));
     }

@@ -34,12 +34,15 @@ final class ConsentApi {
     private final RecordConsent record;
     private final ConsentLedger ledger;
     private final CheckCanSend canSend;
+    private final io.wabridge.core.channel.Channels channels;
     private final io.wabridge.core.tenant.ContactPrivacy privacy;
 
-    ConsentApi(RecordConsent record, ConsentLedger ledger, CheckCanSend canSend, io.wabridge.core.tenant.ContactPrivacy privacy) {
+    ConsentApi(RecordConsent record, ConsentLedger ledger, CheckCanSend canSend, io.wabridge.core.channel.Channels channels,
+               io.wabridge.core.tenant.ContactPrivacy privacy) {
         this.record = record;
         this.ledger = ledger;
         this.canSend = canSend;
+        this.channels = channels;
         this.privacy = privacy;
     }
 
@@ -151,7 +154,10 @@ final class ConsentApi {
         return json(200, out);
     }
 
-    /** {@code GET /v1/contacts/{contact}/can-send?category=&channel=}. */
+    /**
+     * {@code GET /v1/contacts/{contact}/can-send?category=&channel=}, or {@code ?template=&language=&channel=} for a
+     * template as the send path would take it (its category now; unknown counts as marketing).
+     */
     APIGatewayV2HTTPResponse canSend(TenantId tenant, APIGatewayV2HTTPEvent event) {
         String contact;
         CanSend.Category category;
@@ -160,15 +166,28 @@ final class ConsentApi {
         } catch (IllegalArgumentException e) {
             return error(400, "invalid_contact", e.getMessage(), "contact");
         }
-        try {
-            category = CanSend.Category.of(HttpResponses.query(event, "category").orElse(null));
-            if (category == CanSend.Category.SERVICE) {
-                throw new IllegalArgumentException("category must be one of marketing, utility, authentication");
-            }
-        } catch (IllegalArgumentException e) {
-            return error(400, "invalid_category", e.getMessage(), "category");
-        }
         String channel = HttpResponses.query(event, "channel").orElse(null);
+        String template = HttpResponses.query(event, "template").orElse(null);
+        if (template != null) {
+            String language = HttpResponses.query(event, "language").orElse(null);
+            if (language == null || !language.matches("[a-z]{2,3}(_[A-Z]{2})?")) {
+                return error(400, "invalid_language", "language must be the template's language code, like en_US", "language");
+            }
+            var ch = channel == null ? java.util.Optional.<io.wabridge.core.channel.Channel>empty() : channels.get(tenant, channel);
+            if (ch.isEmpty() || ch.get().status() == io.wabridge.core.channel.Channel.Status.DISCONNECTED) {
+                return error(404, "channel_unknown", "a template check needs ?channel= one of your channels (its WABA holds the template)", "channel");
+            }
+            category = canSend.templateCategory(tenant, ch.get().wabaId(), template, language);
+        } else {
+            try {
+                category = CanSend.Category.of(HttpResponses.query(event, "category").orElse(null));
+                if (category == CanSend.Category.SERVICE) {
+                    throw new IllegalArgumentException("category must be one of marketing, utility, authentication");
+                }
+            } catch (IllegalArgumentException e) {
+                return error(400, "invalid_category", e.getMessage(), "category");
+            }
+        }
         CanSend.Decision d = canSend.check(tenant, contact, category, channel);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("contact", contact);

@@ -110,13 +110,17 @@ final class SendApi {
         if ("contacts".equals(type) && content instanceof java.util.List<?> list) {
             content = Map.of("contacts", list);   // Meta's contacts message is a list; kept under one key
         }
+        Object callback = body.get("biz_opaque_callback_data");
+        if (callback != null && !(callback instanceof String)) {
+            return error(400, "invalid_biz_opaque_callback_data", "biz_opaque_callback_data must be a string", "biz_opaque_callback_data");
+        }
         Object context = body.get("context");
         String replyTo = context instanceof Map<?, ?> c && c.get("message_id") instanceof String id ? id : null;
         try {
             @SuppressWarnings("unchecked")
             Map<String, Object> typed = content instanceof Map<?, ?> ? (Map<String, Object>) content : null;
             AcceptSend.Accepted accepted = accept.accept(new SendRequest(tenant, string(body, "channel"), string(body, "to"), type, typed,
-                    replyTo, header(event, "idempotency-key").orElse(null)));
+                    replyTo, header(event, "idempotency-key").orElse(null), (String) callback));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("id", accepted.id());
             out.put("state", accepted.state());
@@ -135,6 +139,11 @@ final class SendApi {
         return m.map(message -> json(200, view(tenant, message)));
     }
 
+    /**
+     * A send as the SaaS reads it. Its {@code state} agrees with Meta's status: a send Meta accepted and then failed
+     * (a status webhook with {@code errors}) reads {@code failed}, and {@code error} says why (Meta's code, title,
+     * message and details), as it does for a send Meta refused at once.
+     */
     private Map<String, Object> view(TenantId tenant, OutboundMessage m) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", m.id());
@@ -146,8 +155,24 @@ final class SendApi {
         if (m.replyTo() != null) {
             out.put("context", Map.of("id", m.replyTo()));
         }
-        out.put("state", m.state());
+        Optional<MessageHistory.StoredMessage> delivery = m.wamid() == null ? Optional.empty()
+                : history.message(tenant, m.wamid()).filter(s -> s.status() != null);
+        boolean failedAtMeta = delivery.map(s -> "failed".equals(s.status())).orElse(false);
+        out.put("state", failedAtMeta ? "failed" : m.state());
         out.put("attempts", m.attempts());
+        if (m.callbackData() != null) {
+            out.put("bizOpaqueCallbackData", m.callbackData());
+        }
+        if (failedAtMeta) {
+            out.put("error", metaError(delivery.get().errorsJson()));
+        } else if (m.state().equals("failed")) {
+            Map<String, Object> err = new LinkedHashMap<>();
+            if (m.errorCode() != null) {
+                err.put("code", m.errorCode());
+            }
+            err.put("message", m.error() == null ? "" : m.error());
+            out.put("error", err);
+        }
         if (m.errorCode() != null || m.error() != null) {
             Map<String, Object> err = new LinkedHashMap<>();
             if (m.errorCode() != null) {
@@ -162,7 +187,7 @@ final class SendApi {
         out.put("updatedAt", m.updatedAt().toString());
         if (m.wamid() != null) {
             out.put("wamid", m.wamid());
-            history.message(tenant, m.wamid()).filter(s -> s.status() != null).ifPresent(s -> {
+            delivery.ifPresent(s -> {
                 Map<String, Object> status = new LinkedHashMap<>();
                 status.put("current", s.status());
                 Map<String, String> times = new LinkedHashMap<>();
@@ -172,6 +197,28 @@ final class SendApi {
             });
         }
         return out;
+    }
+
+    /** Meta's first error of a failed status: {@code {code, title, message, details, href}} (what Meta gave). */
+    private static Map<String, Object> metaError(String errorsJson) {
+        Map<String, Object> err = new LinkedHashMap<>();
+        try {
+            var e = errorsJson == null ? JSON.createObjectNode() : JSON.readTree(errorsJson).path(0);
+            if (e.path("code").isNumber()) {
+                err.put("code", e.path("code").asInt());
+            }
+            for (String field : java.util.List.of("title", "message", "href")) {
+                if (e.hasNonNull(field)) {
+                    err.put(field, e.path(field).asText());
+                }
+            }
+            if (e.path("error_data").hasNonNull("details")) {
+                err.put("details", e.path("error_data").path("details").asText());
+            }
+        } catch (IOException unreadable) {
+            err.put("message", "Meta reported a failure");
+        }
+        return err;
     }
 
     APIGatewayV2HTTPResponse markRead(TenantId tenant, APIGatewayV2HTTPEvent event) {

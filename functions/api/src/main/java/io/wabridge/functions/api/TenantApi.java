@@ -111,6 +111,13 @@ final class TenantApi {
                 item.put("status", t.status());
                 item.put("quality", t.quality());
                 item.put("rejectedReason", t.reason());
+                if (t.reasonText() != null) {
+                    item.put("rejectedReasonText", t.reasonText());
+                }
+                if (t.pendingCategory() != null) {
+                    item.put("pendingCategory", Map.of("category", t.pendingCategory(),
+                            "effectiveAt", t.pendingCategoryAt() == null ? "" : t.pendingCategoryAt().toString()));
+                }
                 items.add(item);
             }
             return json(200, Map.of("waba", waba, "items", items));

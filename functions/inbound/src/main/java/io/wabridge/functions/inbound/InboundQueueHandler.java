@@ -59,7 +59,7 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
                 new SqsBotJobs(wiring.sqs(), wiring.config().botQueueUrl(), wiring.settings()::cached),
                 new InboundConsent(wiring.consentLedger(), t -> wiring.settings().cached(t).orElse(TenantSettings.defaults()),
                         wiring::consentReply, new io.wabridge.adapters.aws.DynamoDbNotifications(wiring.dynamo(), wiring.config().tableName()),
-                        Clock.systemUTC()), wiring.contactIds()), new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
+                        Clock.systemUTC()), wiring.accountEvents(), wiring.contactIds()), new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
                 wiring::media, wiring.config().maxReceiveCount(), wiring.metrics());
     }
 

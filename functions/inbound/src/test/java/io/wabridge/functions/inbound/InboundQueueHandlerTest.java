@@ -113,7 +113,7 @@ class InboundQueueHandlerTest {
             }, java.time.Clock.systemUTC());
 
     private final List<String> failureLog = new ArrayList<>();
-    private final InboundQueueHandler handler = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, store, bus, job -> { }, (t, m) -> { }, consent),
+    private final InboundQueueHandler handler = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, store, bus, job -> { }, (t, m) -> { }, consent, (t, c, k) -> { }),
             (id, count, reason) -> failureLog.add(id + "|" + count + "|" + reason),
             () -> { throw new AssertionError("no claim checks in these batches"); });
 
@@ -165,7 +165,7 @@ class InboundQueueHandlerTest {
                 return true;
             }
         };
-        InboundQueueHandler h = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, failing, bus, job -> { }, (t, m) -> { }, consent),
+        InboundQueueHandler h = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, failing, bus, job -> { }, (t, m) -> { }, consent, (t, c, k) -> { }),
                 (id, count, reason) -> failureLog.add(id + "|" + count + "|" + reason),
             () -> { throw new AssertionError("no claim checks in these batches"); });
         assertThat(h.handleRequest(EventLoader.loadSQSEvent("events/inbound-sqs-batch.json"), null).getBatchItemFailures()).hasSize(3);

@@ -287,16 +287,18 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
         put(out, "messagingLimit", ch.messagingLimit());
         put(out, "throughput", ch.throughput());
         out.put("status", ch.status().wireName());
+        put(out, "statusReason", ch.statusReason());
+        put(out, "statusUntil", ch.statusUntil() == null ? null : ch.statusUntil().toString());
         out.put("tokenExpiresAt", ch.tokenExpiresAt() == null ? "never" : ch.tokenExpiresAt().toString());
         out.put("coexistence", ch.coexistence());
         Channel.Health h = ch.health();
-        if (h.checkedAt() != null) {
+        if (h.checkedAt() != null || h.nameStatus() != null) {
             Map<String, Object> health = new LinkedHashMap<>();
             put(health, "tokenValid", h.tokenValid());
             health.put("tokenScopes", h.tokenScopes());
             put(health, "nameStatus", h.nameStatus());
             put(health, "numberStatus", h.numberStatus());
-            health.put("checkedAt", h.checkedAt().toString());
+            put(health, "checkedAt", h.checkedAt() == null ? null : h.checkedAt().toString());
             out.put("health", health);
         }
         put(out, "connectedAt", ch.connectedAt() == null ? null : ch.connectedAt().toString());
