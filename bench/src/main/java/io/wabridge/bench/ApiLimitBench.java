@@ -17,9 +17,9 @@ import java.util.Map;
 
 /**
  * What the per-tenant API rate limit costs a request: the latency of its one conditional UpdateItem
- * ({@link DynamoDbApiRateCounter#take}) against the local runtime's DynamoDB Local, next to a whole
+ * ({@link DynamoDbApiRateCounter#take}) against the local runtime's DynamoDB, next to a whole
  * {@code GET /v1/whoami} through the local gateway, JWT check and handler (which includes that UpdateItem).
- * Sequential calls, p50/p99; local figures (DynamoDB Local on this machine), not a Lambda's to DynamoDB.
+ * Sequential calls, p50/p99; local figures (the local DynamoDB on this machine), not a Lambda's to DynamoDB.
  */
 final class ApiLimitBench {
 
@@ -50,7 +50,7 @@ final class ApiLimitBench {
                     throw new IllegalStateException(e);
                 }
             });
-            System.out.printf("rate limit UpdateItem (DynamoDB Local): p50 %.2f ms, p99 %.2f ms over %d calls%n",
+            System.out.printf("rate limit UpdateItem (local DynamoDB): p50 %.2f ms, p99 %.2f ms over %d calls%n",
                     ms(take, 0.50), ms(take, 0.99), requests);
             System.out.printf("GET /v1/whoami through the local gateway (JWT, limit, handler): p50 %.2f ms, p99 %.2f ms%n",
                     ms(call, 0.50), ms(call, 0.99));
