@@ -330,6 +330,7 @@ public final class MetaSandbox implements AutoCloseable {
         value.put("message_template_name", t.name);
         value.put("message_template_language", t.language);
         value.put("reason", reason == null ? "NONE" : reason);
+        value.put("message_template_category", t.category);   // Meta includes the category (webhook reference)
         deliverToApp(wabaId, "message_template_status_update", value);
     }
 
@@ -357,14 +358,14 @@ public final class MetaSandbox implements AutoCloseable {
         String override = waba.subscribedApps.get(appId);
         String target = override != null && field.equals("messages") ? override : callbackUrl;
         if (target != null) {
-            webhooks.enqueue(target, wabaId, Map.of("field", field, "value", value));
+            webhooks.enqueue(target, wabaId, Map.of("field", field, "value", value), state.now());
         }
     }
 
     /** Account-level notices go to the app even after it was unsubscribed (PARTNER_APP_UNINSTALLED). */
     private void deliverToApp(String wabaId, String field, Map<String, Object> value) {
         if (callbackUrl != null) {
-            webhooks.enqueue(callbackUrl, wabaId, Map.of("field", field, "value", value));
+            webhooks.enqueue(callbackUrl, wabaId, Map.of("field", field, "value", value), state.now());
         }
     }
 
