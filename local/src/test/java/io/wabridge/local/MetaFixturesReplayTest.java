@@ -143,4 +143,61 @@ class MetaFixturesReplayTest {
         sandbox.removeIf(k -> k.contains(".contacts") || k.endsWith("recipient_user_id") || k.endsWith("biz_opaque_callback_data"));
         assertThat(sandbox).isEqualTo(documented);
     }
+
+    static HttpResponse<String> sendTemplate(String name, List<Object> components) throws Exception {
+        return SignupEndToEndTest.call("POST", "/v1/messages", TENANT, Map.of("channel", shop.phoneNumberId(), "to", USER, "type", "template",
+                "template", Map.of("name", name, "language", Map.of("code", "en_US"), "components", components)));
+    }
+
+    static Map<String, Object> body(String... texts) {
+        return Map.of("type", "body", "parameters", Stream.of(texts).map(t -> Map.of("type", "text", "text", t)).toList());
+    }
+
+    /**
+     * Template sends are checked against the templates synced from Meta: before any sync the send goes out unchecked
+     * (and says so); after a sync an unknown template and a wrong parameter count are refused before any call.
+     */
+    @Test
+    void templateSendsAreCheckedAgainstTheSyncedTemplates() throws Exception {
+        var optIn = SignupEndToEndTest.call("POST", "/v1/contacts/" + USER + "/consent", TENANT, Map.of("action", "opt_in", "source", "signup_form",
+                "scope", "marketing", "at", "2026-11-01T08:00:00Z", "proof", Map.of("formId", "f-1")));
+        assertThat(optIn.statusCode()).as(optIn.body()).isIn(200, 201);
+        meta.addTemplate(shop.wabaId(), "order_ready", "en_US", "UTILITY", "Hi {{1}}, order {{2}} is ready", "APPROVED");
+
+        HttpResponse<String> unchecked = sendTemplate("not_synced_yet", List.of(body("x")));
+        assertThat(unchecked.statusCode()).as(unchecked.body()).isEqualTo(202);
+        assertThat(SignupEndToEndTest.json(unchecked).path("templateChecked").asBoolean(true)).isFalse();
+
+        var synced = SignupEndToEndTest.call("POST", "/v1/templates/sync?waba=" + shop.wabaId(), TENANT, null);
+        assertThat(synced.statusCode()).as(synced.body()).isEqualTo(200);
+
+        HttpResponse<String> unknown = sendTemplate("no_such_template", List.of(body("x")));
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(422);
+        assertThat(SignupEndToEndTest.json(unknown).path("error").path("code").asText()).isEqualTo("template_unknown");
+
+        HttpResponse<String> tooFew = sendTemplate("order_ready", List.of(body("Ana")));
+        assertThat(tooFew.statusCode()).as(tooFew.body()).isEqualTo(422);
+        JsonNode error = SignupEndToEndTest.json(tooFew).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("template_params_mismatch");
+        assertThat(error.path("field").asText()).isEqualTo("template.components.body.parameters");
+
+        HttpResponse<String> fits = sendTemplate("order_ready", List.of(body("Ana", "A-17")));
+        assertThat(fits.statusCode()).as(fits.body()).isEqualTo(202);
+        assertThat(SignupEndToEndTest.json(fits).path("templateChecked").asBoolean(false)).isTrue();
+        // The refused sends never reached Meta; the one that fits did.
+        assertThat(Http.eventually(Duration.ofSeconds(20), () -> meta.calls().stream().anyMatch(c -> c.body() != null && c.body().contains("A-17")))).isTrue();
+        assertThat(meta.calls().stream().filter(c -> c.body() != null && (c.body().contains("no_such_template")
+                || c.body().contains("order_ready") && !c.body().contains("A-17")))).isEmpty();
+    }
+
+    /** Meta's documented template listing is read with each template's parameters (what the send check relies on). */
+    @Test
+    void metasTemplateListingGivesEachTemplatesParameters() {
+        JsonNode listing = MetaReplay.fixture("graph/message-templates-list.json").body();
+        var promo = io.wabridge.adapters.meta.GraphTemplates.template("102290129340398", listing.path("data").get(1));
+        assertThat(promo.name()).isEqualTo("2023_april_promo");
+        assertThat(promo.shape()).isEqualTo(new io.wabridge.core.send.TemplateShape("TEXT", 0, List.of("1", "2"), List.of()));
+        var hello = io.wabridge.adapters.meta.GraphTemplates.template("102290129340398", listing.path("data").get(0));
+        assertThat(hello.shape().body()).isEmpty();
+    }
 }

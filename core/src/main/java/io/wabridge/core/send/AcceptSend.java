@@ -26,8 +26,10 @@ public final class AcceptSend {
     /**
      * @param consent why the policy allowed it ({@link CanSend.Decision#reason()})
      * @param inWindow whether the contact wrote in the last 24 hours
+     * @param templateChecked for a template send, whether it was checked against the synced template (existence,
+     *                        approval, parameters); false when WaBridge has not synced it yet; null for other types
      */
-    public record Accepted(String id, String state, boolean repeated, String consent, boolean inWindow) {}
+    public record Accepted(String id, String state, boolean repeated, String consent, boolean inWindow, Boolean templateChecked) {}
 
     private final Channels channels;
     private final SendFacts facts;
@@ -59,7 +61,9 @@ public final class AcceptSend {
         if (channel.status() == Channel.Status.ONBOARDING_INCOMPLETE) {
             throw new SendRejected(409, "channel_not_ready", "channel", "the channel has not finished onboarding; resume it first");
         }
-        CanSend.Decision decision = checkPolicy(r, channel);
+        Optional<SendFacts.TemplateFacts> template = r.type().equals("template") ? template(r, channel) : Optional.empty();
+        Boolean templateChecked = r.type().equals("template") ? template.map(t -> t.shape() != null).orElse(false) : null;
+        CanSend.Decision decision = checkPolicy(r, template);
 
         String id = idPrefix + UUID.randomUUID().toString().replace("-", "");
         if (r.idempotencyKey() != null) {
@@ -68,7 +72,7 @@ public final class AcceptSend {
                 id = earlier.get();
                 Optional<OutboundMessage> first = outbox.get(r.tenant(), id);
                 if (first.isPresent()) {
-                    return new Accepted(id, first.get().state(), true, decision.reason(), decision.inWindow());
+                    return new Accepted(id, first.get().state(), true, decision.reason(), decision.inWindow(), templateChecked);
                 }
                 // The first request reserved the key but stopped before recording: finish it under the same id.
             }
@@ -78,7 +82,7 @@ public final class AcceptSend {
                 null, 0, null, null, now, now);
         outbox.save(m);
         queue.enqueue(m);
-        return new Accepted(id, "queued", false, decision.reason(), decision.inWindow());
+        return new Accepted(id, "queued", false, decision.reason(), decision.inWindow(), templateChecked);
     }
 
     /** The tenant's channel that is not disconnected. @throws SendRejected 404 {@code channel_unknown} */
@@ -87,17 +91,32 @@ public final class AcceptSend {
                 .orElseThrow(() -> new SendRejected(404, "channel_unknown", "channel", "no channel " + phoneNumberId + " for this tenant"));
     }
 
-    private CanSend.Decision checkPolicy(SendRequest r, Channel channel) {
+    /**
+     * The template a send names, checked against what WaBridge synced from Meta: refused when it is not approved, when
+     * the WABA's templates were synced and it is not among them ({@code template_unknown}), or when the send's
+     * parameters do not fit its components ({@code template_params_mismatch}). A template WaBridge has never seen on a
+     * WABA it never synced is let through unchecked (Meta decides).
+     */
+    private Optional<SendFacts.TemplateFacts> template(SendRequest r, Channel channel) {
+        String name = (String) r.content().get("name");
+        String language = (String) ((Map<?, ?>) r.content().get("language")).get("code");
+        Optional<SendFacts.TemplateFacts> template = facts.template(r.tenant(), channel.wabaId(), name, language);
+        if (template.isPresent() && !"APPROVED".equalsIgnoreCase(template.get().status())) {
+            throw new SendRejected(422, "template_not_approved", "template.name",
+                    "template " + name + " (" + language + ") is " + template.get().status() + ", not APPROVED");
+        }
+        if (template.isEmpty() && facts.templatesSynced(r.tenant(), channel.wabaId())) {
+            throw new SendRejected(422, "template_unknown", "template.name", "no template " + name + " in language " + language
+                    + " on WABA " + channel.wabaId() + " among the templates synced from Meta (POST /v1/templates/sync if it was created since)");
+        }
+        template.map(SendFacts.TemplateFacts::shape).ifPresent(shape -> shape.check(name + " (" + language + ")", r.content().get("components")));
+        return template;
+    }
+
+    private CanSend.Decision checkPolicy(SendRequest r, Optional<SendFacts.TemplateFacts> template) {
         Instant last = facts.contact(r.tenant(), r.phoneNumberId(), r.to()).map(SendFacts.ContactFacts::lastInboundAt).orElse(null);
         CanSend.Category category = CanSend.Category.SERVICE;
         if (r.type().equals("template")) {
-            String name = (String) r.content().get("name");
-            String language = (String) ((Map<?, ?>) r.content().get("language")).get("code");
-            Optional<SendFacts.TemplateFacts> template = facts.template(r.tenant(), channel.wabaId(), name, language);
-            if (template.isPresent() && !"APPROVED".equalsIgnoreCase(template.get().status())) {
-                throw new SendRejected(422, "template_not_approved", "template.name",
-                        "template " + name + " (" + language + ") is " + template.get().status() + ", not APPROVED");
-            }
             // A template WaBridge has not synced yet is taken as utility; Meta applies its real category.
             category = template.map(t -> categoryOf(t.category())).orElse(CanSend.Category.UTILITY);
         }

@@ -10,9 +10,13 @@ public interface SendFacts {
     /** {@code lastInboundAt} null if the contact never wrote. */
     record ContactFacts(Instant lastInboundAt) {}
 
-    record TemplateFacts(String status, String category) {}
+    /** {@code shape} null when WaBridge has not seen the template's components (known only from a status webhook). */
+    record TemplateFacts(String status, String category, TemplateShape shape) {}
 
     Optional<ContactFacts> contact(TenantId tenant, String phoneNumberId, String to);
 
     Optional<TemplateFacts> template(TenantId tenant, String wabaId, String name, String language);
+
+    /** Whether the WABA's templates were ever listed from Meta in full (a sync), so a template missing here is unknown. */
+    boolean templatesSynced(TenantId tenant, String wabaId);
 }
