@@ -200,4 +200,45 @@ class MetaFixturesReplayTest {
         var hello = io.wabridge.adapters.meta.GraphTemplates.template("102290129340398", listing.path("data").get(0));
         assertThat(hello.shape().body()).isEmpty();
     }
+
+    /** The sandbox's expired-token answer has the shape and wording of Meta's documented one, and its header. */
+    @Test
+    void theSandboxsExpiredTokenAnswerHasMetasShape() throws Exception {
+        SandboxState.Customer other = meta.createCustomer("Expired Co", "15550783999");
+        String token = meta.businessToken(other.businessId(), null);
+        meta.setTokenExpiry(other.businessId(), Duration.ofSeconds(-60));
+        HttpResponse<String> r = Http.get(java.net.URI.create(meta.graphUrl("v23.0") + "/" + other.phoneNumberId()),
+                "authorization", "Bearer " + token);
+        assertThat(r.statusCode()).isEqualTo(401);
+        JsonNode answer = SignupEndToEndTest.JSON.readTree(r.body());
+        JsonNode documented = MetaReplay.fixture("graph/error-190-expired.json").body();
+        assertThat(MetaReplay.shape(answer)).isEqualTo(MetaReplay.shape(documented));
+        assertThat(answer.at("/error/message").asText()).matches("Error validating access token: Session has expired on [A-Z][a-z]+day, "
+                + "\\d{2}-[A-Z][a-z]{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} P[SD]T\\. The current time is [A-Z][a-z]+day, .* P[SD]T\\.");
+        assertThat(r.headers().firstValue("www-authenticate").orElse("")).startsWith("OAuth \"Facebook Platform\" \"invalid_token\"");
+    }
+
+    /** Meta may refuse a send in its answer (131026) rather than by a failed status: the send fails with Meta's code. */
+    @Test
+    void aSynchronous131026FailsTheSendWithMetasCode() throws Exception {
+        String user = "16505550131";
+        String inbound = meta.userSendsText(user, shop.phoneNumberId(), "hello");
+        assertThat(Http.eventually(Duration.ofSeconds(20), () -> found("/v1/messages/" + inbound))).isTrue();
+        meta.user(user).onWhatsApp = false;
+        meta.user(user).refusesSynchronously = true;
+        var sent = SignupEndToEndTest.call("POST", "/v1/messages", TENANT, Map.of("channel", shop.phoneNumberId(), "to", user, "type", "text",
+                "text", Map.of("body", "are you there?")));
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
+        String id = SignupEndToEndTest.json(sent).path("id").asText();
+        assertThat(Http.eventually(Duration.ofSeconds(30), () -> {
+            try {
+                return api("/v1/messages/" + id).path("state").asText().equals("failed");
+            } catch (Exception e) {
+                return false;
+            }
+        })).as("the send fails").isTrue();
+        assertThat(api("/v1/messages/" + id).path("lastError").path("code").asInt()).isEqualTo(131026);
+        assertThat(meta.calls().stream().filter(c -> c.body() != null && c.body().contains("are you there?") && c.status() == 400).count())
+                .as("refused in Meta's answer, once (not retried)").isEqualTo(1);
+    }
 }

@@ -74,6 +74,7 @@ final class Messaging {
         if (user != null) {
             pairLimit(number, user);
         }
+        refuseSynchronously(number, user, type);
         SentMessage message = new SentMessage(state.newWamid(), number.id, waId, type, category, JSON.convertValue(body, Map.class));
         state.sent.put(message.wamid, message);
         progress(number, message, user, body);
@@ -259,6 +260,20 @@ final class Messaging {
                             + template.bodyParameters + ")");
         }
         return template.category.toLowerCase();
+    }
+
+    /** The scenario {@link User#refusesSynchronously}: Meta's 131026 / 131047 in the API answer (HTTP 400). */
+    private void refuseSynchronously(PhoneNumber number, User user, String type) {
+        if (user == null || !user.refusesSynchronously) {
+            return;
+        }
+        if (!user.onWhatsApp) {
+            throw GraphError.whatsapp(400, 131026, "Message undeliverable", "Message Undeliverable.");
+        }
+        if (!type.equals("template") && !type.equals("reaction") && !windowOpen(user, number)) {
+            throw GraphError.whatsapp(400, 131047, "Re-engagement message",
+                    "Message failed to send because more than 24 hours have passed since the customer last replied to this number.");
+        }
     }
 
     /** Per-number throughput: 80 messages per second by default, 1,000 after an upgrade. */
