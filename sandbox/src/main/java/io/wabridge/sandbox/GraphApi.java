@@ -149,7 +149,7 @@ final class GraphApi {
             PhoneNumber n = s.state().numbers.get(id);
             // Reading a number counts against its WABA's management budget, as the WABA's own reads do.
             s.countManagementCall(s.state().wabas.get(n.wabaId));
-            return numberFields(n, r.param("fields"), s.webhookConfiguration(n));
+            return numberFields(n, r.param("fields"), s.webhookConfiguration(n), r.apiVersion());
         }
         if (s.state().wabas.containsKey(id)) {
             Waba w = s.state().wabas.get(id);
@@ -166,11 +166,11 @@ final class GraphApi {
     }
 
     static Map<String, Object> numberFields(PhoneNumber n, String fields) {
-        return numberFields(n, fields, null);
+        return numberFields(n, fields, null, 25);
     }
 
     /** A number's fields as Meta reads them ({@code webhookConfiguration}: where its messages webhooks go, null to leave out). */
-    static Map<String, Object> numberFields(PhoneNumber n, String fields, Map<String, Object> webhookConfiguration) {
+    static Map<String, Object> numberFields(PhoneNumber n, String fields, Map<String, Object> webhookConfiguration, int apiVersion) {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("verified_name", n.verifiedName);
         all.put("code_verification_status", n.codeVerificationStatus);
@@ -182,6 +182,11 @@ final class GraphApi {
         all.put("status", n.status != null ? n.status : n.registered ? "CONNECTED" : "PENDING");
         all.put("account_mode", "LIVE");
         all.put("whatsapp_business_manager_messaging_limit", n.messagingLimit);
+        if (apiVersion <= 23) {
+            // The per-number legacy field, deprecated for the portfolio-level limit above: answered on v23.0 and older
+            // (https://developers.facebook.com/docs/whatsapp/messaging-limits), left out from v24.0.
+            all.put("messaging_limit_tier", n.messagingLimit);
+        }
         all.put("is_official_business_account", false);
         if (webhookConfiguration != null) {
             all.put("webhook_configuration", webhookConfiguration);
@@ -248,7 +253,7 @@ final class GraphApi {
         Waba w = waba(s, r, id);
         List<Map<String, Object>> data = new ArrayList<>();
         for (String n : s.numbersOf(w.id)) {
-            data.add(numberFields(s.state().numbers.get(n), r.param("fields"), s.webhookConfiguration(s.state().numbers.get(n))));
+            data.add(numberFields(s.state().numbers.get(n), r.param("fields"), s.webhookConfiguration(s.state().numbers.get(n)), r.apiVersion()));
         }
         return Map.of("data", data, "paging", Map.of("cursors", Map.of("before", "QVFI", "after", "QVFI")));
     }

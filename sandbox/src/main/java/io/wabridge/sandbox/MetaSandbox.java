@@ -406,7 +406,8 @@ public final class MetaSandbox implements AutoCloseable {
             }
             String graphPath = versioned.group(1) == null ? "/" : versioned.group(1);
             List<String> segments = Arrays.stream(graphPath.split("/")).filter(s -> !s.isEmpty()).toList();
-            Request request = new Request(method, graphPath, segments, params, body, contentType, bearer);
+            int apiVersion = Integer.parseInt(path.substring(2, path.indexOf('.')));   // "/v23.0/..." -> 23
+            Request request = new Request(method, graphPath, segments, params, body, contentType, bearer, apiVersion);
             Answer answer;
             int code = 0;
             Faults.Rule fault = faults.take(method, graphPath);

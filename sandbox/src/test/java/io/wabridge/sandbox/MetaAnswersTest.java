@@ -105,6 +105,12 @@ class MetaAnswersTest {
         JsonNode id = json(call("GET", "/" + acme.phoneNumberId() + "?fields=display_phone_number", token, null));
         assertThat(id.path("display_phone_number").asText()).isEqualTo("+1 555-000-1111");
         assertThat(io.wabridge.sandbox.GraphApi.displayFormat("6281100003001")).isEqualTo("+62 811-0000-3001");
+        // The legacy messaging_limit_tier on old API versions only.
+        String legacy = "/" + acme.phoneNumberId() + "?fields=messaging_limit_tier,whatsapp_business_manager_messaging_limit";
+        JsonNode v23 = json(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sandbox.graphUrl("v23.0") + legacy))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()));
+        assertThat(v23.path("messaging_limit_tier").asText()).isEqualTo(v23.path("whatsapp_business_manager_messaging_limit").asText()).isNotEmpty();
+        assertThat(json(call("GET", legacy, token, null)).has("messaging_limit_tier")).as("v25.0").isFalse();
     }
 
     @Test
