@@ -32,6 +32,11 @@ final class WebhookBench {
         try (LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("template.yaml"), null))) {
             InboundBench.route(runtime, tenants);
             String queue = runtime.resources().queueUrls().get("InboundQueue");
+            if (flags.containsKey("sizes")) {
+                deliverySizes(runtime, queue, Arrays.stream(flags.get("sizes").split(",")).map(Integer::parseInt).toList(),
+                        Integer.parseInt(flags.getOrDefault("repeats", "20")));
+                return;
+            }
             for (int rate : rates) {
                 ProcessBuilder load = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                         "-cp", System.getProperty("java.class.path"), WebhookLoad.class.getName(),
@@ -60,6 +65,38 @@ final class WebhookBench {
         row("signature check + split", ApiLimitBench.time(50_000, () -> inMemory.receive(header, body)));
         row("signature check + split + enqueue (ElasticMQ)", ApiLimitBench.time(2_000, () -> toSqs.receive(header, body)));
         runtime.sqs().purgeQueue(r -> r.queueUrl(queue));
+    }
+
+    /**
+     * Ack time of one delivery of n updates (Meta sends 1 to 1,000 per POST), POSTed one after another {@code repeats}
+     * times through the local gateway to the webhook function; the queue is purged between sizes.
+     */
+    private static void deliverySizes(LocalRuntime runtime, String queue, List<Integer> sizes, int repeats) throws Exception {
+        WebhookSignature signer = WebhookSignature.withSecret(runtime.metaAppSecret());
+        java.net.http.HttpClient http = WebhookLoad.client();
+        java.net.URI webhook = java.net.URI.create(runtime.baseUrl() + "/webhook");
+        System.out.println("ack of one delivery of n updates, " + repeats + " POSTs per size after 2 warm-ups:");
+        for (int n : sizes) {
+            long[] times = new long[repeats];
+            int refused = 0;
+            for (int i = -2; i < repeats; i++) {
+                String body = WebhookLoad.delivery(Math.floorMod(i, 10), "size" + n + "." + i + "." + System.nanoTime(), n);
+                long started = System.nanoTime();
+                int status = WebhookLoad.post(http, webhook, signer, body).get().statusCode();
+                long took = System.nanoTime() - started;
+                if (status != 200 && i >= 0) {
+                    refused++;   // Meta would redeliver the whole POST
+                }
+                if (i >= 0) {
+                    times[i] = took;
+                }
+            }
+            Arrays.sort(times);
+            System.out.printf("  %5d updates (%,d bytes)  p50 %.0f ms, p99 %.0f ms, max %.0f ms, not 200: %d of %d%n", n,
+                    WebhookLoad.delivery(0, "x", n).length(), ApiLimitBench.ms(times, 0.50), ApiLimitBench.ms(times, 0.99), times[repeats - 1] / 1e6,
+                    refused, repeats);
+            runtime.sqs().purgeQueue(r -> r.queueUrl(queue));
+        }
     }
 
     private static void row(String what, long[] sorted) {

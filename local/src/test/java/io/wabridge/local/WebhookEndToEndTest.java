@@ -99,6 +99,29 @@ class WebhookEndToEndTest {
         assertThat(message.get("phoneNumberId").s()).isEqualTo("106540352242922");
     }
 
+    /**
+     * A delivery of many updates (Meta sends up to 1,000 per POST) is stored whole in one write and split by the inbound
+     * consumer: answered 200, and every message in it ends up stored once.
+     */
+    @Test
+    void aLargeDeliveryIsAcknowledgedWholeAndEveryUpdateInItIsStored() throws Exception {
+        String prefix = "wamid.large." + UUID.randomUUID() + ".";
+        long now = Instant.now().getEpochSecond();
+        StringBuilder messages = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            messages.append(i == 0 ? "" : ",").append("""
+                    {"from":"1650555%04d","id":"%s%d","timestamp":"%d","type":"text","text":{"body":"n%d"}}""".formatted(i % 5, prefix, i, now, i));
+        }
+        String body = """
+                {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{
+                "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
+                "messages":[%s]},"field":"messages"}]}]}""".formatted(messages);
+        HttpResponse<String> r = postSigned(body, WebhookSignature.withSecret(runtime.metaAppSecret()).sign(body.getBytes(StandardCharsets.UTF_8)));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(Http.eventually(Duration.ofSeconds(60), () -> java.util.stream.IntStream.range(0, 60)
+                .allMatch(i -> !storedMessage(prefix + i).isEmpty()))).as("all 60 stored").isTrue();
+    }
+
     @Test
     void aWebhookPostedThreeTimesIsStoredOnce() throws Exception {
         String wamid = "wamid." + UUID.randomUUID();

@@ -80,8 +80,10 @@ final class Control {
                     return verified ? ok(Map.of("success", true)) : error(400, "callback verification failed");
                 }
                 case "POST faults" -> {
+                    Faults.Kind kind = Faults.Kind.valueOf(json.path("kind").asText("HTTP_STATUS"));
+                    // A Graph error without http_status gets Meta's status for its code (GraphError.httpStatusFor).
                     s.faults().add(new Faults.Rule(json.path("method").asText(null), json.path("path").asText(".*"),
-                            Faults.Kind.valueOf(json.path("kind").asText("HTTP_STATUS")), json.path("http_status").asInt(500),
+                            kind, json.path("http_status").asInt(kind == Faults.Kind.GRAPH_ERROR ? 0 : 500),
                             json.path("code").asInt(1), json.path("delay_ms").asLong(0), json.path("times").asInt(1)));
                     return ok(Map.of("success", true));
                 }

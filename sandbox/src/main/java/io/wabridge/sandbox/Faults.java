@@ -35,7 +35,7 @@ public final class Faults {
         }
 
         public static Rule graphError(String pathRegex, int code, int times) {
-            return new Rule(null, pathRegex, Kind.GRAPH_ERROR, 400, code, 0, times);
+            return new Rule(null, pathRegex, Kind.GRAPH_ERROR, 0, code, 0, times);   // 0: Meta's status for the code
         }
 
         public static Rule slow(String pathRegex, long delayMillis, int times) {
@@ -85,17 +85,23 @@ public final class Faults {
         return null;
     }
 
+    /** The error a rule injects, answered with the rule's HTTP status or else Meta's status for the code. */
     static GraphError error(Rule rule) {
+        int status = rule.httpStatus() != 0 ? rule.httpStatus() : GraphError.httpStatusFor(rule.code());
         return switch (rule.code()) {
-            case 4 -> GraphError.whatsapp(400, 4, "Application request limit reached", "Too many calls from this app");
-            case 80007 -> GraphError.whatsapp(400, 80007, "Rate limit issues", "The WhatsApp Business Account has reached its rate limit.");
-            case 130429 -> GraphError.whatsapp(400, 130429, "Rate limit hit", "Cloud API message throughput has been reached.");
-            case 131000 -> GraphError.whatsapp(500, 131000, "Something went wrong", "Something went wrong");
-            case 131016 -> GraphError.whatsapp(500, 131016, "Service unavailable", "A service is temporarily unavailable.");
-            case 2 -> new GraphError(503, 2, null, "OAuthException", "An unexpected error has occurred. Please retry your request later.", null);
-            case 1 -> new GraphError(rule.httpStatus() == 0 ? 500 : rule.httpStatus(), 1, null, "OAuthException",
-                    "An unknown error occurred", null);
-            default -> GraphError.whatsapp(rule.httpStatus() == 0 ? 400 : rule.httpStatus(), rule.code(), "Injected error", "injected by the sandbox");
+            case 4 -> GraphError.whatsapp(status, 4, "Application request limit reached", "Too many calls from this app");
+            case 80007 -> GraphError.whatsapp(status, 80007, "Rate limit issues", "The WhatsApp Business Account has reached its rate limit.");
+            case 130429 -> GraphError.whatsapp(status, 130429, "Rate limit hit", "Cloud API message throughput has been reached.");
+            case 131000 -> GraphError.whatsapp(status, 131000, "Something went wrong", "Something went wrong");
+            case 131016 -> GraphError.whatsapp(status, 131016, "Service unavailable", "A service is temporarily unavailable.");
+            case 131047 -> GraphError.whatsapp(status, 131047, "Re-engagement message",
+                    "Message failed to send because more than 24 hours have passed since the customer last replied to this number.");
+            case 131026 -> GraphError.whatsapp(status, 131026, "Message undeliverable", "Message Undeliverable.");
+            case 2 -> new GraphError(status, 2, null, "OAuthException", "An unexpected error has occurred. Please retry your request later.", null);
+            case 1 -> new GraphError(status, 1, null, "OAuthException", "An unknown error occurred", null);
+            case 190 -> GraphError.invalidToken("Error validating access token: The session has been invalidated because the user changed their "
+                    + "password or Facebook has changed the session for security reasons.", 460);
+            default -> GraphError.whatsapp(status, rule.code(), "Injected error", "injected by the sandbox");
         };
     }
 }

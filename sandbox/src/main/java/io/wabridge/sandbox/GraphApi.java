@@ -121,16 +121,23 @@ final class GraphApi {
         data.put("data_access_expires_at", 0);
         data.put("expires_at", t.expiresAt == null ? 0 : t.expiresAt.getEpochSecond());
         data.put("is_valid", t.valid && !expired);
-        data.put("issued_at", t.issuedAt.getEpochSecond());
-        data.put("scopes", t.scopes);
-        data.put("granular_scopes", List.of(
-                Map.of("scope", "whatsapp_business_management", "target_ids", wabaTargets),
-                Map.of("scope", "whatsapp_business_messaging", "target_ids", wabaTargets),
-                Map.of("scope", "business_management", "target_ids", List.of(t.businessId))));
-        data.put("user_id", "sysuser-" + t.businessId);
-        if (!t.valid) {
-            data.put("error", Map.of("code", 190, "subcode", 458, "message", "The user has not authorized application " + s.appId() + "."));
+        // Meta answers only the fields that apply: a revoked token has an error and no scopes, no issued_at; an
+        // expired one keeps its scopes beside the error (debug_token reference, "error" and "scopes" fields).
+        if (t.valid) {
+            data.put("issued_at", t.issuedAt.getEpochSecond());
+            data.put("scopes", t.scopes);
+            data.put("granular_scopes", List.of(
+                    Map.of("scope", "whatsapp_business_management", "target_ids", wabaTargets),
+                    Map.of("scope", "whatsapp_business_messaging", "target_ids", wabaTargets),
+                    Map.of("scope", "business_management", "target_ids", List.of(t.businessId))));
+        } else {
+            data.put("error", Map.of("code", 190, "message", "Error validating access token: The user has not authorized application "
+                    + s.appId() + ".", "subcode", 458));
         }
+        if (t.valid && expired) {
+            data.put("error", Map.of("code", 190, "message", MetaSandbox.expiredMessage(t.expiresAt, now), "subcode", 463));
+        }
+        data.put("user_id", "sysuser-" + t.businessId);
         return Map.of("data", data);
     }
 
@@ -142,7 +149,7 @@ final class GraphApi {
             PhoneNumber n = s.state().numbers.get(id);
             // Reading a number counts against its WABA's management budget, as the WABA's own reads do.
             s.countManagementCall(s.state().wabas.get(n.wabaId));
-            return numberFields(n, r.param("fields"));
+            return numberFields(n, r.param("fields"), s.webhookConfiguration(n), r.apiVersion());
         }
         if (s.state().wabas.containsKey(id)) {
             Waba w = s.state().wabas.get(id);
@@ -159,10 +166,15 @@ final class GraphApi {
     }
 
     static Map<String, Object> numberFields(PhoneNumber n, String fields) {
+        return numberFields(n, fields, null, 25);
+    }
+
+    /** A number's fields as Meta reads them ({@code webhookConfiguration}: where its messages webhooks go, null to leave out). */
+    static Map<String, Object> numberFields(PhoneNumber n, String fields, Map<String, Object> webhookConfiguration, int apiVersion) {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("verified_name", n.verifiedName);
         all.put("code_verification_status", n.codeVerificationStatus);
-        all.put("display_phone_number", n.displayNumber);
+        all.put("display_phone_number", displayFormat(n.displayNumber));
         all.put("quality_rating", n.qualityRating);
         all.put("platform_type", "CLOUD_API");
         all.put("throughput", Map.of("level", n.throughputLevel));
@@ -170,13 +182,23 @@ final class GraphApi {
         all.put("status", n.status != null ? n.status : n.registered ? "CONNECTED" : "PENDING");
         all.put("account_mode", "LIVE");
         all.put("whatsapp_business_manager_messaging_limit", n.messagingLimit);
+        if (apiVersion <= 23) {
+            // The per-number legacy field, deprecated for the portfolio-level limit above: answered on v23.0 and older
+            // (https://developers.facebook.com/docs/whatsapp/messaging-limits), left out from v24.0.
+            all.put("messaging_limit_tier", n.messagingLimit);
+        }
         all.put("is_official_business_account", false);
+        if (webhookConfiguration != null) {
+            all.put("webhook_configuration", webhookConfiguration);
+        }
         all.put("id", n.id);
         if (fields == null || fields.isBlank()) {
             Map<String, Object> standard = new LinkedHashMap<>();
             for (String f : List.of("verified_name", "code_verification_status", "display_phone_number", "quality_rating",
-                    "platform_type", "throughput", "id")) {
-                standard.put(f, all.get(f));
+                    "platform_type", "throughput", "webhook_configuration", "id")) {
+                if (all.containsKey(f)) {
+                    standard.put(f, all.get(f));
+                }
             }
             return standard;
         }
@@ -188,6 +210,35 @@ final class GraphApi {
         }
         out.put("id", n.id);
         return out;
+    }
+
+    /*
+     * Meta reads display_phone_number in international format ("+1 555-078-3881", libphonenumber's INTERNATIONAL), while
+     * webhooks carry the bare digits ("15550783881"). The sandbox formats North American numbers exactly (+1 NXX-NXX-XXXX)
+     * and others as +CC followed by groups of 3-4-4 digits of the national number, close to most countries' format.
+     */
+    private static final List<String> COUNTRY_CODES = List.of("1", "7", "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43",
+            "44", "45", "46", "47", "48", "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65", "66", "81",
+            "82", "84", "86", "90", "91", "92", "93", "94", "95", "98");
+
+    static String displayFormat(String digits) {
+        if (digits == null || !digits.matches("[0-9]{8,15}")) {
+            return digits;
+        }
+        if (digits.startsWith("1") && digits.length() == 11) {
+            return "+1 " + digits.substring(1, 4) + "-" + digits.substring(4, 7) + "-" + digits.substring(7);
+        }
+        String cc = COUNTRY_CODES.stream().filter(digits::startsWith).findFirst().orElse(digits.substring(0, 3));
+        String national = digits.substring(cc.length());
+        StringBuilder out = new StringBuilder("+" + cc + " ");
+        int[] groups = national.length() <= 7 ? new int[] {3, 4} : new int[] {3, 4, 4};
+        int at = 0;
+        for (int i = 0; i < groups.length && at < national.length(); i++) {
+            int end = i == groups.length - 1 ? national.length() : Math.min(national.length(), at + groups[i]);
+            out.append(i == 0 ? "" : "-").append(national, at, end);
+            at = end;
+        }
+        return out.toString();
     }
 
     private static Waba waba(MetaSandbox s, Request r, String id) {
@@ -202,7 +253,7 @@ final class GraphApi {
         Waba w = waba(s, r, id);
         List<Map<String, Object>> data = new ArrayList<>();
         for (String n : s.numbersOf(w.id)) {
-            data.add(numberFields(s.state().numbers.get(n), r.param("fields")));
+            data.add(numberFields(s.state().numbers.get(n), r.param("fields"), s.webhookConfiguration(s.state().numbers.get(n)), r.apiVersion()));
         }
         return Map.of("data", data, "paging", Map.of("cursors", Map.of("before", "QVFI", "after", "QVFI")));
     }

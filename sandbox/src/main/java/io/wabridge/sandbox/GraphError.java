@@ -6,7 +6,9 @@ import java.util.UUID;
 
 /**
  * An error as the Graph API answers it:
- * {@code {"error":{"message","type","code","error_subcode"?,"error_data":{"messaging_product","details"},"fbtrace_id"}}}.
+ * {@code {"error":{"message","type","code","error_subcode"?,"error_data":{"messaging_product","details"}?,"is_transient"?,"fbtrace_id"}}}.
+ * {@code error_data} only on WhatsApp errors (they have details); {@code is_transient} only on the codes Meta marks
+ * transient; OAuth token errors (190) come with HTTP 401 and a {@code WWW-Authenticate} header, as Meta sends them.
  */
 public final class GraphError extends RuntimeException {
 
@@ -20,9 +22,38 @@ public final class GraphError extends RuntimeException {
         super(message);
         this.httpStatus = httpStatus;
         this.code = code;
-        this.subcode = subcode;
+        this.subcode = code == 130429 && subcode == null ? Integer.valueOf(THROUGHPUT_SUBCODE) : subcode;
         this.type = type;
         this.details = details;
+    }
+
+    /** Meta's subcode on 130429 (Cloud API throughput reached). */
+    public static final int THROUGHPUT_SUBCODE = 2494055;
+
+    /*
+     * The HTTP status Meta answers with for an error code, from the "HTTP Status" column of
+     * https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes; 400 for the rest.
+     */
+    private static final Map<Integer, Integer> HTTP_STATUS = Map.ofEntries(
+            Map.entry(0, 401), Map.entry(190, 401), Map.entry(3, 500), Map.entry(10, 403), Map.entry(200, 403),
+            Map.entry(368, 403), Map.entry(130497, 403), Map.entry(131005, 403), Map.entry(131031, 403),
+            Map.entry(2, 503), Map.entry(131000, 500), Map.entry(131016, 503), Map.entry(133004, 503),
+            Map.entry(132001, 404));
+
+    /** Meta's HTTP status for {@code code}. */
+    public static int httpStatusFor(int code) {
+        return code > 200 && code < 300 ? 403 : HTTP_STATUS.getOrDefault(code, 400);
+    }
+
+    /*
+     * The codes whose Graph answers carry "is_transient": true (temporary server-side or throttling conditions: the same
+     * request may succeed later). https://developers.facebook.com/docs/graph-api/guides/error-handling/ ("is_transient").
+     */
+    private static final java.util.Set<Integer> TRANSIENT = java.util.Set.of(1, 2, 4, 17, 32, 341, 613, 80007, 131000, 131016, 133004);
+
+    /** The {@code WWW-Authenticate} header of a token error (190), null otherwise. */
+    public String wwwAuthenticate() {
+        return code == 190 ? "OAuth \"Facebook Platform\" \"invalid_token\" \"" + getMessage().replace("\"", "'") + "\"" : null;
     }
 
     /** (#100) invalid parameter. */
@@ -65,6 +96,9 @@ public final class GraphError extends RuntimeException {
         }
         if (details != null) {
             error.put("error_data", Map.of("messaging_product", "whatsapp", "details", details));
+        }
+        if (TRANSIENT.contains(code)) {
+            error.put("is_transient", true);
         }
         error.put("fbtrace_id", "A" + UUID.randomUUID().toString().replace("-", "").substring(0, 22));
         return Map.of("error", error);

@@ -74,6 +74,7 @@ final class Messaging {
         if (user != null) {
             pairLimit(number, user);
         }
+        refuseSynchronously(number, user, type);
         SentMessage message = new SentMessage(state.newWamid(), number.id, waId, type, category, JSON.convertValue(body, Map.class));
         state.sent.put(message.wamid, message);
         progress(number, message, user, body);
@@ -107,6 +108,12 @@ final class Messaging {
                 if (id == link) {
                     throw GraphError.invalidParameter("Invalid parameter", type + " needs exactly one of id or link");
                 }
+                if (payload.hasNonNull("caption")) {
+                    if (type.equals("audio") || type.equals("sticker")) {
+                        throw GraphError.invalidParameter("Invalid parameter", "Param " + type + "['caption'] is not a valid parameter for " + type);
+                    }
+                    length("Caption", payload.path("caption"), 1024);
+                }
                 if (id && !state.media.containsKey(payload.get("id").asText())) {
                     throw GraphError.invalidParameter("Invalid parameter", "media id " + payload.get("id").asText() + " not found");
                 }
@@ -125,6 +132,7 @@ final class Messaging {
                 if (kind.equals("button") && (payload.path("action").path("buttons").size() < 1 || payload.path("action").path("buttons").size() > 3)) {
                     throw GraphError.invalidParameter("Invalid parameter", "interactive button messages need 1 to 3 buttons");
                 }
+                interactiveLimits(kind, payload);
             }
             case "reaction" -> {
                 if (payload.path("message_id").asText("").isEmpty()) {
@@ -146,6 +154,80 @@ final class Messaging {
             }
         }
         return "service";
+    }
+
+    /*
+     * Meta's length and count limits for interactive messages, as its documentation states them (the sandbox's own
+     * copy, independent of WaBridge's: MetaLimitsTest in the local module checks both against one table).
+     * https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-list-messages
+     * https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-reply-buttons-messages
+     * https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-cta-url-messages
+     * A value over its limit is refused as Meta does: (#131009) Parameter value is not valid, HTTP 400.
+     */
+    private static void interactiveLimits(String kind, JsonNode payload) {
+        length("Body text", payload.path("body").path("text"), 1024);
+        if (payload.has("footer")) {
+            length("Footer text", payload.path("footer").path("text"), 60);
+        }
+        if ("text".equals(payload.path("header").path("type").asText())) {
+            length("Header text", payload.path("header").path("text"), 60);
+        }
+        JsonNode action = payload.path("action");
+        switch (kind) {
+            case "button" -> {
+                Set<String> ids = new java.util.HashSet<>();
+                Set<String> titles = new java.util.HashSet<>();
+                for (JsonNode b : action.path("buttons")) {
+                    length("Button title", b.path("reply").path("title"), 20);
+                    length("Button id", b.path("reply").path("id"), 256);
+                    if (!ids.add(b.path("reply").path("id").asText()) || !titles.add(b.path("reply").path("title").asText())) {
+                        throw parameterValue("Button title and id must be unique");
+                    }
+                }
+            }
+            case "list" -> {
+                length("Button text", action.path("button"), 20);
+                JsonNode sections = action.path("sections");
+                if (sections.size() < 1 || sections.size() > 10) {
+                    throw parameterValue("Invalid number of sections. Min: 1, Max: 10");
+                }
+                int rows = 0;
+                Set<String> ids = new java.util.HashSet<>();
+                for (JsonNode section : sections) {
+                    if (section.has("title") || sections.size() > 1) {
+                        length("Section title", section.path("title"), 24);
+                    }
+                    for (JsonNode row : section.path("rows")) {
+                        rows++;
+                        length("Row id", row.path("id"), 200);
+                        length("Row title", row.path("title"), 24);
+                        if (row.has("description")) {
+                            length("Row description", row.path("description"), 72);
+                        }
+                        if (!ids.add(row.path("id").asText())) {
+                            throw parameterValue("Row ids must be unique");
+                        }
+                    }
+                }
+                if (rows < 1 || rows > 10) {
+                    throw parameterValue("Invalid number of rows. Min: 1, Max: 10");
+                }
+            }
+            case "cta_url" -> length("Display text", action.path("parameters").path("display_text"), 20);
+            default -> { }
+        }
+    }
+
+    private static void length(String what, JsonNode value, int max) {
+        String text = value.asText("");
+        int n = text.codePointCount(0, text.length());
+        if (!value.isTextual() || n < 1 || n > max) {
+            throw parameterValue(what + " length invalid. Min length: 1, Max length: " + max);
+        }
+    }
+
+    private static GraphError parameterValue(String details) {
+        return GraphError.whatsapp(400, 131009, "Parameter value is not valid", details);
     }
 
     private String template(PhoneNumber number, JsonNode payload) {
@@ -178,6 +260,20 @@ final class Messaging {
                             + template.bodyParameters + ")");
         }
         return template.category.toLowerCase();
+    }
+
+    /** The scenario {@link User#refusesSynchronously}: Meta's 131026 / 131047 in the API answer (HTTP 400). */
+    private void refuseSynchronously(PhoneNumber number, User user, String type) {
+        if (user == null || !user.refusesSynchronously) {
+            return;
+        }
+        if (!user.onWhatsApp) {
+            throw GraphError.whatsapp(400, 131026, "Message undeliverable", "Message Undeliverable.");
+        }
+        if (!type.equals("template") && !type.equals("reaction") && !windowOpen(user, number)) {
+            throw GraphError.whatsapp(400, 131047, "Re-engagement message",
+                    "Message failed to send because more than 24 hours have passed since the customer last replied to this number.");
+        }
     }
 
     /** Per-number throughput: 80 messages per second by default, 1,000 after an upgrade. */

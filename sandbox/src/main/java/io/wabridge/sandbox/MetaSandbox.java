@@ -330,6 +330,7 @@ public final class MetaSandbox implements AutoCloseable {
         value.put("message_template_name", t.name);
         value.put("message_template_language", t.language);
         value.put("reason", reason == null ? "NONE" : reason);
+        value.put("message_template_category", t.category);   // Meta includes the category (webhook reference)
         deliverToApp(wabaId, "message_template_status_update", value);
     }
 
@@ -385,14 +386,14 @@ public final class MetaSandbox implements AutoCloseable {
         String override = waba.subscribedApps.get(appId);
         String target = override != null && field.equals("messages") ? override : callbackUrl;
         if (target != null) {
-            webhooks.enqueue(target, wabaId, Map.of("field", field, "value", value));
+            webhooks.enqueue(target, wabaId, Map.of("field", field, "value", value), state.now());
         }
     }
 
     /** Account-level notices go to the app even after it was unsubscribed (PARTNER_APP_UNINSTALLED). */
     private void deliverToApp(String wabaId, String field, Map<String, Object> value) {
         if (callbackUrl != null) {
-            webhooks.enqueue(callbackUrl, wabaId, Map.of("field", field, "value", value));
+            webhooks.enqueue(callbackUrl, wabaId, Map.of("field", field, "value", value), state.now());
         }
     }
 
@@ -433,7 +434,8 @@ public final class MetaSandbox implements AutoCloseable {
             }
             String graphPath = versioned.group(1) == null ? "/" : versioned.group(1);
             List<String> segments = Arrays.stream(graphPath.split("/")).filter(s -> !s.isEmpty()).toList();
-            Request request = new Request(method, graphPath, segments, params, body, contentType, bearer);
+            int apiVersion = Integer.parseInt(path.substring(2, path.indexOf('.')));   // "/v23.0/..." -> 23
+            Request request = new Request(method, graphPath, segments, params, body, contentType, bearer, apiVersion);
             Answer answer;
             int code = 0;
             Faults.Rule fault = faults.take(method, graphPath);
@@ -452,7 +454,7 @@ public final class MetaSandbox implements AutoCloseable {
                 }
                 answer = new Answer(200, GraphApi.route(this, request));
             } catch (GraphError e) {
-                answer = new Answer(e.httpStatus(), e.body());
+                answer = new Answer(e.httpStatus(), e.body(), "application/json", e.wwwAuthenticate());
                 code = e.code();
             }
             record(request, answer.status(), code);
@@ -468,15 +470,22 @@ public final class MetaSandbox implements AutoCloseable {
     }
 
     /** An HTTP answer: status and a JSON-able body (or raw bytes). */
-    record Answer(int status, Object body, String contentType) {
+    record Answer(int status, Object body, String contentType, String wwwAuthenticate) {
         Answer(int status, Object body) {
-            this(status, body, "application/json");
+            this(status, body, "application/json", null);
+        }
+
+        Answer(int status, Object body, String contentType) {
+            this(status, body, contentType, null);
         }
     }
 
     private static void respond(HttpExchange exchange, Answer answer) throws IOException {
         byte[] out = answer.body() instanceof byte[] b ? b : JSON.writeValueAsBytes(answer.body());
         exchange.getResponseHeaders().set("content-type", answer.contentType());
+        if (answer.wwwAuthenticate() != null) {
+            exchange.getResponseHeaders().set("www-authenticate", answer.wwwAuthenticate());
+        }
         exchange.sendResponseHeaders(answer.status(), out.length == 0 ? -1 : out.length);
         if (out.length > 0) {
             exchange.getResponseBody().write(out);
@@ -522,9 +531,36 @@ public final class MetaSandbox implements AutoCloseable {
             throw GraphError.invalidToken("Error validating access token: The user has not authorized application " + appId + ".", 458);
         }
         if (t.expiresAt != null && !state.now().isBefore(t.expiresAt)) {
-            throw GraphError.invalidToken("Error validating access token: Session has expired on " + t.expiresAt + ".", 463);
+            throw GraphError.invalidToken(expiredMessage(t.expiresAt, state.now()), 463);
         }
         return t;
+    }
+
+    /*
+     * Meta's wording for an expired token (code 190, subcode 463), times in Pacific time:
+     * "Error validating access token: Session has expired on Wednesday, 14-Feb-18 18:00:00 PST. The current time is
+     * Thursday, 15-Feb-18 13:46:35 PST." (https://developers.facebook.com/docs/facebook-login/access-tokens/debugging-and-error-handling)
+     */
+    private static final java.time.format.DateTimeFormatter META_TIME = java.time.format.DateTimeFormatter
+            .ofPattern("EEEE, dd-MMM-yy HH:mm:ss zzz", java.util.Locale.US).withZone(java.time.ZoneId.of("America/Los_Angeles"));
+
+    static String expiredMessage(Instant expiredAt, Instant now) {
+        return "Error validating access token: Session has expired on " + META_TIME.format(expiredAt) + ". The current time is "
+                + META_TIME.format(now) + ".";
+    }
+
+    /** {@code webhook_configuration} of a number: {@code application} (the app's callback) and any WABA override. */
+    Map<String, Object> webhookConfiguration(PhoneNumber n) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        if (callbackUrl != null) {
+            config.put("application", callbackUrl);
+        }
+        Waba waba = state.wabas.get(n.wabaId);
+        String override = waba == null ? null : waba.subscribedApps.get(appId);
+        if (override != null) {
+            config.put("whatsapp_business_account", override);
+        }
+        return config;
     }
 
     /** The asset must belong to the token's business. */

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /** One HTTP request to the sandbox: method, path segments after the version, parameters and body. */
 record Request(String method, String path, List<String> segments, Map<String, String> params, byte[] body,
-               String contentType, String bearer) {
+               String contentType, String bearer, int apiVersion) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -128,6 +128,11 @@ public final class SandboxState {
         public boolean onWhatsApp = true;
         public boolean marketingStopped;
         public boolean readsMessages = true;
+        /**
+         * Scenario: Meta refuses sends to this user in the API answer rather than by a failed status webhook: 131026
+         * when the user cannot receive the message, 131047 for a free-form message outside the 24-hour window.
+         */
+        public volatile boolean refusesSynchronously;
         /** phone number id to the time this user last wrote to it (opens the 24 h window). */
         public final Map<String, Instant> lastInbound = new ConcurrentHashMap<>();
         /** per business number: pair-rate tokens and when they were last refilled. */

@@ -1,6 +1,5 @@
 package io.wabridge.sandbox;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -36,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class WebhookDispatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** How deliveries misbehave; all off by default. */
     public record Chaos(double duplicateProbability, boolean reorder, long extraDelayMillis) {
@@ -66,7 +64,8 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    private record Pending(String url, String wabaId, Map<String, Object> change) {}
+    /** {@code time}: the entry's Unix time, which Meta sets on every field but {@code messages}; null there. */
+    private record Pending(String url, String wabaId, Map<String, Object> change, Long time) {}
 
     private final String appSecret;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -104,8 +103,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     /** Queues one change ({@code {"field":..,"value":..}}) of a WABA for delivery to {@code url}. */
-    void enqueue(String url, String wabaId, Map<String, Object> change) {
-        pending.add(new Pending(url, wabaId, change));
+    void enqueue(String url, String wabaId, Map<String, Object> change, java.time.Instant now) {
+        pending.add(new Pending(url, wabaId, change, "messages".equals(change.get("field")) ? null : now.getEpochSecond()));
     }
 
     /** Meta's GET verification of a callback URL. */
@@ -155,23 +154,31 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
+    /** One entry per WABA (and entry time), in Meta's wire encoding ({@link MetaJson}). */
     private static byte[] body(List<Pending> items) {
-        Map<String, List<Map<String, Object>>> byWaba = new LinkedHashMap<>();
-        items.forEach(i -> byWaba.computeIfAbsent(i.wabaId(), k -> new ArrayList<>()).add(i.change()));
+        Map<List<Object>, List<Map<String, Object>>> byEntry = new LinkedHashMap<>();
+        items.forEach(i -> byEntry.computeIfAbsent(java.util.Arrays.asList(i.wabaId(), i.time()), k -> new ArrayList<>()).add(i.change()));
         List<Map<String, Object>> entries = new ArrayList<>();
-        byWaba.forEach((waba, changes) -> entries.add(Map.of("id", waba, "changes", changes)));
-        try {
-            return JSON.writeValueAsBytes(Map.of("object", "whatsapp_business_account", "entry", entries));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        byEntry.forEach((key, changes) -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("id", key.get(0));
+            if (key.get(1) != null) {
+                entry.put("time", key.get(1));
+            }
+            entry.put("changes", changes);
+            entries.add(entry);
+        });
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("object", "whatsapp_business_account");
+        body.put("entry", entries);
+        return MetaJson.wireBytes(body);
     }
 
     private void attempt(Delivery d, int attempt) {
         int status;
         try {
             HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(d.url)).timeout(Duration.ofSeconds(10))
-                    .header("content-type", "application/json")
+                    .header("content-type", MetaJson.CONTENT_TYPE)
                     .header("user-agent", "facebookexternalua")
                     .header("x-hub-signature-256", "sha256=" + hmac("HmacSHA256", d.body))
                     .header("x-hub-signature", "sha1=" + hmac("HmacSHA1", d.body))

@@ -224,7 +224,7 @@ class MetaSandboxTest {
     void readsNumbersAndSubscribesWithAVerifiedOverride() throws Exception {
         JsonNode number = json(call("GET", "/" + acme.phoneNumberId()
                 + "?fields=display_phone_number,quality_rating,throughput,whatsapp_business_manager_messaging_limit", token, null));
-        assertThat(number.path("display_phone_number").asText()).isEqualTo("15550001111");
+        assertThat(number.path("display_phone_number").asText()).isEqualTo("+1 555-000-1111");   // Meta reads it formatted; webhooks carry digits
         assertThat(number.path("throughput").path("level").asText()).isEqualTo("STANDARD");
         assertThat(number.path("whatsapp_business_manager_messaging_limit").asText()).isEqualTo("TIER_2K");
         assertThat(json(call("GET", "/" + acme.wabaId() + "/phone_numbers", token, null)).path("data").get(0).path("id").asText())

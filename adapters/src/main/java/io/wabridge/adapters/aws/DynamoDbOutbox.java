@@ -199,6 +199,12 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
     public Optional<TemplateFacts> template(TenantId tenant, String wabaId, String name, String language) {
         Map<String, AttributeValue> item = get("TENANT#" + tenant.value(), "TEMPLATE#" + wabaId + "#" + name + "#" + language);
         return item.isEmpty() ? Optional.empty() : Optional.of(new TemplateFacts(str(item, "status"), str(item, "category"),
-                str(item, "pendingCategory"), str(item, "pendingCategoryAt") == null ? null : Instant.parse(str(item, "pendingCategoryAt"))));
+                str(item, "pendingCategory"), str(item, "pendingCategoryAt") == null ? null : Instant.parse(str(item, "pendingCategoryAt")),
+                io.wabridge.core.send.TemplateShape.decode(str(item, "shape"))));
+    }
+
+    @Override
+    public boolean templatesSynced(TenantId tenant, String wabaId) {
+        return !get("TENANT#" + tenant.value(), DynamoDbTemplates.syncedSortKey(wabaId)).isEmpty();
     }
 }

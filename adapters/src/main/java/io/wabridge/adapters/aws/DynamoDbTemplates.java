@@ -12,7 +12,12 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Template records {@code TENANT#{tenant}} / {@code TEMPLATE#{waba}#{name}#{language}}, the items the template webhooks update. */
+/**
+ * Template records {@code TENANT#{tenant}} / {@code TEMPLATE#{waba}#{name}#{language}}, the items the template webhooks
+ * update ({@code shape}: the parameters it takes, {@link io.wabridge.core.send.TemplateShape#encode()}, known from a
+ * sync or a creation through WaBridge); and {@code TENANT#{tenant}} / {@code TEMPLATESYNC#{waba}} with the time of the
+ * WABA's last full sync.
+ */
 public final class DynamoDbTemplates implements TemplateCatalog.Store {
 
     private final DynamoDbClient dynamo;
@@ -36,6 +41,7 @@ public final class DynamoDbTemplates implements TemplateCatalog.Store {
         values.put("status", t.status());
         values.put("quality", t.quality());
         values.put("reason", t.reason());
+        values.put("shape", t.shape() == null ? null : t.shape().encode());
         values.put("updatedAt", clock.instant().toString());
         StringBuilder set = new StringBuilder();
         Map<String, String> names = new HashMap<>();
@@ -62,9 +68,21 @@ public final class DynamoDbTemplates implements TemplateCatalog.Store {
                         ":s", AttributeValue.fromS("TEMPLATE#" + wabaId + "#")))).items()) {
             out.add(new TemplateCatalog.Template(wabaId, str(item, "templateId"), str(item, "name"), str(item, "language"),
                     str(item, "category"), str(item, "status"), str(item, "quality"), str(item, "reason"), str(item, "reasonText"),
-                    str(item, "pendingCategory"), str(item, "pendingCategoryAt") == null ? null : java.time.Instant.parse(str(item, "pendingCategoryAt"))));
+                    str(item, "pendingCategory"), str(item, "pendingCategoryAt") == null ? null : java.time.Instant.parse(str(item, "pendingCategoryAt")),
+                    io.wabridge.core.send.TemplateShape.decode(str(item, "shape"))));
         }
         return out;
+    }
+
+    /** The sort key of a WABA's sync record. */
+    static String syncedSortKey(String wabaId) {
+        return "TEMPLATESYNC#" + wabaId;
+    }
+
+    @Override
+    public void markSynced(TenantId tenant, String wabaId) {
+        dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", AttributeValue.fromS("TENANT#" + tenant.value()),
+                "SK", AttributeValue.fromS(syncedSortKey(wabaId)), "syncedAt", AttributeValue.fromS(clock.instant().toString()))));
     }
 
     @Override
@@ -73,7 +91,7 @@ public final class DynamoDbTemplates implements TemplateCatalog.Store {
         for (TemplateCatalog.Template t : list(tenant, wabaId)) {
             if (t.name().equals(name) && (hsmId == null || hsmId.equals(t.id())) && !TemplateCatalog.DELETED.equals(t.status())) {
                 upsert(tenant, new TemplateCatalog.Template(t.wabaId(), t.id(), t.name(), t.language(), t.category(), TemplateCatalog.DELETED,
-                        t.quality(), t.reason()));
+                        t.quality(), t.reason(), t.shape()));
                 languages.add(t.language());
             }
         }

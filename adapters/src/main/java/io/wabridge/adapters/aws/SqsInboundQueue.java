@@ -27,6 +27,8 @@ public final class SqsInboundQueue implements InboundQueue {
     /** SQS's message size limit (256 KiB), less room for the attributes; larger updates are claim-checked. */
     static final int MAX_MESSAGE_BYTES = 250 * 1024;
     private static final int MAX_BATCH_BYTES = 250 * 1024;
+    /** The message attribute that marks a whole delivery, to be split by the consumer ({@link #isDelivery}). */
+    public static final String DELIVERY = "wabridge-delivery";
     /** The message attribute that names a claim-checked update's key in the payload bucket. */
     public static final String CLAIM_CHECK = "wabridge-claim-check";
 
@@ -41,6 +43,28 @@ public final class SqsInboundQueue implements InboundQueue {
         this.payloads = payloads;
     }
 
+    /** Whether a queued record is a whole delivery ({@link #enqueueDelivery}) rather than one update. */
+    public static boolean isDelivery(SQSEvent.SQSMessage record) {
+        return record.getMessageAttributes() != null && record.getMessageAttributes().containsKey(DELIVERY);
+    }
+
+    /** One record for the whole delivery (in the payload bucket when over SQS's size limit), marked {@value #DELIVERY}. */
+    @Override
+    public void enqueueDelivery(WebhookUpdate delivery, List<WebhookUpdate> updates) {
+        Map<String, MessageAttributeValue> attributes = new java.util.HashMap<>();
+        attributes.put(DELIVERY, MessageAttributeValue.builder().dataType("String").stringValue("split").build());
+        SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder().id("0")
+                .messageGroupId(delivery.groupId()).messageDeduplicationId(delivery.deduplicationId());
+        if (delivery.body().length > MAX_MESSAGE_BYTES) {
+            String key = claimCheck(delivery);
+            attributes.put(CLAIM_CHECK, MessageAttributeValue.builder().dataType("String").stringValue(key).build());
+            entry.messageBody("claim-check " + key);
+        } else {
+            entry.messageBody(new String(delivery.body(), StandardCharsets.UTF_8));
+        }
+        send(List.of(entry.messageAttributes(attributes).build()));
+    }
+
     /** The update a queued record carries: its body, or the claim-checked payload it points to. */
     public static String body(SQSEvent.SQSMessage record, Supplier<S3Objects> payloads) {
         Map<String, SQSEvent.MessageAttribute> attributes = record.getMessageAttributes();
@@ -53,8 +77,54 @@ public final class SqsInboundQueue implements InboundQueue {
         return new String(payload, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Queues every update, and returns only once all are stored (or throws). A large delivery (Meta sends up to
+     * 1,000 updates, 3 MB) is sent as parallel lanes of batches: each message group goes to one lane, whose batches
+     * are sent one after another, so a conversation keeps its order while the lanes overlap their round trips.
+     */
     @Override
     public void enqueue(List<WebhookUpdate> updates) {
+        List<List<WebhookUpdate>> lanes = new ArrayList<>();
+        int laneCount = Math.min(LANES, Math.max(1, (updates.size() + 9) / 10));
+        for (int i = 0; i < laneCount; i++) {
+            lanes.add(new ArrayList<>());
+        }
+        for (WebhookUpdate u : updates) {
+            lanes.get(Math.floorMod(u.groupId().hashCode(), laneCount)).add(u);
+        }
+        if (laneCount == 1) {
+            sendLane(updates);
+            return;
+        }
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+        for (List<WebhookUpdate> lane : lanes) {
+            if (!lane.isEmpty()) {
+                running.add(LANE_THREADS.submit(() -> sendLane(lane)));
+            }
+        }
+        EnqueueFailed failed = null;
+        for (java.util.concurrent.Future<?> f : running) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (failed == null) {
+                    failed = e.getCause() instanceof EnqueueFailed ef ? ef : new EnqueueFailed("could not enqueue webhook updates", e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EnqueueFailed("interrupted while enqueueing webhook updates", e);
+            }
+        }
+        if (failed != null) {
+            throw failed;   // some updates may be queued: Meta redelivers the whole POST and the consumer's writes are idempotent
+        }
+    }
+
+    /** At most this many batches in flight per delivery (a 1,000-update delivery: 100 batches, 10 per lane). */
+    static final int LANES = 10;
+    private static final java.util.concurrent.ExecutorService LANE_THREADS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
+    private void sendLane(List<WebhookUpdate> updates) {
         List<SendMessageBatchRequestEntry> batch = new ArrayList<>();
         int batchBytes = 0;
         for (WebhookUpdate u : updates) {

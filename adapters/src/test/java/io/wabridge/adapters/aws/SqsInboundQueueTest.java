@@ -62,6 +62,56 @@ class SqsInboundQueueTest {
         assertThat(drain(sqs, url)).hasSize(25);
     }
 
+    /**
+     * Meta's largest delivery (1,000 updates): the batches go out in parallel lanes (several in flight at once), every
+     * update is queued, and each conversation keeps its order.
+     */
+    @Test
+    void aThousandUpdateDeliveryIsSentInParallelLanesKeepingEachConversationsOrder(Wiring wiring) {
+        SqsClient real = wiring.sqs();
+        String url = fifoQueue(real);
+        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
+        SqsClient counting = (SqsClient) java.lang.reflect.Proxy.newProxyInstance(SqsClient.class.getClassLoader(), new Class<?>[] {SqsClient.class},
+                (proxy, method, args) -> {
+                    boolean batch = method.getName().equals("sendMessageBatch");
+                    if (batch) {
+                        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    } finally {
+                        if (batch) {
+                            inFlight.decrementAndGet();
+                        }
+                    }
+                });
+        List<WebhookUpdate> updates = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            updates.add(update("conv" + (i % 50), "d" + i, "{\"n\":" + i + "}"));
+        }
+        new SqsInboundQueue(counting, url, wiring::media).enqueue(updates);
+        assertThat(maxInFlight.get()).as("batches in flight at once").isGreaterThan(1);
+
+        Map<String, List<Integer>> byGroup = new java.util.HashMap<>();
+        int received = 0;
+        for (int empty = 0; empty < 3 && received < 1000; ) {
+            var batch = real.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+            empty = batch.isEmpty() ? empty + 1 : 0;
+            for (Message m : batch) {
+                byGroup.computeIfAbsent(m.attributesAsStrings().get("MessageGroupId"), k -> new ArrayList<>())
+                        .add(Integer.parseInt(m.body().replaceAll("[^0-9]", "")));
+                real.deleteMessage(d -> d.queueUrl(url).receiptHandle(m.receiptHandle()));
+                received++;
+            }
+        }
+        assertThat(received).isEqualTo(1000);
+        byGroup.forEach((group, ns) -> assertThat(ns).as(group).isSorted());
+    }
+
     @Test
     void claimChecksAnUpdateLargerThanTheQueueTakesAndTheConsumerReadsItBack(Wiring wiring) {
         SqsClient sqs = wiring.sqs();

@@ -268,7 +268,9 @@ public final class CheckChannelHealth {
     private Outcome invalid(Channel channel, MetaOnboarding.TokenInfo info, String reason, Tally tally) {
         Channel.Health h = channel.health();
         Channel recorded = channel.withToken(channel.businessId(), info.expiresAt(), clock.instant())
-                .withHealth(new Channel.Health(false, List.copyOf(info.scopes()), h.nameStatus(), h.numberStatus(), clock.instant()), clock.instant());
+                // Meta's debug_token leaves the scopes out for a revoked token: keep the last ones known.
+                .withHealth(new Channel.Health(false, info.scopes().isEmpty() ? h.tokenScopes() : List.copyOf(info.scopes()), h.nameStatus(),
+                        h.numberStatus(), clock.instant()), clock.instant());
         if (!channels.replace(recorded, channel.updatedAt())) {
             throw new IllegalStateException("the channel changed while it was checked; checked again next period");
         }

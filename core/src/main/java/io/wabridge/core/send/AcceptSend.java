@@ -26,8 +26,10 @@ public final class AcceptSend {
     /**
      * @param consent why the policy allowed it ({@link CanSend.Decision#reason()})
      * @param inWindow whether the contact wrote in the last 24 hours
+     * @param templateChecked for a template send, whether it was checked against the synced template (existence,
+     *                        approval, parameters); false when WaBridge has not synced it yet; null for other types
      */
-    public record Accepted(String id, String state, boolean repeated, String consent, boolean inWindow) {}
+    public record Accepted(String id, String state, boolean repeated, String consent, boolean inWindow, Boolean templateChecked) {}
 
     private final Channels channels;
     private final SendFacts facts;
@@ -61,6 +63,8 @@ public final class AcceptSend {
         if (channel.status() == Channel.Status.ONBOARDING_INCOMPLETE) {
             throw new SendRejected(409, "channel_not_ready", "channel", "the channel has not finished onboarding; resume it first");
         }
+        Optional<SendFacts.TemplateFacts> template = r.type().equals("template") ? template(r, channel) : Optional.empty();
+        Boolean templateChecked = r.type().equals("template") ? template.map(t -> t.shape() != null).orElse(false) : null;
         CanSend.Decision decision = checkPolicy(r, channel);
 
         String id = idPrefix + UUID.randomUUID().toString().replace("-", "");
@@ -70,7 +74,7 @@ public final class AcceptSend {
                 id = earlier.get();
                 Optional<OutboundMessage> first = outbox.get(r.tenant(), id);
                 if (first.isPresent()) {
-                    return new Accepted(id, first.get().state(), true, decision.reason(), decision.inWindow());
+                    return new Accepted(id, first.get().state(), true, decision.reason(), decision.inWindow(), templateChecked);
                 }
                 // The first request reserved the key but stopped before recording: finish it under the same id.
             }
@@ -80,7 +84,7 @@ public final class AcceptSend {
                 null, 0, null, null, now, now, r.callbackData());
         outbox.save(m);
         queue.enqueue(m);
-        return new Accepted(id, "queued", false, decision.reason(), decision.inWindow());
+        return new Accepted(id, "queued", false, decision.reason(), decision.inWindow(), templateChecked);
     }
 
     /**
@@ -91,6 +95,28 @@ public final class AcceptSend {
         return channels.get(tenant, phoneNumberId == null ? "" : phoneNumberId)
                 .filter(c -> c.status() != Channel.Status.DISCONNECTED || c.heldByMeta())
                 .orElseThrow(() -> new SendRejected(404, "channel_unknown", "channel", "no channel " + phoneNumberId + " for this tenant"));
+    }
+
+    /**
+     * The template a send names, checked against what WaBridge synced from Meta: refused when it is not approved, when
+     * the WABA's templates were synced and it is not among them ({@code template_unknown}), or when the send's
+     * parameters do not fit its components ({@code template_params_mismatch}). A template WaBridge has never seen on a
+     * WABA it never synced is let through unchecked (Meta decides).
+     */
+    private Optional<SendFacts.TemplateFacts> template(SendRequest r, Channel channel) {
+        String name = (String) r.content().get("name");
+        String language = (String) ((Map<?, ?>) r.content().get("language")).get("code");
+        Optional<SendFacts.TemplateFacts> template = facts.template(r.tenant(), channel.wabaId(), name, language);
+        if (template.isPresent() && !"APPROVED".equalsIgnoreCase(template.get().status())) {
+            throw new SendRejected(422, "template_not_approved", "template.name",
+                    "template " + name + " (" + language + ") is " + template.get().status() + ", not APPROVED");
+        }
+        if (template.isEmpty() && facts.templatesSynced(r.tenant(), channel.wabaId())) {
+            throw new SendRejected(422, "template_unknown", "template.name", "no template " + name + " in language " + language
+                    + " on WABA " + channel.wabaId() + " among the templates synced from Meta (POST /v1/templates/sync if it was created since)");
+        }
+        template.map(SendFacts.TemplateFacts::shape).ifPresent(shape -> shape.check(name + " (" + language + ")", r.content().get("components")));
+        return template;
     }
 
     private CanSend.Decision checkPolicy(SendRequest r, Channel channel) {
@@ -105,11 +131,6 @@ public final class AcceptSend {
         if (r.type().equals("template")) {
             String name = (String) r.content().get("name");
             String language = (String) ((Map<?, ?>) r.content().get("language")).get("code");
-            Optional<SendFacts.TemplateFacts> template = facts.template(r.tenant(), channel.wabaId(), name, language);
-            if (template.isPresent() && !"APPROVED".equalsIgnoreCase(template.get().status())) {
-                throw new SendRejected(422, "template_not_approved", "template.name",
-                        "template " + name + " (" + language + ") is " + template.get().status() + ", not APPROVED");
-            }
             category = policy.templateCategory(r.tenant(), channel.wabaId(), name, language);
             d = policy.check(r.tenant(), contact, category, channel.phoneNumberId());
         } else {

@@ -10,10 +10,13 @@ public interface SendFacts {
     /** {@code lastInboundAt} null if the contact never wrote. */
     record ContactFacts(Instant lastInboundAt) {}
 
-    /** A synced template: its status and category, and a recategorisation Meta announced (null when none). */
-    record TemplateFacts(String status, String category, String pendingCategory, Instant pendingCategoryAt) {
+    /**
+     * A synced template: its status and category, a recategorisation Meta announced (null when none), and its
+     * parameters' {@code shape} (null when WaBridge has not seen its components: known only from a status webhook).
+     */
+    record TemplateFacts(String status, String category, String pendingCategory, Instant pendingCategoryAt, TemplateShape shape) {
         public TemplateFacts(String status, String category) {
-            this(status, category, null, null);
+            this(status, category, null, null, null);
         }
 
         /** The category Meta applies to a send at {@code now}: the announced one once it is due. */
@@ -25,4 +28,7 @@ public interface SendFacts {
     Optional<ContactFacts> contact(TenantId tenant, String phoneNumberId, String to);
 
     Optional<TemplateFacts> template(TenantId tenant, String wabaId, String name, String language);
+
+    /** Whether the WABA's templates were ever listed from Meta in full (a sync), so a template missing here is unknown. */
+    boolean templatesSynced(TenantId tenant, String wabaId);
 }

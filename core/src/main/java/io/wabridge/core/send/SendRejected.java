@@ -40,6 +40,8 @@ public final class SendRejected extends RuntimeException {
     }
 
     static SendRejected invalid(String field, String message) {
-        return new SendRejected(400, "invalid_" + field.replaceAll("[^a-z0-9]+", "_").replaceAll("_+$", ""), field, message);
+        // The code names the field without its list indexes (interactive.action.sections[0].rows[2].title ->
+        // invalid_interactive_action_sections_rows_title); error.field keeps them.
+        return new SendRejected(400, "invalid_" + field.replaceAll("\\[[0-9]+]", "").replaceAll("[^a-z0-9]+", "_").replaceAll("_+$", ""), field, message);
     }
 }

@@ -19,6 +19,8 @@ public final class SendValidation {
     static final Pattern BSUID = io.wabridge.core.consent.ContactKey.BSUID;
     static final Pattern WAMID = Pattern.compile("wamid\\.[A-Za-z0-9_=+/-]{4,200}");
 
+    static final int CAPTION = 1024;
+
     private SendValidation() {}
 
     public static boolean isBsuid(String to) {
@@ -66,8 +68,8 @@ public final class SendValidation {
                 if (caption != null && (t.equals("audio") || t.equals("sticker"))) {
                     throw SendRejected.invalid(t + ".caption", t + " messages have no caption");
                 }
-                if (caption != null && caption.length() > 1024) {
-                    throw SendRejected.invalid(t + ".caption", "captions are at most 1,024 characters");
+                if (caption != null) {
+                    atMost(t + ".caption", caption, CAPTION);   // MediaObject.caption maxLength 1024 in Meta's OpenAPI
                 }
             }
             case "template" -> {
@@ -103,6 +105,34 @@ public final class SendValidation {
         }
     }
 
+    /*
+     * Meta's documented limits for interactive messages, checked before the call (Meta answers 131009 "Parameter
+     * value is not valid" otherwise). Lengths are in characters (code points). Sources:
+     * - the OpenAPI description of the Cloud API (../shared/reference/meta-business-messaging-api_v23.0.yaml,
+     *   HeaderObject, BodyObject, FooterObject, ActionObject, SectionObject)
+     * - https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-list-messages
+     *   (up to 10 sections, up to 10 rows across all sections; button 20, section title 24, row title 24,
+     *   row description 72, row id 200)
+     * - https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-reply-buttons-messages
+     *   (1 to 3 buttons, title 20 and unique, id 256 and unique)
+     * - https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-cta-url-messages
+     *   (display_text 20, header text 60, body 1024, footer 60)
+     * The local test MetaLimitsTest checks this class and the sandbox against one table of these limits.
+     */
+    static final int INTERACTIVE_BODY = 1024;
+    static final int HEADER_TEXT = 60;
+    static final int FOOTER_TEXT = 60;
+    static final int BUTTON_TITLE = 20;
+    static final int BUTTON_ID = 256;
+    static final int LIST_BUTTON = 20;
+    static final int SECTIONS = 10;
+    static final int ROWS = 10;
+    static final int SECTION_TITLE = 24;
+    static final int ROW_ID = 200;
+    static final int ROW_TITLE = 24;
+    static final int ROW_DESCRIPTION = 72;
+    static final int CTA_DISPLAY_TEXT = 20;
+
     private static void interactive(Map<String, Object> c) {
         String kind = string(c, "type", "interactive.type", true);
         if (!Set.of("button", "list", "cta_url", "flow", "location_request_message").contains(kind)) {
@@ -110,8 +140,21 @@ public final class SendValidation {
         }
         if (!(c.get("body") instanceof Map<?, ?> body) || !(body.get("text") instanceof String text) || text.isBlank()) {
             throw SendRejected.invalid("interactive.body.text", "interactive.body.text is required");
-        } else if (text.length() > 1024) {
-            throw SendRejected.invalid("interactive.body.text", "interactive.body.text is at most 1,024 characters");
+        }
+        atMost("interactive.body.text", text, INTERACTIVE_BODY);
+        if (c.get("footer") != null) {
+            atMost("interactive.footer.text", text(c.get("footer"), "text", "interactive.footer.text", true), FOOTER_TEXT);
+        }
+        if (c.get("header") != null) {
+            if (!(c.get("header") instanceof Map<?, ?> header) || !(header.get("type") instanceof String headerType)) {
+                throw SendRejected.invalid("interactive.header.type", "interactive.header.type is required (text, image, video or document)");
+            }
+            if (kind.equals("list") && !headerType.equals("text")) {
+                throw SendRejected.invalid("interactive.header.type", "a list message's header can only be text");
+            }
+            if (headerType.equals("text")) {
+                atMost("interactive.header.text", text(header, "text", "interactive.header.text", true), HEADER_TEXT);
+            }
         }
         Map<?, ?> action = c.get("action") instanceof Map<?, ?> a ? a : null;
         if (action == null && !kind.equals("location_request_message")) {
@@ -122,37 +165,87 @@ public final class SendValidation {
                 if (!(action.get("buttons") instanceof List<?> buttons) || buttons.isEmpty() || buttons.size() > 3) {
                     throw SendRejected.invalid("interactive.action.buttons", "reply buttons: 1 to 3");
                 }
-                for (Object b : buttons) {
-                    Object reply = b instanceof Map<?, ?> m ? m.get("reply") : null;
-                    if (!(reply instanceof Map<?, ?> r) || !(r.get("title") instanceof String title) || title.isBlank() || title.length() > 20
-                            || !(r.get("id") instanceof String)) {
-                        throw SendRejected.invalid("interactive.action.buttons", "each button needs reply.id and a reply.title of 1 to 20 characters");
+                Set<String> ids = new java.util.HashSet<>();
+                Set<String> titles = new java.util.HashSet<>();
+                for (int i = 0; i < buttons.size(); i++) {
+                    String at = "interactive.action.buttons[" + i + "].reply";
+                    Object reply = buttons.get(i) instanceof Map<?, ?> m ? m.get("reply") : null;
+                    String title = atMost(at + ".title", text(reply, "title", at + ".title", true), BUTTON_TITLE);
+                    String id = atMost(at + ".id", text(reply, "id", at + ".id", true), BUTTON_ID);
+                    if (!ids.add(id)) {
+                        throw SendRejected.invalid(at + ".id", "reply button ids must be unique");
+                    }
+                    if (!titles.add(title)) {
+                        throw SendRejected.invalid(at + ".title", "reply button titles must be unique");
                     }
                 }
             }
             case "list" -> {
-                if (!(action.get("button") instanceof String)) {
-                    throw SendRejected.invalid("interactive.action.button", "a list needs action.button (the menu label)");
+                atMost("interactive.action.button", text(action, "button", "interactive.action.button", true), LIST_BUTTON);
+                if (!(action.get("sections") instanceof List<?> sections) || sections.isEmpty() || sections.size() > SECTIONS) {
+                    throw SendRejected.invalid("interactive.action.sections", "a list needs 1 to " + SECTIONS + " sections");
                 }
                 int rows = 0;
-                if (action.get("sections") instanceof List<?> sections && !sections.isEmpty()) {
-                    for (Object s : sections) {
-                        rows += s instanceof Map<?, ?> m && m.get("rows") instanceof List<?> r ? r.size() : 0;
+                Set<String> ids = new java.util.HashSet<>();
+                for (int s = 0; s < sections.size(); s++) {
+                    String at = "interactive.action.sections[" + s + "]";
+                    Map<?, ?> section = sections.get(s) instanceof Map<?, ?> m ? m : Map.of();
+                    // Required when there is more than one section (OpenAPI SectionObject.title).
+                    if (section.get("title") != null || sections.size() > 1) {
+                        atMost(at + ".title", text(section, "title", at + ".title", true), SECTION_TITLE);
                     }
+                    if (!(section.get("rows") instanceof List<?> list) || list.isEmpty()) {
+                        throw SendRejected.invalid(at + ".rows", "each section needs at least one row");
+                    }
+                    for (int r = 0; r < list.size(); r++) {
+                        String rowAt = at + ".rows[" + r + "]";
+                        Object row = list.get(r);
+                        String id = atMost(rowAt + ".id", text(row, "id", rowAt + ".id", true), ROW_ID);
+                        if (!ids.add(id)) {
+                            throw SendRejected.invalid(rowAt + ".id", "row ids must be unique across the list");
+                        }
+                        atMost(rowAt + ".title", text(row, "title", rowAt + ".title", true), ROW_TITLE);
+                        String description = text(row, "description", rowAt + ".description", false);
+                        if (description != null) {
+                            atMost(rowAt + ".description", description, ROW_DESCRIPTION);
+                        }
+                    }
+                    rows += list.size();
                 }
-                if (rows < 1 || rows > 10) {
-                    throw SendRejected.invalid("interactive.action.sections", "a list needs 1 to 10 rows across its sections");
+                if (rows > ROWS) {
+                    throw SendRejected.invalid("interactive.action.sections", "a list has at most " + ROWS + " rows across its sections");
                 }
             }
             case "cta_url" -> {
                 Object params = action.get("parameters");
-                if (!(params instanceof Map<?, ?> p) || !(p.get("url") instanceof String url) || !url.startsWith("https://")
-                        || !(p.get("display_text") instanceof String)) {
-                    throw SendRejected.invalid("interactive.action.parameters", "cta_url needs parameters.display_text and an https parameters.url");
+                if (!(params instanceof Map<?, ?> p) || !(p.get("url") instanceof String url) || !url.startsWith("https://")) {
+                    throw SendRejected.invalid("interactive.action.parameters.url", "cta_url needs an https parameters.url");
                 }
+                atMost("interactive.action.parameters.display_text",
+                        text(p, "display_text", "interactive.action.parameters.display_text", true), CTA_DISPLAY_TEXT);
             }
             default -> { }
         }
+    }
+
+    /** {@code value} if it has at most {@code max} characters (code points, as Meta counts them). */
+    private static String atMost(String field, String value, int max) {
+        if (value.codePointCount(0, value.length()) > max) {
+            throw SendRejected.invalid(field, field + " is longer than WhatsApp's " + max + " characters");
+        }
+        return value;
+    }
+
+    /** The string at {@code key} of {@code holder} (a JSON object), non-blank when required. */
+    private static String text(Object holder, String key, String field, boolean required) {
+        Object v = holder instanceof Map<?, ?> m ? m.get(key) : null;
+        if (v == null && !required) {
+            return null;
+        }
+        if (!(v instanceof String s) || s.isBlank()) {
+            throw SendRejected.invalid(field, field + " is required (a non-empty string)");
+        }
+        return s;
     }
 
     private static String string(Map<String, Object> c, String key, String field, boolean required) {

@@ -3,6 +3,7 @@ package io.wabridge.core.tenant;
 import io.wabridge.core.channel.Channel;
 import io.wabridge.core.channel.Channels;
 import io.wabridge.core.inbound.TenantId;
+import io.wabridge.core.send.TemplateShape;
 import io.wabridge.core.token.SecretContext;
 import io.wabridge.core.token.SecretField;
 import io.wabridge.core.token.SecretValue;
@@ -18,13 +19,19 @@ import java.util.Optional;
 public final class TemplateCatalog {
 
     /**
-     * A template as WaBridge keeps it: Meta's rejection reason and its explanation ({@code reasonText}), and a
-     * recategorisation Meta announced ({@code pendingCategory} from {@code pendingCategoryAt}).
+     * A template as WaBridge keeps it: Meta's rejection reason and its explanation ({@code reasonText}), a
+     * recategorisation Meta announced ({@code pendingCategory} from {@code pendingCategoryAt}), and its parameters'
+     * {@code shape} (null when its components are not known).
      */
     public record Template(String wabaId, String id, String name, String language, String category, String status, String quality,
-                           String reason, String reasonText, String pendingCategory, java.time.Instant pendingCategoryAt) {
+                           String reason, String reasonText, String pendingCategory, java.time.Instant pendingCategoryAt, TemplateShape shape) {
         public Template(String wabaId, String id, String name, String language, String category, String status, String quality, String reason) {
-            this(wabaId, id, name, language, category, status, quality, reason, null, null, null);
+            this(wabaId, id, name, language, category, status, quality, reason, null, null, null, null);
+        }
+
+        public Template(String wabaId, String id, String name, String language, String category, String status, String quality, String reason,
+                        TemplateShape shape) {
+            this(wabaId, id, name, language, category, status, quality, reason, null, null, null, shape);
         }
     }
 
@@ -46,6 +53,9 @@ public final class TemplateCatalog {
         void upsert(TenantId tenant, Template template);
 
         List<Template> list(TenantId tenant, String wabaId);
+
+        /** Records that the WABA's templates were just listed from Meta in full (the send checks then know every template). */
+        void markSynced(TenantId tenant, String wabaId);
 
         /** Marks the records {@link #DELETED}, so the send checks refuse them; the languages marked. */
         List<String> markDeleted(TenantId tenant, String wabaId, String name, String hsmId);
@@ -84,7 +94,9 @@ public final class TemplateCatalog {
         TemplateRules.validate(name, language, category, components);
         String token = activeChannelToken(tenant, wabaId).orElseThrow(() ->
                 new SettingsRejected("waba", "no active channel of this tenant on WABA " + wabaId));
-        Template created = meta.create(token, wabaId, name, language, category, components);
+        Template answer = meta.create(token, wabaId, name, language, category, components);
+        Template created = new Template(answer.wabaId(), answer.id(), answer.name(), answer.language(), answer.category(), answer.status(),
+                answer.quality(), answer.reason(), TemplateShape.of(components));
         store.upsert(tenant, created);
         return created;
     }
@@ -118,6 +130,7 @@ public final class TemplateCatalog {
                 new SettingsRejected("waba", "no active channel of this tenant on WABA " + wabaId));
         List<Template> templates = meta.list(token, wabaId);
         templates.forEach(t -> store.upsert(tenant, t));
+        store.markSynced(tenant, wabaId);
         return templates.size();
     }
 

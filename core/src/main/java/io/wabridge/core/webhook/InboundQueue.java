@@ -12,6 +12,15 @@ public interface InboundQueue {
      */
     void enqueue(List<WebhookUpdate> updates);
 
+    /**
+     * Stores a large delivery durably as one record (a claim check of the raw POST), to be split into {@code updates}
+     * by the inbound consumer, so Meta's 1,000-update, 3 MB deliveries are answered in the time of a small one. Throws
+     * {@link EnqueueFailed} as {@link #enqueue}. The default queues the updates themselves.
+     */
+    default void enqueueDelivery(WebhookUpdate delivery, List<WebhookUpdate> updates) {
+        enqueue(updates);
+    }
+
     /** The queue refused or could not be reached. */
     final class EnqueueFailed extends RuntimeException {
         public EnqueueFailed(String message, Throwable cause) {

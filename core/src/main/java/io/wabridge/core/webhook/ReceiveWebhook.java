@@ -43,6 +43,22 @@ public final class ReceiveWebhook {
         return result;
     }
 
+    /**
+     * A delivery of more updates than this is kept whole (one durable write) and split by the inbound consumer; smaller
+     * ones are queued update by update (one batch of ten or fewer, no second hop).
+     */
+    public static final int SPLIT_LATER_ABOVE = 20;
+
+    /** The whole delivery as one record: its own message group (deliveries split in parallel), deduplicated by its bytes. */
+    static WebhookUpdate delivery(byte[] rawBody) {
+        try {
+            String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(rawBody));
+            return new WebhookUpdate("delivery-" + sha.substring(0, 32), "delivery-" + sha.substring(0, 64 - "delivery-".length()), rawBody);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private Result check(String signatureHeader, byte[] rawBody) {
         if (!signature.isValid(signatureHeader, rawBody)) {
             return new Result(Outcome.BAD_SIGNATURE, 0);
@@ -58,7 +74,11 @@ public final class ReceiveWebhook {
         if (!updates.isEmpty()) {
             long started = System.nanoTime();
             try {
-                queue.enqueue(updates);
+                if (updates.size() > SPLIT_LATER_ABOVE) {
+                    queue.enqueueDelivery(delivery(rawBody), updates);
+                } else {
+                    queue.enqueue(updates);
+                }
             } catch (InboundQueue.EnqueueFailed e) {
                 metrics.record(Metric.WEBHOOK_POSTS, "enqueue_failed", 1);
                 throw e;

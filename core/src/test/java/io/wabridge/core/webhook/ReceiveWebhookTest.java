@@ -32,6 +32,35 @@ class ReceiveWebhookTest {
         assertThat(queued).extracting(WebhookUpdate::groupId).containsExactly("g1", "g2");
     }
 
+    /** Meta's largest delivery (1,000 updates) is stored whole in one write, for the consumer to split; a small one is not. */
+    @Test
+    void aLargeDeliveryIsKeptWholeInOneWriteAndASmallOneIsQueuedUpdateByUpdate() {
+        List<WebhookUpdate> wholes = new ArrayList<>();
+        InboundQueue queue = new InboundQueue() {
+            @Override
+            public void enqueue(List<WebhookUpdate> updates) {
+                queued.addAll(updates);
+            }
+
+            @Override
+            public void enqueueDelivery(WebhookUpdate delivery, List<WebhookUpdate> updates) {
+                wholes.add(delivery);
+            }
+        };
+        WebhookSplitter thousand = raw -> java.util.stream.IntStream.range(0, 1000)
+                .mapToObj(i -> new WebhookUpdate("g" + i % 7, "d" + i, ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8))).toList();
+        ReceiveWebhook receive = new ReceiveWebhook(signature, thousand, queue);
+        assertThat(receive.receive(signature.sign(body), body)).isEqualTo(new ReceiveWebhook.Result(ReceiveWebhook.Outcome.ACCEPTED, 1000));
+        assertThat(queued).isEmpty();
+        assertThat(wholes).hasSize(1);
+        assertThat(wholes.get(0).body()).isEqualTo(body);
+        assertThat(wholes.get(0).deduplicationId()).hasSizeLessThanOrEqualTo(128).isEqualTo(ReceiveWebhook.delivery(body).deduplicationId());
+
+        new ReceiveWebhook(signature, splitter, queue).receive(signature.sign(body), body);
+        assertThat(queued).hasSize(2);
+        assertThat(wholes).hasSize(1);
+    }
+
     @Test
     void queuesNothingForABadSignatureOrAMalformedBody() {
         ReceiveWebhook receive = new ReceiveWebhook(signature, splitter, queued::addAll);

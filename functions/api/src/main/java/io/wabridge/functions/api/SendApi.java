@@ -127,6 +127,9 @@ final class SendApi {
             if (accepted.repeated()) {
                 out.put("repeated", true);
             }
+            if (accepted.templateChecked() != null) {
+                out.put("templateChecked", accepted.templateChecked());
+            }
             return json(202, out);
         } catch (SendRejected e) {
             return error(e.status(), e.code(), e.getMessage(), e.field());

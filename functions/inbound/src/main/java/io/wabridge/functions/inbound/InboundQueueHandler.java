@@ -46,6 +46,8 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
     private final Supplier<S3Objects> payloads;
     private final int maxReceiveCount;
     private final EmfMetrics metrics;
+    /** Where the updates of a whole delivery go once split (the inbound queue itself); null where none is wired. */
+    private final Supplier<io.wabridge.core.webhook.InboundQueue> requeue;
 
     public InboundQueueHandler() {
         this(Wiring.fromSystem());
@@ -60,15 +62,36 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
                 new InboundConsent(wiring.consentLedger(), t -> wiring.settings().cached(t).orElse(TenantSettings.defaults()),
                         wiring::consentReply, new io.wabridge.adapters.aws.DynamoDbNotifications(wiring.dynamo(), wiring.config().tableName()),
                         Clock.systemUTC()), wiring.accountEvents(), wiring.contactIds()), new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
-                wiring::media, wiring.config().maxReceiveCount(), wiring.metrics());
+                wiring::media, wiring.config().maxReceiveCount(), wiring.metrics(),
+                memoized(() -> new SqsInboundQueue(wiring.sqs(), wiring.config().inboundQueueUrl(), wiring::media)));
+    }
+
+    private static <T> Supplier<T> memoized(Supplier<T> make) {
+        return new Supplier<>() {
+            private volatile T value;
+
+            @Override
+            public T get() {
+                T v = value;
+                if (v == null) {
+                    synchronized (this) {
+                        v = value == null ? (value = make.get()) : value;
+                    }
+                }
+                return v;
+            }
+        };
     }
 
     InboundQueueHandler(MetaWebhookParser parser, ProcessInboundUpdate process, FailureLog failures, Supplier<S3Objects> payloads) {
-        this(parser, process, failures, payloads, Integer.MAX_VALUE, EmfMetrics.discarding());
+        this(parser, process, failures, payloads, Integer.MAX_VALUE, EmfMetrics.discarding(), () -> {
+            throw new IllegalStateException("no inbound queue to split a delivery into");
+        });
     }
 
     InboundQueueHandler(MetaWebhookParser parser, ProcessInboundUpdate process, FailureLog failures, Supplier<S3Objects> payloads,
-                        int maxReceiveCount, EmfMetrics metrics) {
+                        int maxReceiveCount, EmfMetrics metrics, Supplier<io.wabridge.core.webhook.InboundQueue> requeue) {
+        this.requeue = requeue;
         this.parser = parser;
         this.process = process;
         this.failures = failures;
@@ -88,6 +111,11 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
             SQSEvent.SQSMessage record = records.get(i);
             batch.enter(record); // the log fields of this record only (JsonLogger writes them)
             try {
+                if (SqsInboundQueue.isDelivery(record)) {
+                    // A large delivery the webhook kept whole: split it into its updates, queued by conversation.
+                    requeue.get().enqueue(parser.split(SqsInboundQueue.body(record, payloads).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    continue;
+                }
                 for (InboundUpdate update : parser.updates(SqsInboundQueue.body(record, payloads))) {
                     ProcessInboundUpdate.Result result = process.process(update);
                     metrics.record(Metric.UPDATES_PROCESSED, result.outcome().name().toLowerCase(Locale.ROOT), 1);
