@@ -180,6 +180,13 @@ public final class LocalRuntime implements AutoCloseable {
         parameters.putAll(options.parameters());
         resources = new LocalResources(template, STACK, REGION, ACCOUNT, parameters);
         resources.create(dynamo, sqs, secrets, aws.kms(), aws.events(), aws.s3());
+        // -Dwabridge.local.visibilitySeconds=N: every queue's visibility timeout, set before the pollers start, so a
+        // consumer killed mid-batch (a crash test) gets its messages back in seconds rather than the template's minutes.
+        Integer visibility = Integer.getInteger("wabridge.local.visibilitySeconds");
+        if (visibility != null) {
+            resources.queueUrls().values().forEach(url -> sqs.setQueueAttributes(r -> r.queueUrl(url).attributesWithStrings(
+                    Map.of("VisibilityTimeout", Integer.toString(visibility)))));
+        }
         if (options.eventsUrl() != null) {
             aws.events().addTarget(new LocalEventBridge.Target(options.eventsUrl(), secrets.value(EVENTS_SECRET_NAME).orElseThrow()));
         }

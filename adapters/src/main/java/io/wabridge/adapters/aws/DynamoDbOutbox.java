@@ -55,20 +55,59 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
     }
 
     @Override
-    public Optional<String> reserve(TenantId tenant, String idempotencyKey, String messageId) {
+    public Optional<Reservation> reserve(TenantId tenant, String idempotencyKey, String fingerprint, String messageId) {
         String pk = "IDEMP#" + tenant.value() + "#" + idempotencyKey;
         try {
             dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s(pk), "SK", s("KEY"), "messageId", s(messageId),
+                            "fingerprint", s(fingerprint),
                             "expiresAt", AttributeValue.fromN(Long.toString(clock.instant().plus(IDEMPOTENCY_TTL).getEpochSecond()))))
                     .conditionExpression("attribute_not_exists(PK)"));
             return Optional.empty();
         } catch (ConditionalCheckFailedException e) {
-            return Optional.of(get(pk, "KEY").get("messageId").s());
+            Map<String, AttributeValue> first = get(pk, "KEY");
+            // A key reserved before fingerprints were kept has none (it then matches any request, as it did).
+            return Optional.of(new Reservation(first.get("messageId").s(), str(first, "fingerprint")));
+        }
+    }
+
+    @Override
+    public boolean create(OutboundMessage m) {
+        // The pointers first (rewriting them is harmless), so a record never exists without them.
+        // Found by contact for a data export or erasure (DynamoDbContactData).
+        // Also in the tenant's list of sends (GSI1), for its purge.
+        dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s(DynamoDbContactData.sendsPk(m.tenant(), m.to())), "SK", s("OUT#" + m.id()),
+                "GSI1PK", s("TENANT#" + m.tenant().value() + "#SENDS"), "GSI1SK", s(m.id()))));
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(item(m)).conditionExpression("attribute_not_exists(PK)"));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
         }
     }
 
     @Override
     public void save(OutboundMessage m) {
+        Map<String, AttributeValue> item = item(m);
+        dynamo.putItem(r -> r.tableName(table).item(item));
+        if (m.wamid() != null) {
+            // The read API finds a send by Meta's wamid too; the first time, the send is counted in the tenant's usage.
+            try {
+                dynamo.transactWriteItems(r -> r.transactItems(
+                        software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().put(p -> p.tableName(table)
+                                .item(Map.of("PK", s("WAMID#" + m.wamid()), "SK", s("OUT"), "tenantId", s(m.tenant().value()),
+                                        "messageId", s(m.id())))
+                                .conditionExpression("attribute_not_exists(PK)")).build(),
+                        DynamoDbInboundStore.usageCount(table, m.tenant(), m.updatedAt(), "out#" + m.phoneNumberId())));
+            } catch (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException e) {
+                if (e.cancellationReasons().stream().noneMatch(reason -> "ConditionalCheckFailed".equals(reason.code()))) {
+                    throw e;
+                }
+                // recorded (and counted) already
+            }
+        }
+    }
+
+    private static Map<String, AttributeValue> item(OutboundMessage m) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("PK", s("OUT#" + m.id()));
         item.put("SK", s("MSG"));
@@ -104,29 +143,7 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
             item.put("GSI1PK", s("HELD#" + m.tenant().value() + "#" + m.phoneNumberId()));
             item.put("GSI1SK", s(m.createdAt() + "#" + m.id()));
         }
-        dynamo.putItem(r -> r.tableName(table).item(item));
-        if (m.state().equals("queued") && m.attempts() == 0) {
-            // Found by contact for a data export or erasure (DynamoDbContactData).
-            // Also in the tenant's list of sends (GSI1), for its purge.
-            dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s(DynamoDbContactData.sendsPk(m.tenant(), m.to())), "SK", s("OUT#" + m.id()),
-                    "GSI1PK", s("TENANT#" + m.tenant().value() + "#SENDS"), "GSI1SK", s(m.id()))));
-        }
-        if (m.wamid() != null) {
-            // The read API finds a send by Meta's wamid too; the first time, the send is counted in the tenant's usage.
-            try {
-                dynamo.transactWriteItems(r -> r.transactItems(
-                        software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().put(p -> p.tableName(table)
-                                .item(Map.of("PK", s("WAMID#" + m.wamid()), "SK", s("OUT"), "tenantId", s(m.tenant().value()),
-                                        "messageId", s(m.id())))
-                                .conditionExpression("attribute_not_exists(PK)")).build(),
-                        DynamoDbInboundStore.usageCount(table, m.tenant(), m.updatedAt(), "out#" + m.phoneNumberId())));
-            } catch (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException e) {
-                if (e.cancellationReasons().stream().noneMatch(reason -> "ConditionalCheckFailed".equals(reason.code()))) {
-                    throw e;
-                }
-                // recorded (and counted) already
-            }
-        }
+        return item;
     }
 
     @Override

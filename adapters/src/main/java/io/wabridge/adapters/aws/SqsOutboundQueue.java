@@ -13,7 +13,8 @@ import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The outbound FIFO queue. A job names the send ({@code {"tenantId","id"}}); the group is phone number +
+ * The outbound FIFO queue. A job names the send ({@code {"tenantId","id"}}) and carries it ({@code "send"}: what
+ * the sender needs to record it if the API stopped between queueing and recording it); the group is phone number +
  * recipient (one conversation in order, other conversations in parallel); the deduplication id is the
  * send's id and state, so a re-queued held send is not taken for a duplicate.
  */
@@ -21,8 +22,8 @@ public final class SqsOutboundQueue implements OutboundQueue {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A queued job. */
-    public record Job(TenantId tenant, String id) {}
+    /** A queued job; {@code send} is what it carries (null in a job queued before jobs carried their send). */
+    public record Job(TenantId tenant, String id, OutboundMessage send) {}
 
     private final SqsClient sqs;
     private final String queueUrl;
@@ -34,22 +35,45 @@ public final class SqsOutboundQueue implements OutboundQueue {
 
     @Override
     public void enqueue(OutboundMessage m) {
+        Map<String, Object> send = new java.util.LinkedHashMap<>();
+        send.put("phoneNumberId", m.phoneNumberId());
+        send.put("to", m.to());
+        send.put("type", m.type());
+        send.put("content", m.content());
+        send.put("replyTo", m.replyTo());
+        send.put("callbackData", m.callbackData());
+        send.put("createdAt", m.createdAt().toString());
         String body;
         try {
-            body = JSON.writeValueAsString(Map.of("tenantId", m.tenant().value(), "id", m.id()));
+            body = JSON.writeValueAsString(Map.of("tenantId", m.tenant().value(), "id", m.id(), "send", send));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
         // Group ids allow 128 characters: hash the recipient (it is personal data, too).
         String group = m.phoneNumberId() + ":" + sha256(m.to()).substring(0, 32);
-        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body).messageGroupId(group)
-                .messageDeduplicationId(m.id() + ":" + m.attempts() + ":" + m.updatedAt().toEpochMilli()));
+        try {
+            sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body).messageGroupId(group)
+                    .messageDeduplicationId(m.id() + ":" + m.attempts() + ":" + m.updatedAt().toEpochMilli()));
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            throw new OutboundQueue.Unavailable("the outbound queue did not take send " + m.id() + ": " + e.getClass().getSimpleName(), e);
+        }
     }
 
     public static Job parse(String body) {
         try {
             JsonNode n = JSON.readTree(body);
-            return new Job(new TenantId(n.path("tenantId").asText()), n.path("id").asText());
+            TenantId tenant = new TenantId(n.path("tenantId").asText());
+            String id = n.path("id").asText();
+            JsonNode s = n.path("send");
+            OutboundMessage send = null;
+            if (s.isObject()) {
+                java.time.Instant at = java.time.Instant.parse(s.path("createdAt").asText());
+                send = new OutboundMessage(id, tenant, s.path("phoneNumberId").asText(), s.path("to").asText(), s.path("type").asText(),
+                        JSON.convertValue(s.path("content"), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }),
+                        s.path("replyTo").isTextual() ? s.path("replyTo").asText() : null, "queued", null, 0, null, null, at, at,
+                        s.path("callbackData").isTextual() ? s.path("callbackData").asText() : null);
+            }
+            return new Job(tenant, id, send);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not an outbound job", e);
         }

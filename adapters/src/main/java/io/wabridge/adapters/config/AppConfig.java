@@ -38,6 +38,11 @@ public final class AppConfig {
         return require("INBOUND_QUEUE_URL");
     }
 
+    /** The inbound queue's dead-letter queue (the consumer puts a record there itself when it can never be read). */
+    public String inboundDeadLetterQueueUrl() {
+        return require("INBOUND_DLQ_URL");
+    }
+
     /** The FIFO queue of inbound messages for tenants' bot hooks. */
     public String botQueueUrl() {
         return require("BOT_QUEUE_URL");

@@ -18,10 +18,13 @@ import java.util.UUID;
  * templates only, a channel that exists and finished onboarding, and the one send policy {@link CheckCanSend}
  * (which {@code GET /v1/contacts/{contact}/can-send} answers from too): the 24-hour window for anything but
  * templates, the consent ledger and the tenant's opt-in policy for templates by their category), then
- * records it and queues it. A request repeated with the same idempotency key gets the first answer and no
- * second send.
+ * queues it and records it. A request repeated with the same idempotency key gets the first answer and no
+ * second send; another request with that key is refused ({@code 422 idempotency_key_reused}).
  */
 public final class AcceptSend {
+
+    /** The route whose requests idempotency keys are bound to (part of the request's fingerprint). */
+    static final String ROUTE = "POST /v1/messages";
 
     /**
      * @param consent why the policy allowed it ({@link CanSend.Decision#reason()})
@@ -68,23 +71,42 @@ public final class AcceptSend {
         CanSend.Decision decision = checkPolicy(r, channel);
 
         String id = idPrefix + UUID.randomUUID().toString().replace("-", "");
+        boolean repeated = false;
         if (r.idempotencyKey() != null) {
-            Optional<String> earlier = outbox.reserve(r.tenant(), r.idempotencyKey(), id);
+            // Stripe's rule: a key is bound to the request it was first used for (its fingerprint, written in the same
+            // conditional put that reserves the key, so concurrent requests see it); any other request with the key is
+            // refused, and the first send is left as it is.
+            String fingerprint = r.fingerprint(ROUTE);
+            Optional<Outbox.Reservation> earlier = outbox.reserve(r.tenant(), r.idempotencyKey(), fingerprint, id);
             if (earlier.isPresent()) {
-                id = earlier.get();
+                if (earlier.get().fingerprint() != null && !earlier.get().fingerprint().equals(fingerprint)) {
+                    throw new SendRejected(422, "idempotency_key_reused", "Idempotency-Key",
+                            "this Idempotency-Key was used for a different request; use a new key for a new message");
+                }
+                id = earlier.get().messageId();
                 Optional<OutboundMessage> first = outbox.get(r.tenant(), id);
                 if (first.isPresent()) {
                     return new Accepted(id, first.get().state(), true, decision.reason(), decision.inWindow(), templateChecked);
                 }
-                // The first request reserved the key but stopped before recording: finish it under the same id.
+                // Reserved but not recorded: the first request failed before its message was queued (or is still on
+                // its way). Queue it under the same id; if both go out, the sender sends the id once.
+                repeated = true;
             }
         }
         Instant now = clock.instant();
         OutboundMessage m = new OutboundMessage(id, r.tenant(), r.phoneNumberId(), r.to(), r.type(), r.content(), r.replyTo(), "queued",
                 null, 0, null, null, now, now, r.callbackData());
-        outbox.save(m);
+        // Queued first, recorded second, so a send is never recorded without being queued: if the queue write fails
+        // nothing is recorded and the caller gets an error (its retry with the same key queues it again); if this
+        // process dies after queueing, the job carries the whole send and the sender records it. (An outbox that a
+        // schedule sweeps would do the same with one more write per send and a delay.)
         queue.enqueue(m);
-        return new Accepted(id, "queued", false, decision.reason(), decision.inWindow(), templateChecked);
+        if (!outbox.create(m)) {
+            // Recorded already (by the sender from the job, or by a concurrent request with the same key and request).
+            return new Accepted(id, outbox.get(r.tenant(), id).map(OutboundMessage::state).orElse("queued"), repeated, decision.reason(),
+                    decision.inWindow(), templateChecked);
+        }
+        return new Accepted(id, "queued", repeated, decision.reason(), decision.inWindow(), templateChecked);
     }
 
     /**

@@ -74,6 +74,9 @@ public final class AnswerWithBot {
             try {
                 accept.accept(new SendRequest(tenant, phoneNumberId, to, r.type(), r.content(), r.replyTo(), "bot:" + wamid + ":" + i));
             } catch (SendRejected e) {
+                if (e.code().equals("idempotency_key_reused")) {
+                    continue;   // this reply was answered before, differently (the hook ran again): the first answer stands
+                }
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("tenantId", tenant.value());
                 d.put("phoneNumberId", phoneNumberId);

@@ -65,6 +65,11 @@ public final class DeliverSend {
         boolean idle();
     }
     static final Duration PACE_WAIT = Duration.ofSeconds(10);
+    /**
+     * How long a queued send without a record is taken to be one the API has not recorded (yet): past it, the record
+     * was erased (contact erasure, tenant purge) and is not brought back.
+     */
+    static final Duration RECORD_GRACE = Duration.ofHours(1);
     /** Meta's per-user marketing cap (131049): try again no sooner than a day later. */
     static final Duration DEFER = Duration.ofHours(24);
 
@@ -101,7 +106,23 @@ public final class DeliverSend {
      * less the call's own timeout); a send whose number has no budget left by then goes back to the queue.
      */
     public Result deliver(io.wabridge.core.inbound.TenantId tenant, String id, Instant callBy) {
+        return deliver(tenant, id, null, callBy);
+    }
+
+    /**
+     * As {@link #deliver(io.wabridge.core.inbound.TenantId, String, Instant)}, for a job that carries its send
+     * ({@code queued}, may be null): a send queued but not recorded (the API stopped between the two, or has not
+     * recorded it yet) is recorded from the job and sent, if it is younger than {@link #RECORD_GRACE} and its channel
+     * is still there. An older job without a record names a send that was erased with its contact or tenant.
+     */
+    public Result deliver(io.wabridge.core.inbound.TenantId tenant, String id, OutboundMessage queued, Instant callBy) {
         Optional<OutboundMessage> found = outbox.get(tenant, id);
+        if (found.isEmpty() && queued != null && queued.tenant().equals(tenant) && queued.id().equals(id)
+                && clock.instant().isBefore(queued.createdAt().plus(RECORD_GRACE))
+                && channels.get(tenant, queued.phoneNumberId()).filter(c -> c.status() != Channel.Status.DISCONNECTED).isPresent()) {
+            outbox.create(queued);
+            found = outbox.get(tenant, id);
+        }
         if (found.isEmpty()) {
             return Result.done("missing");
         }

@@ -7,12 +7,22 @@ import java.util.Optional;
 /** Where sends are kept, with their idempotency keys and their link to Meta's wamid. */
 public interface Outbox {
 
-    /**
-     * Reserves an idempotency key for {@code messageId}; if the tenant used the key before, the id it was
-     * given then (and nothing is written).
-     */
-    Optional<String> reserve(TenantId tenant, String idempotencyKey, String messageId);
+    /** What an idempotency key was first used for: the send's id and the request's fingerprint. */
+    record Reservation(String messageId, String fingerprint) {}
 
+    /**
+     * Reserves an idempotency key for {@code messageId} and the request's {@code fingerprint}; if the tenant
+     * used the key before, what it was reserved for then (and nothing is written).
+     */
+    Optional<Reservation> reserve(TenantId tenant, String idempotencyKey, String fingerprint, String messageId);
+
+    /**
+     * Records a new send unless a record with its id exists (written by a concurrent request with the same key,
+     * or by the sender from the queued job); whether this call wrote it.
+     */
+    boolean create(OutboundMessage message);
+
+    /** Replaces the record of a send that exists. */
     void save(OutboundMessage message);
 
     Optional<OutboundMessage> get(TenantId tenant, String id);

@@ -18,6 +18,55 @@ public record SendRequest(TenantId tenant, String phoneNumberId, String to, Stri
         this(tenant, phoneNumberId, to, type, content, replyTo, idempotencyKey, null);
     }
 
+    /**
+     * The request's fingerprint for its idempotency key: a SHA-256 over {@code route} and a canonical form of
+     * what is sent (channel, recipient, type, content with its keys sorted, reply-to, callback data), so the same JSON sent
+     * again, in any key order or spacing, matches, and any other request does not.
+     */
+    public String fingerprint(String route) {
+        StringBuilder b = new StringBuilder();
+        canonical(b, route);
+        canonical(b, phoneNumberId);
+        canonical(b, to);
+        canonical(b, type);
+        canonical(b, content);
+        canonical(b, replyTo);
+        canonical(b, callbackData);
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Each value tagged by kind and length-prefixed, so no two different values encode alike. */
+    private static void canonical(StringBuilder b, Object v) {
+        switch (v) {
+            case null -> b.append('n');
+            case String s -> b.append('s').append(s.length()).append(':').append(s);
+            case Boolean x -> b.append(x ? 't' : 'f');
+            case Number x -> {
+                String s = x.toString();
+                b.append('d').append(s.length()).append(':').append(s);
+            }
+            case Map<?, ?> m -> {
+                b.append('{').append(m.size()).append(':');
+                java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>();
+                m.forEach((k, value) -> sorted.put(String.valueOf(k), value));
+                sorted.forEach((k, value) -> {
+                    canonical(b, k);
+                    canonical(b, value);
+                });
+            }
+            case java.util.List<?> l -> {
+                b.append('[').append(l.size()).append(':');
+                l.forEach(e -> canonical(b, e));
+            }
+            default -> canonical(b, v.toString());
+        }
+    }
+
     /** Logs name the channel and type only: never the recipient or the content. */
     @Override
     public String toString() {

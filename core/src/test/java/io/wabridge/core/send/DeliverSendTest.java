@@ -34,8 +34,12 @@ class DeliverSendTest {
     final Map<String, OutboundMessage> stored = new HashMap<>();
     final Map<String, String> confirmations = new HashMap<>();
     final Outbox outbox = new Outbox() {
-        public Optional<String> reserve(TenantId t, String key, String id) {
+        public Optional<Reservation> reserve(TenantId t, String key, String fingerprint, String id) {
             return Optional.empty();
+        }
+
+        public boolean create(OutboundMessage m) {
+            return stored.putIfAbsent(m.id(), m) == null;
         }
 
         public void save(OutboundMessage m) {
@@ -88,6 +92,28 @@ class DeliverSendTest {
 
     static MetaApiException meta(int http, int code) {
         return new MetaApiException(http, code, 0, "Meta " + code, null);
+    }
+
+    @Test
+    void aQueuedSendWhoseRecordWasNeverWrittenIsRecordedFromItsJobAndSentOnce() {
+        // The API queued it and stopped before recording it (issue 21): the job carries the send.
+        String id = queued();
+        OutboundMessage carried = stored.remove(id);
+        assertThat(deliver.deliver(ACME, id, carried, Instant.MAX).state()).isEqualTo("sent");
+        assertThat(stored.get(id).state()).isEqualTo("sent");
+        assertThat(deliver.deliver(ACME, id, carried, Instant.MAX).state()).isEqualTo("sent");
+        assertThat(calls).hasSize(1);
+    }
+
+    @Test
+    void anOldJobWhoseRecordIsGoneIsNotBroughtBack() {
+        // Past the grace, a missing record was erased (contact erasure, tenant purge): nothing is recreated or sent.
+        String id = queued();
+        OutboundMessage carried = stored.remove(id);
+        clock.advance(DeliverSend.RECORD_GRACE.plusSeconds(1));
+        assertThat(deliver.deliver(ACME, id, carried, Instant.MAX).state()).isEqualTo("missing");
+        assertThat(stored).doesNotContainKey(id);
+        assertThat(calls).isEmpty();
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.Optional;
 final class SendApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SendApi.class);
 
     /** Marks an inbound message read (optionally showing the typing indicator) with the channel's token. */
     interface ReadReceipts {
@@ -133,6 +134,10 @@ final class SendApi {
             return json(202, out);
         } catch (SendRejected e) {
             return error(e.status(), e.code(), e.getMessage(), e.field());
+        } catch (io.wabridge.core.send.OutboundQueue.Unavailable e) {
+            // Nothing was recorded or sent; a retry with the same Idempotency-Key queues this send under the same id.
+            log.warn("send not queued: {}", e.getMessage());
+            return error(503, "queue_unavailable", "the send could not be queued and was not accepted; retry (with the same Idempotency-Key)");
         }
     }
 

@@ -23,6 +23,7 @@ import io.wabridge.adapters.meta.MetaWebhookParser;
 import io.wabridge.core.inbound.FailureLog;
 import io.wabridge.core.inbound.InboundUpdate;
 import io.wabridge.core.inbound.ProcessInboundUpdate;
+import io.wabridge.core.webhook.MalformedWebhook;
 import io.wabridge.core.consent.InboundConsent;
 import io.wabridge.core.tenant.TenantSettings;
 import java.time.Clock;
@@ -33,8 +34,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes the inbound FIFO queue ({@code ReportBatchItemFailures}). On the first record that fails it
  * reports that record and every later one, so SQS redelivers them in order (AWS: "with FIFO, stop at
- * the first failure"); after {@code maxReceiveCount} a poison record moves to the dead-letter queue, and
- * the failure log says why ({@code QUEUE_FAILURE#{message id}}).
+ * the first failure"); after {@code maxReceiveCount} a record that keeps failing moves to the dead-letter
+ * queue, and the failure log says why ({@code QUEUE_FAILURE#{message id}}).
+ *
+ * <p>A record that can never be read ({@link MalformedWebhook}: a permanent error, no retry changes it) is not
+ * retried: it is put on the dead-letter queue at once with its reason (message attribute
+ * {@code DeadLetterReason}) and counted as done, so its conversation goes on without waiting out
+ * {@code maxReceiveCount} visibility timeouts behind it (issue 21: 15 minutes).
  */
 public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -46,8 +52,14 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
     private final Supplier<S3Objects> payloads;
     private final int maxReceiveCount;
     private final EmfMetrics metrics;
-    /** Where the updates of a whole delivery go once split (the inbound queue itself); null where none is wired. */
+    private final DeadLetters deadLetters;
+    /** Where the updates of a whole delivery go once split (the inbound queue itself). */
     private final Supplier<io.wabridge.core.webhook.InboundQueue> requeue;
+
+    /** Puts a record on the dead-letter queue with the reason it can never be processed. */
+    interface DeadLetters {
+        void send(SQSEvent.SQSMessage record, String reason);
+    }
 
     public InboundQueueHandler() {
         this(Wiring.fromSystem());
@@ -63,6 +75,7 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
                         wiring::consentReply, new io.wabridge.adapters.aws.DynamoDbNotifications(wiring.dynamo(), wiring.config().tableName()),
                         Clock.systemUTC()), wiring.accountEvents(), wiring.contactIds()), new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
                 wiring::media, wiring.config().maxReceiveCount(), wiring.metrics(),
+                deadLetters(wiring.sqs(), wiring.config().inboundDeadLetterQueueUrl()),
                 memoized(() -> new SqsInboundQueue(wiring.sqs(), wiring.config().inboundQueueUrl(), wiring::media)));
     }
 
@@ -83,14 +96,15 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
         };
     }
 
-    InboundQueueHandler(MetaWebhookParser parser, ProcessInboundUpdate process, FailureLog failures, Supplier<S3Objects> payloads) {
-        this(parser, process, failures, payloads, Integer.MAX_VALUE, EmfMetrics.discarding(), () -> {
+    InboundQueueHandler(MetaWebhookParser parser, ProcessInboundUpdate process, FailureLog failures, Supplier<S3Objects> payloads,
+                        DeadLetters deadLetters) {
+        this(parser, process, failures, payloads, Integer.MAX_VALUE, EmfMetrics.discarding(), deadLetters, () -> {
             throw new IllegalStateException("no inbound queue to split a delivery into");
         });
     }
 
     InboundQueueHandler(MetaWebhookParser parser, ProcessInboundUpdate process, FailureLog failures, Supplier<S3Objects> payloads,
-                        int maxReceiveCount, EmfMetrics metrics, Supplier<io.wabridge.core.webhook.InboundQueue> requeue) {
+                        int maxReceiveCount, EmfMetrics metrics, DeadLetters deadLetters, Supplier<io.wabridge.core.webhook.InboundQueue> requeue) {
         this.requeue = requeue;
         this.parser = parser;
         this.process = process;
@@ -98,6 +112,30 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
         this.payloads = payloads;
         this.maxReceiveCount = maxReceiveCount;
         this.metrics = metrics;
+        this.deadLetters = deadLetters;
+    }
+
+    /**
+     * The record as it was queued (its body, which may be a claim check, and its attributes), in its message group,
+     * deduplicated by its message id, with the reason as {@code DeadLetterReason}.
+     */
+    static DeadLetters deadLetters(software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl) {
+        return (record, reason) -> {
+            java.util.Map<String, software.amazon.awssdk.services.sqs.model.MessageAttributeValue> attributes = new java.util.HashMap<>();
+            if (record.getMessageAttributes() != null) {
+                record.getMessageAttributes().forEach((name, a) -> {
+                    if (a.getStringValue() != null) {
+                        attributes.put(name, software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
+                                .dataType(a.getDataType()).stringValue(a.getStringValue()).build());
+                    }
+                });
+            }
+            attributes.put("DeadLetterReason", software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
+                    .dataType("String").stringValue(reason.length() > 1000 ? reason.substring(0, 1000) : reason).build());
+            String group = io.wabridge.adapters.lambda.SqsRecords.group(record);
+            sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(record.getBody()).messageAttributes(attributes)
+                    .messageGroupId(group == null || group.isEmpty() ? "dead-letter" : group).messageDeduplicationId(record.getMessageId()));
+        };
     }
 
     @Override
@@ -127,6 +165,20 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
                         log.warn("inbound record {}: {} has no tenant; recorded as unrouted", record.getMessageId(), update);
                     }
                 }
+            } catch (MalformedWebhook e) {
+                // Permanent: no retry will read it. Dead-lettered now with its reason, so its conversation goes on.
+                String reason = "MalformedWebhook: " + e.getMessage();
+                failures.record(record.getMessageId(), io.wabridge.adapters.lambda.SqsRecords.receiveCount(record), reason);
+                try {
+                    deadLetters.send(record, reason);
+                } catch (RuntimeException sendFailed) {
+                    log.warn("inbound record {} can never be read ({}) and could not be dead-lettered ({}); it and {} later records go back "
+                            + "to the queue", record.getMessageId(), reason, sendFailed.getClass().getSimpleName(), records.size() - i - 1);
+                    records.subList(i, records.size()).forEach(batch::fail);
+                    break;
+                }
+                metrics.record(Metric.DLQ_MOVES, 1);
+                log.warn("inbound record {} can never be read ({}); moved to the dead-letter queue", record.getMessageId(), reason);
             } catch (RuntimeException e) {
                 String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
                 log.warn("inbound record {} failed ({}); it and {} later records go back to the queue",

@@ -113,24 +113,38 @@ class InboundQueueHandlerTest {
             }, java.time.Clock.systemUTC());
 
     private final List<String> failureLog = new ArrayList<>();
+    private final List<String> deadLettered = new ArrayList<>();
     private final InboundQueueHandler handler = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, store, bus, job -> { }, (t, m) -> { }, consent, (t, c, k) -> { }),
             (id, count, reason) -> failureLog.add(id + "|" + count + "|" + reason),
-            () -> { throw new AssertionError("no claim checks in these batches"); });
+            () -> { throw new AssertionError("no claim checks in these batches"); },
+            (record, reason) -> deadLettered.add(record.getMessageId() + "|" + reason));
 
     @Test
-    void stopsAtThePoisonRecordAndReportsItAndEveryLaterRecord() {
+    void deadLettersARecordThatCanNeverBeReadAtOnceAndGoesOnWithTheRest() {
         SQSEvent event = EventLoader.loadSQSEvent("events/inbound-sqs-batch.json");
         SQSBatchResponse response = handler.handleRequest(event, null);
-        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                .containsExactly(event.getRecords().get(1).getMessageId(), event.getRecords().get(2).getMessageId());
+        assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(stored).hasSize(1);
         InboundUpdate.MessageReceived message = stored.values().iterator().next();
         assertThat(message.phoneNumberId().value()).isEqualTo("106540352242922");
         assertThat(message.contact().waId()).isEqualTo("16505551234");
         assertThat(message.contentJson()).contains("Does it come in another color?");
-        assertThat(statuses).isEmpty();
-        // The poison record's reason is kept for whoever finds it in the dead-letter queue; not its body.
-        assertThat(failureLog).containsExactly(event.getRecords().get(1).getMessageId() + "|1|MalformedWebhook: webhook body is not valid JSON (at line 1)");
+        assertThat(statuses).containsExactly("wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3MTE5MjVBOTE3MDk5QUVFM0YA:DELIVERED");
+        // The poison record's reason goes with it to the dead-letter queue and into the failure log; not its body.
+        String reason = "MalformedWebhook: webhook body is not valid JSON (at line 1)";
+        assertThat(deadLettered).containsExactly(event.getRecords().get(1).getMessageId() + "|" + reason);
+        assertThat(failureLog).containsExactly(event.getRecords().get(1).getMessageId() + "|1|" + reason);
+    }
+
+    @Test
+    void aRecordThatCanNeverBeReadStaysInTheQueueWhenTheDeadLetterQueueRefusesIt() {
+        InboundQueueHandler h = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, store, bus, job -> { }, (t, m) -> { }, consent, (t, c, k) -> { }),
+                (id, count, reason) -> failureLog.add(id + "|" + count + "|" + reason),
+                () -> { throw new AssertionError("no claim checks in these batches"); },
+                (record, reason) -> { throw new IllegalStateException("dead-letter queue unavailable"); });
+        SQSEvent event = EventLoader.loadSQSEvent("events/inbound-sqs-batch.json");
+        assertThat(h.handleRequest(event, null).getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly(event.getRecords().get(1).getMessageId(), event.getRecords().get(2).getMessageId());
     }
 
     @Test
@@ -167,7 +181,7 @@ class InboundQueueHandlerTest {
         };
         InboundQueueHandler h = new InboundQueueHandler(new MetaWebhookParser(), new ProcessInboundUpdate(routing, failing, bus, job -> { }, (t, m) -> { }, consent, (t, c, k) -> { }),
                 (id, count, reason) -> failureLog.add(id + "|" + count + "|" + reason),
-            () -> { throw new AssertionError("no claim checks in these batches"); });
+            () -> { throw new AssertionError("no claim checks in these batches"); }, (record, reason) -> deadLettered.add(record.getMessageId()));
         assertThat(h.handleRequest(EventLoader.loadSQSEvent("events/inbound-sqs-batch.json"), null).getBatchItemFailures()).hasSize(3);
     }
 }

@@ -133,7 +133,7 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
             try {
                 SqsOutboundQueue.Job job = SqsOutboundQueue.parse(record.getBody());
                 MDC.put("tenantId", job.tenant().value());
-                DeliverSend.Result result = deliver.deliver(job.tenant(), job.id(), callBy);
+                DeliverSend.Result result = deliver.deliver(job.tenant(), job.id(), job.send(), callBy);
                 // Sends by outcome: the settled state (sent, failed, held, ...), "unconfirmed" when a lost answer waits
                 // for its status (up to an hour), or "retried" when it goes back to the queue for any other reason.
                 metrics.record(Metric.SENDS, result.done() || result.state().equals("unconfirmed") ? result.state() : "retried", 1);

@@ -58,8 +58,12 @@ class OutboundQueueHandlerTest {
     boolean answerLost;
 
     final Outbox outbox = new Outbox() {
-        public Optional<String> reserve(TenantId t, String key, String id) {
+        public Optional<Reservation> reserve(TenantId t, String key, String fingerprint, String id) {
             return Optional.empty();
+        }
+
+        public boolean create(OutboundMessage m) {
+            return stored.putIfAbsent(m.id(), m) == null;
         }
 
         public void save(OutboundMessage m) {

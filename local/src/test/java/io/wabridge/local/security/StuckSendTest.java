@@ -1,0 +1,153 @@
+package io.wabridge.local.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.local.LocalRuntime;
+import io.wabridge.sandbox.MetaSandbox;
+import io.wabridge.sandbox.SandboxState;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Issue 21 item 7: no send is stuck {@code queued}. The outbound queue really fails (it is deleted from the local
+ * SQS, so the send's queue write gets {@code QueueDoesNotExist}): the send is not accepted and nothing says
+ * {@code queued}; once the queue is back, a retry with the same Idempotency-Key queues it and it is sent once.
+ */
+class StuckSendTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final String TENANT = "stuck";
+    static final String USER = "6281277770002";
+
+    @TempDir
+    static Path data;
+    static LocalRuntime runtime;
+    static MetaSandbox meta;
+    static SandboxState.Customer shop;
+
+    @BeforeAll
+    static void start() throws Exception {
+        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+        meta = runtime.sandbox();
+        shop = connect("Toko Macet", "6281100007002");
+        String wamid = meta.userSendsText(USER, shop.phoneNumberId(), "halo");
+        assertThat(eventually(Duration.ofSeconds(20), () -> call("GET", "/v1/messages/" + wamid, null, null).statusCode() == 200)).isTrue();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    @Test
+    void aSendWhoseQueueWriteFailsIsNotAcceptedAndItsRetryWithTheSameKeyIsSentOnce() throws Exception {
+        String queueUrl = runtime.resources().queueUrls().get("OutboundQueue");
+        Map<String, String> attributes = new HashMap<>();
+        runtime.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.ALL)).attributesAsStrings()
+                .forEach((k, v) -> {
+                    if (Set.of("FifoQueue", "ContentBasedDeduplication", "VisibilityTimeout", "MessageRetentionPeriod", "RedrivePolicy",
+                            "DelaySeconds", "ReceiveMessageWaitTimeSeconds").contains(k)) {
+                        attributes.put(k, v);
+                    }
+                });
+        String queueName = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+        String key = "retry-" + UUID.randomUUID();
+        String text = "stuck? " + UUID.randomUUID();
+
+        runtime.sqs().deleteQueue(r -> r.queueUrl(queueUrl));
+        HttpResponse<String> failed;
+        try {
+            failed = call("POST", "/v1/messages", key, text(text));
+        } finally {
+            String again = runtime.sqs().createQueue(r -> r.queueName(queueName).attributesWithStrings(attributes)).queueUrl();
+            assertThat(again).isEqualTo(queueUrl);
+        }
+        assertThat(failed.statusCode()).as(failed.body()).isGreaterThanOrEqualTo(500);
+
+        HttpResponse<String> retried = call("POST", "/v1/messages", key, text(text));
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(202);
+        String id = json(retried).path("id").asText();
+        assertThat(eventually(Duration.ofSeconds(30), () -> sentToMeta(text) == 1))
+                .as("the retried send reaches Meta (state now: " + call("GET", "/v1/messages/" + id, null, null).body() + ")").isTrue();
+        assertThat(eventually(Duration.ofSeconds(10), () -> {
+            try {
+                return json(call("GET", "/v1/messages/" + id, null, null)).path("state").asText().equals("sent");
+            } catch (Exception e) {
+                return false;
+            }
+        })).isTrue();
+        assertThat(sentToMeta(text)).isEqualTo(1);
+        // What the failed attempt said: not accepted, and why, with the retry to make.
+        assertThat(failed.statusCode()).isEqualTo(503);
+        assertThat(json(failed).path("error").path("code").asText()).isEqualTo("queue_unavailable");
+    }
+
+    // ----- helpers ---------------------------------------------------------------------------------------------------
+
+    static Map<String, Object> text(String body) {
+        return Map.of("channel", shop.phoneNumberId(), "to", USER, "type", "text", "text", Map.of("body", body));
+    }
+
+    static long sentToMeta(String text) {
+        return meta.calls().stream().filter(c -> c.path().endsWith("/messages") && c.body().contains(text) && c.status() == 200).count();
+    }
+
+    static SandboxState.Customer connect(String name, String number) throws Exception {
+        SandboxState.Customer c = meta.createCustomer(name, number);
+        HttpResponse<String> session = call("POST", "/v1/signup/sessions", null, Map.of());
+        assertThat(session.statusCode()).as(session.body()).isEqualTo(201);
+        HttpResponse<String> r = call("POST", "/v1/signup/complete", null, Map.of("state", json(session).path("state").asText(), "event", "FINISH",
+                "code", meta.signupCode(c.businessId()), "waba_id", c.wabaId(), "phone_number_id", c.phoneNumberId(),
+                "business_id", c.businessId()));
+        assertThat(json(r).path("outcome").asText()).as(r.body()).isEqualTo("active");
+        return c;
+    }
+
+    static HttpResponse<String> call(String method, String path, String idempotencyKey, Object body) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(runtime.baseUrl() + path)).timeout(Duration.ofSeconds(30))
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                    .header("content-type", "application/json").header("authorization", "Bearer " + runtime.token(TENANT, Duration.ofMinutes(10)));
+            if (idempotencyKey != null) {
+                b.header("idempotency-key", idempotencyKey);
+            }
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode json(HttpResponse<String> r) throws Exception {
+        return JSON.readTree(r.body());
+    }
+
+    static boolean eventually(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return condition.getAsBoolean();
+    }
+}
