@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 23 item 6: a {@code system} message of type {@code user_changed_number} links the new wa_id to the
+ * A {@code system} message of type {@code user_changed_number} links the new wa_id to the
  * existing contact, so consent, the window and history follow the person. The webhook is Meta's own
  * example (see the fixture's {@code _source}), replayed signed through the local runtime.
  */

@@ -8,7 +8,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sandbox answers as Meta does where WaBridge's parsers could come to rely on a difference (issue 23, item 8):
+ * The sandbox answers as Meta does where WaBridge's parsers could come to rely on a difference:
  * error fields, HTTP statuses and headers, the expired-token wording, number reads, debug_token per case and the
  * synchronous refusals. Sources are cited at each rule in the sandbox's code.
  */

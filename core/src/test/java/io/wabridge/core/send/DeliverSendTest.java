@@ -96,7 +96,7 @@ class DeliverSendTest {
 
     @Test
     void aQueuedSendWhoseRecordWasNeverWrittenIsRecordedFromItsJobAndSentOnce() {
-        // The API queued it and stopped before recording it (issue 21): the job carries the send.
+        // The API queued it and stopped before recording it: the job carries the send.
         String id = queued();
         OutboundMessage carried = stored.remove(id);
         assertThat(deliver.deliver(ACME, id, carried, Instant.MAX).state()).isEqualTo("sent");

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 21 item 5: consent, the 24-hour window and handoff follow the person across their ids. Meta's
+ * Consent, the 24-hour window and handoff follow the person across their ids. Meta's
  * webhook names a user by wa_id and BSUID together; whichever id a caller then uses, sends, can-send and
  * handoff see the same person.
  */

@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * Issue 21 item 3: the local runtime's 200 on {@code /webhook} means durable, as SQS's does. The runtime runs as a
+ * The local runtime's 200 on {@code /webhook} means durable, as SQS's does. The runtime runs as a
  * child JVM ({@code Main local}); signed webhooks are posted to it from several threads and the JVM is killed with
  * SIGKILL ({@link Process#destroyForcibly()}) while updates are being queued and consumed, at two points of the
  * load; it is restarted on the same data folder each time. In the end every update that was answered 200 is stored,

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 21 item 4: an Idempotency-Key is bound to the request it was first used for (Stripe's rule). The same key
+ * An Idempotency-Key is bound to the request it was first used for (Stripe's rule). The same key
  * with another body is {@code 422 idempotency_key_reused} and the first send is untouched; the same request again
  * gets the first answer; of concurrent different requests under one key one wins and no other is told 202.
  */

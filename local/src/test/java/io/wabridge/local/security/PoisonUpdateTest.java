@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Issue 21 item 9: an update that can never be read goes to the dead-letter queue with its reason at its first
+ * An update that can never be read goes to the dead-letter queue with its reason at its first
  * failure, and the next message of the same conversation is not held behind it (the inbound queue's visibility
  * timeout is 180 s: one retry of the poison alone would take that long).
  */

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Issue 21 item 1: signup binds only ids the exchanged token proves. A tenant's own valid code and WABA
+ * Signup binds only ids the exchanged token proves. A tenant's own valid code and WABA
  * with another business's phone_number_id is refused 403 and claims nothing; a number moves only when its
  * owner's token no longer grants it, with an audit record and an event to both.
  */

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 21 item 8: a tenant-supplied URL (the bot hook) never reaches an internal address on AWS, checked
+ * A tenant-supplied URL (the bot hook) never reaches an internal address on AWS, checked
  * at each call after DNS resolution, and every call is bounded in time and bytes. Real sockets on loopback
  * play the internal service; a resolver the test controls plays DNS (including rebinding).
  */

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * Issue 21 item 7: no send is stuck {@code queued}. The outbound queue really fails (it is deleted from the local
+ * No send is stuck {@code queued}. The outbound queue really fails (it is deleted from the local
  * SQS, so the send's queue write gets {@code QueueDoesNotExist}): the send is not accepted and nothing says
  * {@code queued}; once the queue is back, a retry with the same Idempotency-Key queues it and it is sent once.
  */

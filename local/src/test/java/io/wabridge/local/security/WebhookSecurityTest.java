@@ -178,8 +178,8 @@ class WebhookSecurityTest {
 
     @Test
     void aMalformedEscapeInThePathOrQueryIsABadRequestNotAFailure() throws Exception {
-        // java.net.URI refuses these, so the request line goes over a plain socket, as any client may send it. (A probe
-        // that held before issue 21: the JDK's server refuses such a request line itself.)
+        // java.net.URI refuses these, so the request line goes over a plain socket, as any client may send it. (The
+        // JDK's server refuses such a request line itself; this keeps it so.)
         for (String target : new String[] {"/webhook?hub.mode=%zz&hub.challenge=%", "/v1/channels/%E0%A4%A/conversations", "/optin/%zz"}) {
             try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), runtime.baseUrl().getPort())) {
                 socket.setSoTimeout(10_000);

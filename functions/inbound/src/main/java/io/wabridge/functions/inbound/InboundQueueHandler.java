@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>A record that can never be read ({@link MalformedWebhook}: a permanent error, no retry changes it) is not
  * retried: it is put on the dead-letter queue at once with its reason (message attribute
  * {@code DeadLetterReason}) and counted as done, so its conversation goes on without waiting out
- * {@code maxReceiveCount} visibility timeouts behind it (issue 21: 15 minutes).
+ * {@code maxReceiveCount} visibility timeouts behind it (15 minutes).
  */
 public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
