@@ -3,11 +3,9 @@ package io.wabridge.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wabridge.core.webhook.WebhookSignature;
 import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.sandbox.SandboxState;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ChangedNumberEndToEndTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
     static final String TENANT = "renumbered";
 
     @TempDir
@@ -86,11 +83,8 @@ class ChangedNumberEndToEndTest {
         assertThat(optOut.statusCode()).as(optOut.body()).isIn(200, 201);
         assertThat(canSend(after, "marketing").path("reason").asText()).as("the new number is nobody yet").isEqualTo("no_consent");
 
-        String body;
-        try (InputStream in = getClass().getResourceAsStream("/meta/webhooks/messages-system-user-changed-number.json")) {
-            body = JSON.writeValueAsString(JSON.readTree(in).path("body"))
-                    .replace("106540352242922", shop.phoneNumberId()).replace("102290129340398", shop.wabaId());
-        }
+        String body = MetaReplay.fixture("webhooks/messages-system-user-changed-number.json").body().toString()
+                .replace("106540352242922", shop.phoneNumberId()).replace("102290129340398", shop.wabaId());
         HttpResponse<String> posted = Http.post(URI.create(runtime.baseUrl() + "/webhook"), body.getBytes(StandardCharsets.UTF_8),
                 "content-type", "application/json", "x-hub-signature-256",
                 WebhookSignature.withSecret(runtime.metaAppSecret()).sign(body.getBytes(StandardCharsets.UTF_8)));

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wabridge.core.webhook.WebhookSignature;
 import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.sandbox.SandboxState;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -55,14 +54,7 @@ class MetaEventsEndToEndTest {
 
     /** A fixture with Meta's example ids replaced by the channel's (and any other replacements given). */
     static String fixture(String name, SandboxState.Customer c, String... replacements) throws Exception {
-        String body;
-        try (InputStream in = MetaEventsEndToEndTest.class.getResourceAsStream("/meta-fixtures/" + name + ".json");
-             InputStream source = MetaEventsEndToEndTest.class.getResourceAsStream("/meta-fixtures/" + name + ".source")) {
-            assertThat(in).as(name).isNotNull();
-            assertThat(source).as(name + " names its source").isNotNull();
-            assertThat(new String(source.readAllBytes(), StandardCharsets.UTF_8)).startsWith("https://developers.facebook.com/");
-            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        String body = MetaReplay.fixture("webhooks/" + name + ".json").body().toString();
         body = body.replace("102290129340398", c.wabaId()).replace("106540352242922", c.phoneNumberId())
                 .replace("15550783881", displayDigits(c));
         for (int i = 0; i < replacements.length; i += 2) {

@@ -112,14 +112,16 @@ public final class DeliverSend {
     /**
      * As {@link #deliver(io.wabridge.core.inbound.TenantId, String, Instant)}, for a job that carries its send
      * ({@code queued}, may be null): a send queued but not recorded (the API stopped between the two, or has not
-     * recorded it yet) is recorded from the job and sent, if it is younger than {@link #RECORD_GRACE} and its channel
-     * is still there. An older job without a record names a send that was erased with its contact or tenant.
+     * recorded it yet) is recorded from the job and then handled as any send (sent, held, or failed on a disconnected
+     * channel), if it is younger than {@link #RECORD_GRACE} and its channel is still there: were it dropped, the API's
+     * record written after it would stay {@code queued} with no job. An older job without a record names a send that
+     * was erased with its contact or tenant.
      */
     public Result deliver(io.wabridge.core.inbound.TenantId tenant, String id, OutboundMessage queued, Instant callBy) {
         Optional<OutboundMessage> found = outbox.get(tenant, id);
         if (found.isEmpty() && queued != null && queued.tenant().equals(tenant) && queued.id().equals(id)
                 && clock.instant().isBefore(queued.createdAt().plus(RECORD_GRACE))
-                && channels.get(tenant, queued.phoneNumberId()).filter(c -> c.status() != Channel.Status.DISCONNECTED).isPresent()) {
+                && channels.get(tenant, queued.phoneNumberId()).isPresent()) {
             outbox.create(queued);
             found = outbox.get(tenant, id);
         }

@@ -106,6 +106,22 @@ class DeliverSendTest {
     }
 
     @Test
+    void aJobThatArrivesBeforeItsRecordOnAChannelMetaTookOutOfServiceIsRecordedAndHeldNotDropped() {
+        // Dropped as "missing", the API's record written just after would stay queued with no job: stuck for good.
+        String id = queued();
+        OutboundMessage carried = stored.remove(id);
+        channels.save(channels.get(ACME, "111").orElseThrow().withStatus(Channel.Status.DISCONNECTED, "PARTNER_APP_UNINSTALLED", null, clock.instant()));
+        assertThat(deliver.deliver(ACME, id, carried, Instant.MAX).state()).isEqualTo("held");
+        assertThat(stored.get(id).state()).isEqualTo("held");
+        channels.save(channels.get(ACME, "111").orElseThrow().withStatus(Channel.Status.DISCONNECTED, clock.instant()));
+        String other = queued();
+        OutboundMessage late = stored.remove(other);
+        assertThat(deliver.deliver(ACME, other, late, Instant.MAX).state()).as("the tenant disconnected it: failed, with a record").isEqualTo("failed");
+        assertThat(stored.get(other).state()).isEqualTo("failed");
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
     void anOldJobWhoseRecordIsGoneIsNotBroughtBack() {
         // Past the grace, a missing record was erased (contact erasure, tenant purge): nothing is recreated or sent.
         String id = queued();
