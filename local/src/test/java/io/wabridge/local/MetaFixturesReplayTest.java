@@ -241,4 +241,44 @@ class MetaFixturesReplayTest {
         assertThat(meta.calls().stream().filter(c -> c.body() != null && c.body().contains("are you there?") && c.status() == 400).count())
                 .as("refused in Meta's answer, once (not retried)").isEqualTo(1);
     }
+
+    /**
+     * Meta may answer a marketing template send with message_status held_for_quality_assessment (Meta's OpenAPI,
+     * ../shared/reference/meta-business-messaging-api_v23.0.yaml, MarketingMessageResponsePayload): the send has a wamid,
+     * so it is sent, once, never retried or failed; the read API shows Meta's status, and the status webhooks follow.
+     */
+    @Test
+    void aMarketingSendHeldForQualityAssessmentIsSentOnceAndSaysSo() throws Exception {
+        String user = "16505550177";
+        // A channel of its own: syncing its templates leaves the shared channel's "not synced yet" case alone.
+        SandboxState.Customer held = SendEndToEndTest.connectFor(meta, TENANT, "Held Shop", "15550783882");
+        meta.addTemplate(held.wabaId(), "promo_held", "en_US", "MARKETING", "Big winter sale", "APPROVED");
+        assertThat(SignupEndToEndTest.call("POST", "/v1/templates/sync?waba=" + held.wabaId(), TENANT, null).statusCode()).isEqualTo(200);
+        var consent = SignupEndToEndTest.call("POST", "/v1/contacts/" + user + "/consent", TENANT, Map.of("action", "opt_in",
+                "at", "2026-11-01T08:00:00Z", "proof", Map.of("formId", "winter-form")));
+        assertThat(consent.statusCode()).as(consent.body()).isIn(200, 201);
+        HttpResponse<String> scenario = Http.post(java.net.URI.create(meta.baseUrl() + "/_sandbox/users/" + user),
+                "{\"marketing_held_for_quality_assessment\":true}".getBytes(StandardCharsets.UTF_8), "content-type", "application/json");
+        assertThat(scenario.statusCode()).as(scenario.body()).isEqualTo(200);
+
+        var sent = SignupEndToEndTest.call("POST", "/v1/messages", TENANT, Map.of("channel", held.phoneNumberId(), "to", user,
+                "type", "template", "template", Map.of("name", "promo_held", "language", Map.of("code", "en_US"))));
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
+        String id = SignupEndToEndTest.json(sent).path("id").asText();
+        assertThat(Http.eventually(Duration.ofSeconds(30), () -> {
+            try {
+                JsonNode m = api("/v1/messages/" + id);
+                return m.path("state").asText().equals("sent") && m.path("status").path("current").asText().equals("read");
+            } catch (Exception e) {
+                return false;
+            }
+        })).as("sent, and Meta's statuses follow").isTrue();
+        JsonNode m = api("/v1/messages/" + id);
+        assertThat(m.path("metaStatus").asText()).as(m.toString()).isEqualTo("held_for_quality_assessment");
+        assertThat(m.path("wamid").asText()).startsWith("wamid.");
+        assertThat(m.path("attempts").asInt()).isEqualTo(1);
+        assertThat(m.has("lastError")).isFalse();
+        assertThat(meta.calls().stream().filter(c -> c.path().endsWith("/messages") && c.body() != null
+                && c.body().contains("promo_held") && c.body().contains(user)).count()).as("sent exactly once").isEqualTo(1);
+    }
 }

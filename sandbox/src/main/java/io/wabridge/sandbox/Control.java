@@ -43,8 +43,11 @@ final class Control {
                     return ok(out);
                 }
                 case "POST users" -> {
+                    if (seg.length == 2) {
+                        return ok(scenario(s, seg[1], json));
+                    }
                     if (seg.length != 3 || !seg[2].equals("messages")) {
-                        return error(404, "use POST /_sandbox/users/{wa_id}/messages");
+                        return error(404, "use POST /_sandbox/users/{wa_id}/messages or POST /_sandbox/users/{wa_id}");
                     }
                     String type = json.path("type").asText("text");
                     Map<String, Object> content = JSON.convertValue(json.path(type), Map.class);
@@ -107,6 +110,45 @@ final class Control {
         } catch (java.util.NoSuchElementException | IllegalArgumentException e) {
             return error(400, String.valueOf(e.getMessage()));
         }
+    }
+
+    /**
+     * A simulated user's scenario switches: {@code on_whatsapp}, {@code refuses_synchronously} (131026 / 131047 in the
+     * send's answer, not by a failed status) and {@code marketing_held_for_quality_assessment}; each optional, a boolean.
+     */
+    private static Map<String, Object> scenario(MetaSandbox s, String waId, JsonNode json) {
+        if (!waId.matches("[0-9]{7,15}")) {
+            throw new IllegalArgumentException("wa_id must be 7 to 15 digits");
+        }
+        Map<String, JsonNode> given = new LinkedHashMap<>();
+        for (String field : List.of("on_whatsapp", "refuses_synchronously", "marketing_held_for_quality_assessment")) {
+            JsonNode v = json.path(field);
+            if (!v.isMissingNode() && !v.isBoolean()) {
+                throw new IllegalArgumentException(field + " must be true or false");
+            }
+            given.put(field, v);
+        }
+        json.fieldNames().forEachRemaining(f -> {
+            if (!given.containsKey(f)) {
+                throw new IllegalArgumentException("unknown field " + f + "; use any of " + given.keySet());
+            }
+        });
+        SandboxState.User user = s.user(waId);
+        if (given.get("on_whatsapp").isBoolean()) {
+            user.onWhatsApp = given.get("on_whatsapp").asBoolean();
+        }
+        if (given.get("refuses_synchronously").isBoolean()) {
+            user.refusesSynchronously = given.get("refuses_synchronously").asBoolean();
+        }
+        if (given.get("marketing_held_for_quality_assessment").isBoolean()) {
+            user.marketingHeldForQualityAssessment = given.get("marketing_held_for_quality_assessment").asBoolean();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("wa_id", user.waId);
+        out.put("on_whatsapp", user.onWhatsApp);
+        out.put("refuses_synchronously", user.refusesSynchronously);
+        out.put("marketing_held_for_quality_assessment", user.marketingHeldForQualityAssessment);
+        return out;
     }
 
     private static Map<String, Object> state(MetaSandbox s) {

@@ -82,7 +82,7 @@ final class Messaging {
         contact.put("input", to);
         contact.put("wa_id", user == null ? waId : user.waId);
         return Map.of("messaging_product", "whatsapp", "contacts", List.of(contact),
-                "messages", List.of(type.equals("template") ? Map.of("id", message.wamid, "message_status", "accepted")
+                "messages", List.of(type.equals("template") ? Map.of("id", message.wamid, "message_status", messageStatus(user, category))
                         : Map.of("id", message.wamid)));
     }
 
@@ -260,6 +260,16 @@ final class Messaging {
                             + template.bodyParameters + ")");
         }
         return template.category.toLowerCase();
+    }
+
+    /**
+     * A template send's {@code message_status} in the answer: {@code accepted}, or {@code held_for_quality_assessment} for
+     * a marketing template to a user in the scenario {@link User#marketingHeldForQualityAssessment}. Source: Meta's OpenAPI
+     * (../shared/reference/meta-business-messaging-api_v23.0.yaml), MarketingMessageResponsePayload.messages[].message_status,
+     * enum MessageStatus: accepted, held_for_quality_assessment ("being held for quality assessment before delivery"), paused.
+     */
+    private static String messageStatus(User user, String category) {
+        return user != null && user.marketingHeldForQualityAssessment && "marketing".equals(category) ? "held_for_quality_assessment" : "accepted";
     }
 
     /** The scenario {@link User#refusesSynchronously}: Meta's 131026 / 131047 in the API answer (HTTP 400). */

@@ -125,7 +125,7 @@ public final class SandboxState {
         public final String waId;
         public final String bsuid;
         public String name;
-        public boolean onWhatsApp = true;
+        public volatile boolean onWhatsApp = true;
         public boolean marketingStopped;
         public boolean readsMessages = true;
         /**
@@ -133,6 +133,12 @@ public final class SandboxState {
          * when the user cannot receive the message, 131047 for a free-form message outside the 24-hour window.
          */
         public volatile boolean refusesSynchronously;
+        /**
+         * Scenario: Meta answers marketing template sends to this user with {@code "message_status":
+         * "held_for_quality_assessment"} (Meta's OpenAPI, schema MessageStatus); the message has a wamid and its status
+         * webhooks follow as usual.
+         */
+        public volatile boolean marketingHeldForQualityAssessment;
         /** phone number id to the time this user last wrote to it (opens the 24 h window). */
         public final Map<String, Instant> lastInbound = new ConcurrentHashMap<>();
         /** per business number: pair-rate tokens and when they were last refilled. */

@@ -146,4 +146,51 @@ class MetaAnswersTest {
                 "{\"messaging_product\":\"whatsapp\",\"to\":\"15550008888\",\"type\":\"text\",\"text\":{\"body\":\"hi\"}}");
         assertError(outside, 400, 131047);
     }
+
+    HttpResponse<String> control(String path, String body) throws Exception {
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sandbox.baseUrl() + path))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The synchronous 131026 / 131047 scenario is switched through the control API, not only from test code. */
+    @Test
+    void theControlApiSwitchesSynchronousRefusals() throws Exception {
+        sandbox.register(acme.phoneNumberId());
+        String text = "{\"messaging_product\":\"whatsapp\",\"to\":\"15550007777\",\"type\":\"text\",\"text\":{\"body\":\"hi\"}}";
+        HttpResponse<String> set = control("/_sandbox/users/15550007777", "{\"on_whatsapp\":false,\"refuses_synchronously\":true}");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(json(set).path("refuses_synchronously").asBoolean()).isTrue();
+        assertError(call("POST", "/" + acme.phoneNumberId() + "/messages", token, text), 400, 131026);
+
+        assertThat(control("/_sandbox/users/15550007777", "{\"on_whatsapp\":true}").statusCode()).isEqualTo(200);
+        assertError(call("POST", "/" + acme.phoneNumberId() + "/messages", token, text), 400, 131047);
+
+        assertThat(control("/_sandbox/users/15550007777", "{\"refuses_synchronously\":false}").statusCode()).isEqualTo(200);
+        HttpResponse<String> accepted = call("POST", "/" + acme.phoneNumberId() + "/messages", token, text);
+        assertThat(accepted.statusCode()).as("refused by a failed status webhook instead").isEqualTo(200);
+
+        assertThat(control("/_sandbox/users/15550007777", "{\"refuses_synchronously\":\"yes\"}").statusCode()).isEqualTo(400);
+        assertThat(control("/_sandbox/users/15550007777", "{\"refuses\":true}").statusCode()).isEqualTo(400);
+        assertThat(control("/_sandbox/users/not-a-number", "{\"refuses_synchronously\":true}").statusCode()).isEqualTo(400);
+    }
+
+    /**
+     * Meta may answer a marketing template send with message_status held_for_quality_assessment (Meta's OpenAPI,
+     * MarketingMessageResponsePayload / MessageStatus): a scenario per user, switched through the control API.
+     */
+    @Test
+    void aMarketingTemplateSendCanBeHeldForQualityAssessment() throws Exception {
+        sandbox.register(acme.phoneNumberId());
+        sandbox.addTemplate(acme.wabaId(), "promo", "en_US", "MARKETING", "Big sale", "APPROVED");
+        sandbox.addTemplate(acme.wabaId(), "order", "en_US", "UTILITY", "Your order shipped", "APPROVED");
+        assertThat(control("/_sandbox/users/15550006666", "{\"marketing_held_for_quality_assessment\":true}").statusCode()).isEqualTo(200);
+        HttpResponse<String> promo = call("POST", "/" + acme.phoneNumberId() + "/messages", token,
+                "{\"messaging_product\":\"whatsapp\",\"to\":\"15550006666\",\"type\":\"template\",\"template\":{\"name\":\"promo\",\"language\":{\"code\":\"en_US\"}}}");
+        assertThat(promo.statusCode()).as(promo.body()).isEqualTo(200);
+        assertThat(json(promo).at("/messages/0/message_status").asText()).isEqualTo("held_for_quality_assessment");
+        assertThat(json(promo).at("/messages/0/id").asText()).startsWith("wamid.");
+        HttpResponse<String> order = call("POST", "/" + acme.phoneNumberId() + "/messages", token,
+                "{\"messaging_product\":\"whatsapp\",\"to\":\"15550006666\",\"type\":\"template\",\"template\":{\"name\":\"order\",\"language\":{\"code\":\"en_US\"}}}");
+        assertThat(json(order).at("/messages/0/message_status").asText()).as("a utility template is not held").isEqualTo("accepted");
+    }
 }

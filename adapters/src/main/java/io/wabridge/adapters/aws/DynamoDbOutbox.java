@@ -133,6 +133,9 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
         if (m.wamid() != null) {
             item.put("wamid", s(m.wamid()));
         }
+        if (m.metaStatus() != null) {
+            item.put("metaStatus", s(m.metaStatus()));
+        }
         if (m.errorCode() != null) {
             item.put("errorCode", AttributeValue.fromN(Integer.toString(m.errorCode())));
         }
@@ -189,7 +192,8 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
                 item.get("phoneNumberId").s(), item.get("to").s(), item.get("type").s(), content, str(item, "replyTo"),
                 item.get("state").s(), str(item, "wamid"), Integer.parseInt(item.get("attempts").n()),
                 item.containsKey("errorCode") ? Integer.valueOf(item.get("errorCode").n()) : null, str(item, "error"),
-                Instant.parse(item.get("createdAt").s()), Instant.parse(item.get("updatedAt").s()), str(item, "callbackData"));
+                Instant.parse(item.get("createdAt").s()), Instant.parse(item.get("updatedAt").s()), str(item, "callbackData"),
+                str(item, "metaStatus"));
     }
 
     // ----- SendFacts ---------------------------------------------------------------------------------------------

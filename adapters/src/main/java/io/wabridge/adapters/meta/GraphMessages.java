@@ -1,5 +1,6 @@
 package io.wabridge.adapters.meta;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.wabridge.core.send.MetaMessages;
 import java.util.Map;
 
@@ -13,11 +14,16 @@ public final class GraphMessages implements MetaMessages {
     }
 
     @Override
-    public String send(String token, String phoneNumberId, Map<String, Object> message) {
-        String wamid = graph.post(token, phoneNumberId + "/messages", message).path("messages").path(0).path("id").asText("");
+    public Accepted send(String token, String phoneNumberId, Map<String, Object> message) {
+        JsonNode answer = graph.post(token, phoneNumberId + "/messages", message).path("messages").path(0);
+        String wamid = answer.path("id").asText("");
         if (wamid.isEmpty()) {
             throw new GraphClient.GraphException(200, 0, 0, "Meta accepted the send without a message id", null);
         }
-        return wamid;
+        // A (marketing) template send's answer says how Meta took it: "accepted", "held_for_quality_assessment" or "paused"
+        // (Meta's OpenAPI, ../shared/reference/meta-business-messaging-api_v23.0.yaml, MessageStatus in
+        // MarketingMessageResponsePayload). Any of them comes with a wamid: Meta has the message.
+        String status = answer.path("message_status").asText("");
+        return new Accepted(wamid, status.matches("[a-z_]{1,64}") ? status : null);
     }
 }

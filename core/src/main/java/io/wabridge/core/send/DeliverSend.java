@@ -185,8 +185,10 @@ public final class DeliverSend {
         OutboundMessage sending = m.with("sending", null, attempt, m.errorCode(), m.error(), clock.instant());
         outbox.save(sending);
         try {
-            String wamid = meta.send(token.get().reveal(), m.phoneNumberId(), payload(m));
-            outbox.save(sending.with("sent", wamid, attempt, null, null, clock.instant()));
+            // Meta's answer may hold a marketing template for quality assessment: it has a wamid, so it is sent (never sent
+            // again); the record keeps Meta's message_status, and the status webhooks that follow carry on as for any send.
+            MetaMessages.Accepted accepted = meta.send(token.get().reveal(), m.phoneNumberId(), payload(m));
+            outbox.save(sending.sent(accepted.wamid(), attempt, accepted.messageStatus(), clock.instant()));
             return Result.done("sent");
         } catch (MetaApiException e) {
             return onError(sending, channel, e);

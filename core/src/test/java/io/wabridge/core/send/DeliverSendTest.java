@@ -67,13 +67,15 @@ class DeliverSendTest {
 
     final ArrayDeque<RuntimeException> answers = new ArrayDeque<>();
     final List<Map<String, Object>> calls = new ArrayList<>();
+    /** The message_status Meta's answer gives (null: none). */
+    String messageStatus;
     final MetaMessages meta = (token, pn, message) -> {
         calls.add(message);
         RuntimeException next = answers.poll();
         if (next != null) {
             throw next;
         }
-        return "wamid.OK" + calls.size();
+        return new MetaMessages.Accepted("wamid.OK" + calls.size(), messageStatus);
     };
     final RecordingEvents bus = new RecordingEvents();
     final List<DomainEvent> events = bus.published;
@@ -119,6 +121,19 @@ class DeliverSendTest {
         assertThat(deliver.deliver(ACME, other, late, Instant.MAX).state()).as("the tenant disconnected it: failed, with a record").isEqualTo("failed");
         assertThat(stored.get(other).state()).isEqualTo("failed");
         assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void aSendMetaHoldsForQualityAssessmentIsSentOnceAndKeepsMetasStatus() {
+        // Meta's answer: {"messages":[{"id":"wamid...","message_status":"held_for_quality_assessment"}]} (Meta's OpenAPI).
+        messageStatus = "held_for_quality_assessment";
+        String id = queued();
+        assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
+        assertThat(stored.get(id).metaStatus()).isEqualTo("held_for_quality_assessment");
+        assertThat(stored.get(id).wamid()).isEqualTo("wamid.OK1");
+        assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
+        assertThat(calls).hasSize(1);
+        assertThat(events).isEmpty();
     }
 
     @Test

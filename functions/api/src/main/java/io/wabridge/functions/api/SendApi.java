@@ -195,6 +195,11 @@ final class SendApi {
         out.put("updatedAt", m.updatedAt().toString());
         if (m.wamid() != null) {
             out.put("wamid", m.wamid());
+            if (m.metaStatus() != null) {
+                // How Meta's answer took the send, e.g. held_for_quality_assessment (a marketing template Meta delivers
+                // only after its quality check); the statuses below say what happened next.
+                out.put("metaStatus", m.metaStatus());
+            }
             delivery.ifPresent(s -> {
                 Map<String, Object> status = new LinkedHashMap<>();
                 status.put("current", s.status());

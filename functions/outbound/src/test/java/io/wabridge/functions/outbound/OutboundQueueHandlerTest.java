@@ -106,7 +106,7 @@ class OutboundQueueHandlerTest {
         if (answerLost) {
             throw new io.wabridge.core.meta.MetaApiException(0, 0, 0, "read timed out", null);
         }
-        return "wamid." + metaCalls.size();
+        return MetaMessages.Accepted.of("wamid." + metaCalls.size());
     };
     /** A spent budget stays spent: each refusal is the pacer's wait for the next second. */
     final SendPacer pacer = (pn, perSecond) -> {
