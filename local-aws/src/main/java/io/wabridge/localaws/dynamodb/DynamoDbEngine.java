@@ -721,25 +721,44 @@ public final class DynamoDbEngine implements AutoCloseable {
         Expr.Cond cond = condition(r, "ConditionExpression", ctx);
         ctx.checkAllUsed();
         Capacity cap = new Capacity(r, true);
+        Change c = conditionalWrite(t, item, cond, oldOnFailure, cap, old -> item);
+        return singleWriteAnswer(cap, c, rv.equals("ALL_OLD") ? c.old() : null);
+    }
+
+    /**
+     * One item's read, condition check and write under the lock: {@code next} makes the new item from the old one
+     * (null deletes; nothing is written when both are null). Returns once the write is durable.
+     */
+    private Change conditionalWrite(Table t, Map<String, Av> key, Expr.Cond cond, boolean oldOnFailure, Capacity cap,
+                                    java.util.function.UnaryOperator<Map<String, Av>> next) {
         Map<String, Av> old;
-        long change;
+        Map<String, Av> item;
+        long change = 0;
         lock.lock();
         try {
-            old = t.get(item);
+            old = t.get(key);
             checkCondition(t, cond, old, oldOnFailure, cap);
-            write(t, old, item);
-            t.apply(old, item);
-            change = ++applied;
+            item = next.apply(old);
+            if (old != null || item != null) {
+                write(t, old, item);
+                t.apply(old, item);
+                change = ++applied;
+            }
         } finally {
             lock.unlock();
         }
         awaitDurable(change);
+        return new Change(t, old, item);
+    }
+
+    /** The answer of a single-item write: the attributes asked for (none when null or empty) and its capacity. */
+    private static ObjectNode singleWriteAnswer(Capacity cap, Change c, Map<String, Av> attributes) {
         ObjectNode out = F.objectNode();
-        if (rv.equals("ALL_OLD") && old != null) {
-            out.set("Attributes", Av.mapJson(old));
+        if (attributes != null && !attributes.isEmpty()) {
+            out.set("Attributes", Av.mapJson(attributes));
         }
-        charge(cap, t, old, item, 1);
-        cap.single(out, t.name);
+        charge(cap, c.table(), c.old(), c.item(), 1);
+        cap.single(out, c.table().name);
         return out;
     }
 
@@ -765,28 +784,8 @@ public final class DynamoDbEngine implements AutoCloseable {
         Expr.Cond cond = condition(r, "ConditionExpression", ctx);
         ctx.checkAllUsed();
         Capacity cap = new Capacity(r, true);
-        Map<String, Av> old;
-        long change = 0;
-        lock.lock();
-        try {
-            old = t.get(key);
-            checkCondition(t, cond, old, oldOnFailure, cap);
-            if (old != null) {
-                write(t, old, null);
-                t.apply(old, null);
-                change = ++applied;
-            }
-        } finally {
-            lock.unlock();
-        }
-        awaitDurable(change);
-        ObjectNode out = F.objectNode();
-        if (rv.equals("ALL_OLD") && old != null) {
-            out.set("Attributes", Av.mapJson(old));
-        }
-        charge(cap, t, old, null, 1);
-        cap.single(out, t.name);
-        return out;
+        Change c = conditionalWrite(t, key, cond, oldOnFailure, cap, old -> null);
+        return singleWriteAnswer(cap, c, rv.equals("ALL_OLD") ? c.old() : null);
     }
 
     private ObjectNode updateItem(JsonNode r) {
@@ -802,35 +801,15 @@ public final class DynamoDbEngine implements AutoCloseable {
         Expr.Cond cond = condition(r, "ConditionExpression", ctx);
         ctx.checkAllUsed();
         Capacity cap = new Capacity(r, true);
-        Map<String, Av> old;
-        Map<String, Av> item;
-        long change;
-        lock.lock();
-        try {
-            old = t.get(key);
-            checkCondition(t, cond, old, oldOnFailure, cap);
-            item = updated(t, key, old, update);
-            write(t, old, item);
-            t.apply(old, item);
-            change = ++applied;
-        } finally {
-            lock.unlock();
-        }
-        awaitDurable(change);
-        ObjectNode out = F.objectNode();
+        Change c = conditionalWrite(t, key, cond, oldOnFailure, cap, old -> updated(t, key, old, update));
         Map<String, Av> attrs = switch (rv) {
-            case "ALL_OLD" -> old;
-            case "ALL_NEW" -> item;
-            case "UPDATED_OLD" -> old == null || update == null ? null : Expr.project(old, update.paths());
-            case "UPDATED_NEW" -> update == null ? null : Expr.project(item, update.paths());
+            case "ALL_OLD" -> c.old();
+            case "ALL_NEW" -> c.item();
+            case "UPDATED_OLD" -> c.old() == null || update == null ? null : Expr.project(c.old(), update.paths());
+            case "UPDATED_NEW" -> update == null ? null : Expr.project(c.item(), update.paths());
             default -> null;
         };
-        if (attrs != null && !attrs.isEmpty()) {
-            out.set("Attributes", Av.mapJson(attrs));
-        }
-        charge(cap, t, old, item, 1);
-        cap.single(out, t.name);
-        return out;
+        return singleWriteAnswer(cap, c, attrs);
     }
 
     private static Expr.Update parseUpdate(Table t, String text, Expr.Context ctx) {
