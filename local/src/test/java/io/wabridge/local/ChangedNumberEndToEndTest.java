@@ -63,13 +63,7 @@ class ChangedNumberEndToEndTest {
     }
 
     static boolean eventually(java.util.concurrent.Callable<Boolean> check) throws InterruptedException {
-        return Http.eventually(Duration.ofSeconds(20), () -> {
-            try {
-                return check.call();
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        return Http.eventuallyCalling(Duration.ofSeconds(20), check);
     }
 
     @Test

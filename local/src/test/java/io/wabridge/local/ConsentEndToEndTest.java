@@ -74,13 +74,7 @@ class ConsentEndToEndTest {
     }
 
     static boolean eventually(java.util.concurrent.Callable<Boolean> check) throws InterruptedException {
-        return Http.eventually(Duration.ofSeconds(20), () -> {
-            try {
-                return check.call();
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        return Http.eventuallyCalling(Duration.ofSeconds(20), check);
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /** Small helpers for driving the runtime over real HTTP. */
-final class Http {
+public final class Http {
     static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Http() {}
@@ -34,7 +34,7 @@ final class Http {
     }
 
     /** Polls until {@code condition} holds or {@code timeout} passes; returns whether it held. */
-    static boolean eventually(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    public static boolean eventually(Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {
@@ -43,5 +43,16 @@ final class Http {
             Thread.sleep(100);
         }
         return condition.getAsBoolean();
+    }
+
+    /** As {@link #eventually(Duration, BooleanSupplier)}, a check that throws counting as not yet. */
+    public static boolean eventuallyCalling(Duration timeout, java.util.concurrent.Callable<Boolean> check) throws InterruptedException {
+        return eventually(timeout, () -> {
+            try {
+                return check.call();
+            } catch (Exception notYet) {
+                return false;
+            }
+        });
     }
 }

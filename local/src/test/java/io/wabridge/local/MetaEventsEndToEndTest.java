@@ -131,13 +131,7 @@ class MetaEventsEndToEndTest {
     }
 
     static boolean eventually(Callable<Boolean> check) throws InterruptedException {
-        return Http.eventually(Duration.ofSeconds(30), () -> {
-            try {
-                return check.call();
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        return Http.eventuallyCalling(Duration.ofSeconds(30), check);
     }
 
     static List<JsonNode> events(String type, String phoneNumberId) {

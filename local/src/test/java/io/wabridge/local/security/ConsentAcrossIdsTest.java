@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.local.Http;
 import io.wabridge.local.LocalRuntime;
 import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.sandbox.SandboxState;
@@ -75,18 +76,7 @@ class ConsentAcrossIdsTest {
     }
 
     static boolean eventually(Callable<Boolean> check) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < end) {
-            try {
-                if (check.call()) {
-                    return true;
-                }
-            } catch (Exception retry) {
-                // not yet
-            }
-            Thread.sleep(100);
-        }
-        return false;
+        return Http.eventuallyCalling(Duration.ofSeconds(20), check);
     }
 
     static HttpResponse<String> promo(String to) throws Exception {

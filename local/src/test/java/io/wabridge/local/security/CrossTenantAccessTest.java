@@ -3,6 +3,7 @@ package io.wabridge.local.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.wabridge.local.Http;
 import io.wabridge.local.LocalRuntime;
 import io.wabridge.sandbox.SandboxState;
 import java.net.URI;
@@ -54,7 +55,7 @@ class CrossTenantAccessTest {
         alpha = Rig.connect(runtime, A, A_NAME, "6281100007001");
         Rig.connect(runtime, B, "Bravo Shop", "6281100007002");
         inboundWamid = runtime.sandbox().userSendsText(user, alpha.phoneNumberId(), A_TEXT);
-        assertThat(Rig.eventually(Duration.ofSeconds(20), () -> status(A, "GET", "/v1/messages/" + inboundWamid) == 200)).isTrue();
+        assertThat(Http.eventually(Duration.ofSeconds(20), () -> status(A, "GET", "/v1/messages/" + inboundWamid) == 200)).isTrue();
         HttpResponse<String> sent = Rig.call(runtime, "POST", "/v1/messages", runtime.token(A, Duration.ofMinutes(10)), Map.of(
                 "channel", alpha.phoneNumberId(), "to", user, "type", "text", "text", Map.of("body", A_TEXT + "-reply")));
         assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);

@@ -8,6 +8,7 @@ import io.wabridge.core.consent.ConsentEvent;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.token.SecretContext;
 import io.wabridge.core.token.SecretField;
+import io.wabridge.local.Http;
 import io.wabridge.local.LocalRuntime;
 import io.wabridge.sandbox.SandboxState;
 import java.io.ByteArrayOutputStream;
@@ -94,14 +95,14 @@ public class LogSecrecyTest {
 
         String user = "6281234519999";
         String wamid = runtime.sandbox().userSendsText(user, c.phoneNumberId(), INBOUND_BODY);
-        assertThat(Rig.eventually(Duration.ofSeconds(20), () -> status("GET", "/v1/messages/" + wamid, jwt) == 200)).isTrue();
+        assertThat(Http.eventually(Duration.ofSeconds(20), () -> status("GET", "/v1/messages/" + wamid, jwt) == 200)).isTrue();
 
         Map<String, Object> reply = new LinkedHashMap<>(Map.of("channel", c.phoneNumberId(), "to", user, "type", "text",
                 "text", Map.of("body", OUTBOUND_BODY)));
         var accepted = Rig.call(runtime, "POST", "/v1/messages", jwt, reply);
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         String id = Rig.json(accepted).path("id").asText();
-        assertThat(Rig.eventually(Duration.ofSeconds(30), () -> {
+        assertThat(Http.eventually(Duration.ofSeconds(30), () -> {
             try {
                 return List.of("sent", "delivered", "read").contains(Rig.json(Rig.call(runtime, "GET", "/v1/messages/" + id, jwt, null))
                         .path("state").asText());

@@ -1,5 +1,6 @@
 package io.wabridge.local.security;
 
+import static io.wabridge.local.Http.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /** What the security tests share: a local runtime driven over real HTTP, as a hostile caller would drive it. */
 final class Rig {
@@ -72,16 +72,5 @@ final class Rig {
                 "waba_id", c.wabaId(), "phone_number_id", c.phoneNumberId(), "business_id", c.businessId()));
         assertThat(json(r).path("outcome").asText()).as(r.body()).isEqualTo("active");
         return c;
-    }
-
-    static boolean eventually(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return condition.getAsBoolean();
     }
 }

@@ -1,5 +1,6 @@
 package io.wabridge.local.security;
 
+import static io.wabridge.local.Http.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,17 +69,6 @@ class SignupSquattingTest {
     static HttpResponse<String> complete(String tenant, String code, String wabaId, String phoneNumberId, String businessId) throws Exception {
         return call("POST", "/v1/signup/complete", tenant, Map.of("state", session(tenant), "event", "FINISH", "code", code,
                 "waba_id", wabaId, "phone_number_id", phoneNumberId, "business_id", businessId));
-    }
-
-    static boolean eventually(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return condition.getAsBoolean();
     }
 
     static String errorCode(HttpResponse<String> r) throws Exception {

@@ -3,6 +3,7 @@ package io.wabridge.local.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wabridge.core.webhook.WebhookSignature;
+import io.wabridge.local.Http;
 import io.wabridge.local.LocalRuntime;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -106,7 +107,7 @@ class WebhookSecurityTest {
         String control = wamid();
         assertThat(Rig.webhook(runtime, text("whatsapp_business_account", control, "control").getBytes(StandardCharsets.UTF_8)).statusCode())
                 .isEqualTo(200);
-        assertThat(Rig.eventually(Duration.ofSeconds(20), () -> stored(control) == 200)).isTrue();
+        assertThat(Http.eventually(Duration.ofSeconds(20), () -> stored(control) == 200)).isTrue();
         assertThat(stored(wamid)).isEqualTo(404);
     }
 
@@ -143,7 +144,7 @@ class WebhookSecurityTest {
         String control = wamid();
         assertThat(Rig.webhook(runtime, text("whatsapp_business_account", control, "control").getBytes(StandardCharsets.UTF_8)).statusCode())
                 .isEqualTo(200);
-        assertThat(Rig.eventually(Duration.ofSeconds(20), () -> stored(control) == 200)).isTrue();
+        assertThat(Http.eventually(Duration.ofSeconds(20), () -> stored(control) == 200)).isTrue();
         assertThat(stored(wamid)).isEqualTo(404);
     }
 
@@ -158,7 +159,7 @@ class WebhookSecurityTest {
         HttpResponse<String> r = Rig.webhook(runtime, body.toByteArray());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(Rig.json(r).path("updates").asInt()).isEqualTo(1);
-        assertThat(Rig.eventually(Duration.ofSeconds(20), () -> stored(wamid) == 200)).isTrue();
+        assertThat(Http.eventually(Duration.ofSeconds(20), () -> stored(wamid) == 200)).isTrue();
     }
 
     @Test
