@@ -38,7 +38,12 @@ public final class CheckCanSend {
      * announced recategorisation once due, or {@link CanSend.Category#MARKETING} when unknown.
      */
     public CanSend.Category templateCategory(TenantId tenant, String wabaId, String name, String language) {
-        String category = facts.template(tenant, wabaId, name, language).map(t -> t.categoryAt(clock.instant())).orElse(null);
+        return templateCategory(facts.template(tenant, wabaId, name, language));
+    }
+
+    /** As {@link #templateCategory(TenantId, String, String, String)}, for a template the caller has read already. */
+    public CanSend.Category templateCategory(java.util.Optional<SendFacts.TemplateFacts> template) {
+        String category = template.map(t -> t.categoryAt(clock.instant())).orElse(null);
         try {
             CanSend.Category c = CanSend.Category.of(category);
             return c == CanSend.Category.SERVICE ? CanSend.Category.MARKETING : c;

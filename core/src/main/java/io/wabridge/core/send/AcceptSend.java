@@ -68,7 +68,7 @@ public final class AcceptSend {
         }
         Optional<SendFacts.TemplateFacts> template = r.type().equals("template") ? template(r, channel) : Optional.empty();
         Boolean templateChecked = r.type().equals("template") ? template.map(t -> t.shape() != null).orElse(false) : null;
-        CanSend.Decision decision = checkPolicy(r, channel);
+        CanSend.Decision decision = checkPolicy(r, channel, template);
 
         String id = idPrefix + UUID.randomUUID().toString().replace("-", "");
         boolean repeated = false;
@@ -141,23 +141,16 @@ public final class AcceptSend {
         return template;
     }
 
-    private CanSend.Decision checkPolicy(SendRequest r, Channel channel) {
+    /** @param template the template a template send names, as {@link #template} read it (one read per send) */
+    private CanSend.Decision checkPolicy(SendRequest r, Channel channel, Optional<SendFacts.TemplateFacts> template) {
         String contact;
         try {
             contact = ContactKey.of(r.to());
         } catch (IllegalArgumentException e) {
             throw new SendRejected(400, "invalid_to", "to", e.getMessage());
         }
-        CanSend.Category category = CanSend.Category.SERVICE;
-        CanSend.Decision d;
-        if (r.type().equals("template")) {
-            String name = (String) r.content().get("name");
-            String language = (String) ((Map<?, ?>) r.content().get("language")).get("code");
-            category = policy.templateCategory(r.tenant(), channel.wabaId(), name, language);
-            d = policy.check(r.tenant(), contact, category, channel.phoneNumberId());
-        } else {
-            d = policy.check(r.tenant(), contact, CanSend.Category.SERVICE, channel.phoneNumberId());
-        }
+        CanSend.Category category = r.type().equals("template") ? policy.templateCategory(template) : CanSend.Category.SERVICE;
+        CanSend.Decision d = policy.check(r.tenant(), contact, category, channel.phoneNumberId());
         if (!d.allowed()) {
             throw switch (d.reason()) {
                 case "outside_window" -> new SendRejected(422, "outside_window", "type",
