@@ -76,24 +76,7 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
                         Clock.systemUTC()), wiring.accountEvents(), wiring.contactIds()), new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
                 wiring::media, wiring.config().maxReceiveCount(), wiring.metrics(),
                 deadLetters(wiring.sqs(), wiring.config().inboundDeadLetterQueueUrl()),
-                memoized(() -> new SqsInboundQueue(wiring.sqs(), wiring.config().inboundQueueUrl(), wiring::media)));
-    }
-
-    private static <T> Supplier<T> memoized(Supplier<T> make) {
-        return new Supplier<>() {
-            private volatile T value;
-
-            @Override
-            public T get() {
-                T v = value;
-                if (v == null) {
-                    synchronized (this) {
-                        v = value == null ? (value = make.get()) : value;
-                    }
-                }
-                return v;
-            }
-        };
+                () -> new SqsInboundQueue(wiring.sqs(), wiring.config().inboundQueueUrl(), wiring::media));
     }
 
     InboundQueueHandler(MetaWebhookParser parser, ProcessInboundUpdate process, FailureLog failures, Supplier<S3Objects> payloads,
