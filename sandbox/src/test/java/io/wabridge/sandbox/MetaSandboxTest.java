@@ -398,6 +398,8 @@ class MetaSandboxTest {
         String wamid = sandbox.userSendsText("6281234567890", acme.phoneNumberId(), "retry me");
         assertThat(eventually(() -> receiver.all().contains(wamid))).isTrue();
         WebhookDispatcher.Delivery first = sandbox.webhooks().deliveries().get(0);
+        // The receiver holds the body before its 200 reaches the dispatcher, which records it then.
+        assertThat(eventually(() -> first.delivered)).isTrue();
         assertThat(first.statuses).containsExactly(500, 500, 200);
         for (Receiver.Post p : receiver.posts) {
             assertThat(p.signature()).isEqualTo(Receiver.sign(SECRET, p.body()));
