@@ -48,6 +48,7 @@ public final class LocalEventBridge implements AwsJsonServer.Service, AutoClosea
     private final List<Target> targets = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("local-events").factory());
+    private final java.util.concurrent.atomic.AtomicInteger deliveries = new java.util.concurrent.atomic.AtomicInteger();
     private volatile int maxAttempts = 6;
     private volatile long retryBaseMillis = 200;
 
@@ -63,6 +64,16 @@ public final class LocalEventBridge implements AwsJsonServer.Service, AutoClosea
 
     public void addTarget(Target target) {
         targets.add(target);
+    }
+
+    /** Stops sending to {@code target} (deliveries already under way go on). */
+    public void removeTarget(Target target) {
+        targets.remove(target);
+    }
+
+    /** Whether no delivery to a target is under way or waiting for its retry. */
+    public boolean idle() {
+        return deliveries.get() == 0;
     }
 
     public void retries(long baseMillis, int attempts) {
@@ -139,7 +150,7 @@ public final class LocalEventBridge implements AwsJsonServer.Service, AutoClosea
                         received.pollFirst();
                     }
                 }
-                targets.forEach(t -> timer.execute(() -> deliver(t, event, 1)));
+                targets.forEach(t -> later(() -> deliver(t, event, 1), 0));
                 results.addObject().put("EventId", id);
             }
         }
@@ -163,10 +174,22 @@ public final class LocalEventBridge implements AwsJsonServer.Service, AutoClosea
             return;
         }
         if (attempt < maxAttempts) {
-            timer.schedule(() -> deliver(target, event, attempt + 1), retryBaseMillis << (attempt - 1), TimeUnit.MILLISECONDS);
+            later(() -> deliver(target, event, attempt + 1), retryBaseMillis << (attempt - 1));
         } else {
             log.warn("event {} not delivered to {} after {} attempts", event.path("id").asText(), target.url(), attempt);
         }
+    }
+
+    /** Runs a delivery attempt after {@code millis}, counted as under way until it has run. */
+    private void later(Runnable attempt, long millis) {
+        deliveries.incrementAndGet();
+        timer.schedule(() -> {
+            try {
+                attempt.run();
+            } finally {
+                deliveries.decrementAndGet();
+            }
+        }, millis, TimeUnit.MILLISECONDS);
     }
 
     static String hmac(String secret, byte[] body) {

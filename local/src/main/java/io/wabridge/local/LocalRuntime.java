@@ -42,6 +42,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * WaBridge on one machine: the local DynamoDB engine, ElasticMQ and a local Secrets Manager, then the tables,
@@ -434,6 +435,11 @@ public final class LocalRuntime implements AutoCloseable {
         return out;
     }
 
+    /** Where this runtime keeps what lasts across restarts (and its {@code local.json}). */
+    public Path dataDir() {
+        return options.dataDir().toAbsolutePath();
+    }
+
     public Map<String, Object> localConfig() {
         return localConfig;
     }
@@ -511,6 +517,93 @@ public final class LocalRuntime implements AutoCloseable {
         return identity.mint(baseUrl() + LocalIdentity.PATH, AUDIENCE,
                 resources.parameterValues().getOrDefault("JwtTenantClaim", "tenant_id"), tenant, ttl,
                 Map.of(resources.parameterValues().getOrDefault("JwtPlanClaim", "plan"), plan));
+    }
+
+    /** {@link #awaitIdle(Duration)} with 30 seconds. */
+    public void awaitIdle() {
+        awaitIdle(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Waits until nothing is left to happen by itself: every queue an event source reads is empty (visible, in
+     * flight and delayed messages alike), no function invocation is running, no schedule is firing, no event is on
+     * its way to an event target, and the Meta sandbox has no status or webhook left to send or retry. That must
+     * hold at three checks in a row, {@link #IDLE_CHECK} apart, with no invocation started in between (work moving
+     * from one part to the next always passes through an invocation). For checks that something did NOT happen:
+     * after this returns, anything that was going to happen has.
+     *
+     * @throws IllegalStateException naming what was still busy when {@code timeout} passed
+     */
+    public void awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int quietChecks = 0;
+        long lastInvocations = -1;
+        List<String> busy;
+        while (true) {
+            long invocations = invocationsStarted();
+            busy = busy();
+            boolean quiet = busy.isEmpty() && invocations == invocationsStarted();
+            if (!quiet) {
+                quietChecks = 0;
+            } else {
+                quietChecks = invocations == lastInvocations ? quietChecks + 1 : 1;
+            }
+            lastInvocations = invocations;
+            if (quietChecks >= 3) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the local runtime was not idle after " + timeout.toMillis() + " ms: "
+                        + (busy.isEmpty() ? "new invocations kept starting" : String.join("; ", busy)));
+            }
+            try {
+                Thread.sleep(IDLE_CHECK.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the local runtime to be idle", e);
+            }
+        }
+    }
+
+    /** The interval of {@link #awaitIdle(Duration)}'s checks. */
+    static final Duration IDLE_CHECK = Duration.ofMillis(50);
+
+    private long invocationsStarted() {
+        return functions.values().stream().mapToLong(f -> f.stats().invocations()).sum();
+    }
+
+    /** What still has work to do, one phrase each; empty when idle. */
+    List<String> busy() {
+        List<String> busy = new ArrayList<>();
+        functions.forEach((id, f) -> {
+            if (f.running() > 0) {
+                busy.add(id + ": " + f.running() + " invocation(s) running");
+            }
+        });
+        if (!scheduler.idle()) {
+            busy.add("a schedule is firing");
+        }
+        if (!aws.events().idle()) {
+            busy.add("EventBridge: events on their way to a target");
+        }
+        if (!sandbox.idle()) {
+            busy.add("Meta sandbox: statuses or webhooks still to send");
+        }
+        Map<String, String> queueIds = new HashMap<>();
+        resources.queueUrls().forEach((id, url) -> queueIds.put(url, id));
+        eventSources.stream().map(e -> e.mapping().queueUrl()).distinct().forEach(url -> {
+            Map<String, String> a = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+                    .attributesAsStrings();
+            String visible = a.getOrDefault("ApproximateNumberOfMessages", "0");
+            String inFlight = a.getOrDefault("ApproximateNumberOfMessagesNotVisible", "0");
+            String delayed = a.getOrDefault("ApproximateNumberOfMessagesDelayed", "0");
+            if (!visible.equals("0") || !inFlight.equals("0") || !delayed.equals("0")) {
+                busy.add(queueIds.getOrDefault(url, url) + ": " + visible + " waiting, " + inFlight + " in flight, " + delayed + " delayed");
+            }
+        });
+        return busy;
     }
 
     private static StaticCredentialsProvider credentials() {

@@ -8,7 +8,6 @@ import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.sandbox.SandboxState;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -20,15 +19,13 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A tenant's bot hook: called signed for each inbound message; its replies are sent in order, once. */
+@EndToEnd
 class BotHookEndToEndTest {
 
     static final String SECRET = "hook-secret-0123456789";
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
     static MetaSandbox meta;
     static HttpServer hook;
@@ -36,11 +33,10 @@ class BotHookEndToEndTest {
     static final AtomicInteger failNext = new AtomicInteger();
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+    static void start(LocalRuntime shared) throws Exception {
+        runtime = shared;
         SignupEndToEndTest.runtime = runtime;
         meta = runtime.sandbox();
-        meta.statusStepMillis(20);
         hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         hook.createContext("/bot", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
@@ -77,9 +73,6 @@ class BotHookEndToEndTest {
         SignupEndToEndTest.runtime = null;
         if (hook != null) {
             hook.stop(0);
-        }
-        if (runtime != null) {
-            runtime.close();
         }
     }
 
@@ -132,7 +125,7 @@ class BotHookEndToEndTest {
         assertThat(Http.eventually(Duration.ofSeconds(10), () -> runtime.aws().events().received().stream().anyMatch(e ->
                 e.path("detail-type").asText().equals("bot.reply_rejected") && e.path("detail").path("code").asText().equals("invalid_text_body"))))
                 .isTrue();
-        Thread.sleep(1000);
+        runtime.awaitIdle();
         assertThat(botTexts("bot: you said jam buka?")).as("no second send after the retried hook call").isEqualTo(1);
 
         // A human takes the conversation over: the bot is not called until it is given back.
@@ -144,9 +137,10 @@ class BotHookEndToEndTest {
         assertThat(Http.eventually(Duration.ofSeconds(10), () -> runtime.aws().events().received().stream().anyMatch(e ->
                 e.path("detail-type").asText().equals("message.received") && e.path("detail").path("message").toString().contains("agent please"))))
                 .isTrue();
-        Thread.sleep(2000);
+        runtime.awaitIdle();
         assertThat(calls).as("no bot call while handed off").hasSize(callsBefore);
-        assertThat(runtime.aws().events().received().stream().filter(e -> e.path("detail-type").asText().equals("conversation.handoff")).count())
+        assertThat(runtime.aws().events().received().stream().filter(e -> e.path("detail-type").asText().equals("conversation.handoff")
+                && e.path("detail").path("tenantId").asText().equals("botty")).count())
                 .isEqualTo(1);
         assertThat(SignupEndToEndTest.call("POST", "/v1/conversations/" + conversation + "/resume", "botty", null).statusCode()).isEqualTo(200);
         meta.userSendsText("6281299994001", c.phoneNumberId(), "thanks bot");

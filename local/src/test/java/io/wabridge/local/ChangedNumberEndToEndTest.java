@@ -9,45 +9,33 @@ import io.wabridge.sandbox.SandboxState;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A {@code system} message of type {@code user_changed_number} links the new wa_id to the
  * existing contact, so consent, the window and history follow the person. The webhook is Meta's own
  * example (see the fixture's {@code _source}), replayed signed through the local runtime.
  */
+@EndToEnd
 class ChangedNumberEndToEndTest {
 
     static final String TENANT = "renumbered";
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
     static MetaSandbox meta;
     static SandboxState.Customer shop;
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+    static void start(LocalRuntime shared) throws Exception {
+        runtime = shared;
         SignupEndToEndTest.runtime = runtime;
         meta = runtime.sandbox();
-        meta.statusStepMillis(20);
         shop = SendEndToEndTest.connectFor(meta, TENANT, "Toko Pindah", "6281100009201");
     }
 
-    @AfterAll
-    static void stop() {
-        SignupEndToEndTest.runtime = null;
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
 
     static HttpResponse<String> call(String method, String path, Object body) throws Exception {
         return SignupEndToEndTest.call(method, path, TENANT, body);

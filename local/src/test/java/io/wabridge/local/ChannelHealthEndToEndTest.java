@@ -13,7 +13,6 @@ import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.sandbox.SandboxState;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,29 +20,26 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The scheduled channel health check through the local runtime against the Meta sandbox: channels connected
  * through signup, the function invoked with the scheduled event of the run that is due for each channel.
  */
+@EndToEnd(ownRuntime = true) // its health runs would check every channel of a shared runtime in their slots
 class ChannelHealthEndToEndTest {
 
     static final String TENANT = "healthy";
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
     static MetaSandbox meta;
     static Wiring wiring;
     static CheckChannelHealth.Settings settings;
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+    static void start(LocalRuntime own) throws Exception {
+        runtime = own;
         SignupEndToEndTest.runtime = runtime;
         meta = runtime.sandbox();
-        meta.statusStepMillis(20);
         AppConfig config = AppConfig.of(runtime.function("ChannelHealthFunction").definition().environment());
         wiring = new Wiring(config);
         settings = config.channelHealth();
@@ -52,9 +48,6 @@ class ChannelHealthEndToEndTest {
     @AfterAll
     static void stop() {
         SignupEndToEndTest.runtime = null;
-        if (runtime != null) {
-            runtime.close();
-        }
     }
 
     /** Invokes the function with the scheduled event of the run, {@code periods} from now, that is due for the number. */
@@ -160,7 +153,7 @@ class ChannelHealthEndToEndTest {
         assertThat(first).containsEntry("updated", 1);
         assertThat(second).containsEntry("updated", 0).containsEntry("checked", 1);
         assertThat(Http.eventually(Duration.ofSeconds(10), () -> !events("channel.updated", c.phoneNumberId()).isEmpty())).isTrue();
-        Thread.sleep(500);
+        runtime.awaitIdle();
         List<JsonNode> updates = events("channel.updated", c.phoneNumberId());
         assertThat(updates).hasSize(1);
         JsonNode quality = updates.get(0).path("detail").path("changes").path("qualityRating");

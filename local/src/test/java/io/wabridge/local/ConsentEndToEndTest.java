@@ -6,45 +6,33 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.sandbox.SandboxState;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The consent ledger through the local runtime and the sandbox: API, STOP/START keywords, Meta's 131050, import. */
+@EndToEnd
 class ConsentEndToEndTest {
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
     static MetaSandbox meta;
     static SandboxState.Customer shop;
     static final String TENANT = "consenting";
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+    static void start(LocalRuntime shared) throws Exception {
+        runtime = shared;
         SignupEndToEndTest.runtime = runtime;
         meta = runtime.sandbox();
-        meta.statusStepMillis(20);
         shop = SendEndToEndTest.connectFor(meta, TENANT, "Toko Izin", "6281100004001");
         meta.addTemplate(shop.wabaId(), "promo_nov", "en_US", "MARKETING", "Diskon besar hari ini", "APPROVED");
         assertThat(call("POST", "/v1/templates/sync?waba=" + shop.wabaId(), TENANT, null).statusCode()).isEqualTo(200);
     }
 
-    @AfterAll
-    static void stop() {
-        SignupEndToEndTest.runtime = null;
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
 
     static HttpResponse<String> call(String method, String path, String tenant, Object body) throws Exception {
         return SignupEndToEndTest.call(method, path, tenant, body);
@@ -123,7 +111,7 @@ class ConsentEndToEndTest {
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
         assertThat(json(refused).path("error").path("code").asText()).isEqualTo("opted_out");
         assertThat(metaCalls(user, "promo_nov")).as("refused before the Graph call").isZero();
-        Thread.sleep(1_000);
+        runtime.awaitIdle();
         assertThat(state(user).path("all").asText()).as("writing again is not an opt-in").isEqualTo("out");
         assertThat(metaCalls(user, "no longer receive messages")).as("one confirmation").isEqualTo(1);
 
@@ -209,7 +197,7 @@ class ConsentEndToEndTest {
         assertThat(meta.calls().stream().filter(c -> c.path().endsWith("/messages") && c.body().contains(a)).findFirst().orElseThrow().body())
                 .contains("appointment reminders").contains("/optin/v1.").contains("reply START");
         meta.userSendsText(a, clinic.phoneNumberId(), "halo lagi");
-        Thread.sleep(1_500);
+        runtime.awaitIdle();
         runtime.scheduler().fire("NotificationsFunction.EveryMinute");
         assertThat(metaCalls(a, "would like to send you WhatsApp messages")).as("at most max (1)").isEqualTo(1);
         assertThat(metaCalls(b, "would like to send you")).as("never to an opted-out contact").isZero();

@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every function in template.yaml can start on Lambda as the template describes it: its handler class is in
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * resolved environment, as a cold start does, and {@code AppConfig} records what was required; a short run
  * (a signup, an inbound message, a reply, both schedules) adds what is read only while handling events.
  */
+@EndToEnd(ownRuntime = true) // fires the health schedule, which would check other classes' channels
 class FunctionWiringTest {
 
     /** Set by Lambda in every function's environment (the reserved variables). */
@@ -36,15 +36,13 @@ class FunctionWiringTest {
             "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN");
     static final Pattern CODE_URI = Pattern.compile("functions/([a-z]+)/target/wabridge-function-\\1-lambda\\.jar");
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
     static SamTemplate template;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(LocalRuntime own) throws Exception {
         template = SamTemplate.load(Path.of("../template.yaml"));
-        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+        runtime = own;
         SignupEndToEndTest.runtime = runtime;
         SignupEndToEndTest.meta = runtime.sandbox();
         var c = SendEndToEndTest.connectFor(runtime.sandbox(), "wiring", "Wiring Shop", "6281100009101");
@@ -68,9 +66,6 @@ class FunctionWiringTest {
     static void stop() {
         SignupEndToEndTest.runtime = null;
         SignupEndToEndTest.meta = null;
-        if (runtime != null) {
-            runtime.close();
-        }
     }
 
     @Test

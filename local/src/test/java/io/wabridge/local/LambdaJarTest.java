@@ -13,6 +13,7 @@ import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,6 +83,7 @@ class LambdaJarTest {
     }
 
     @Test
+    @Tag("slow") // a JVM per function
     void everyFunctionStartsPrimesAndHandlesAnEventFromItsJarAlone() throws Exception {
         for (String function : run.functions()) {
             LambdaJarRun.Result result = run.run(function, true);

@@ -1,6 +1,7 @@
 package io.wabridge.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,37 +11,26 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /** The runtime's gateway, SQS event source and scheduler, driven through a test template with short timeouts. */
+@EndToEnd(template = "src/test/resources/test-template.yaml")
 class LocalRuntimeBehaviourTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("src/test/resources/test-template.yaml"), null));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (runtime != null) {
-            runtime.close();
-        }
+    static void start(LocalRuntime own) {
+        runtime = own;
     }
 
     private URI uri(String path) {
@@ -136,8 +126,29 @@ class LocalRuntimeBehaviourTest {
         assertThat(WorkHandler.SEEN.stream().filter(m -> m.getBody().equals(poison))
                 .map(m -> m.getAttributes().get("ApproximateReceiveCount")).toList()).containsExactly("1", "2");
         assertThat(WorkHandler.PROCESSED.stream().filter(ok::equals).count()).isEqualTo(1);
-        Thread.sleep(1500);
+        runtime.awaitIdle();
         assertThat(WorkHandler.PROCESSED.stream().filter(ok::equals).count()).isEqualTo(1);
+    }
+
+    @Test
+    void awaitIdleWaitsForAnInvocationInFlightAndNamesWhatIsBusyWhenItGivesUp() throws Exception {
+        String held = "hold-idle-" + UUID.randomUUID();
+        send(held, "group-idle-" + UUID.randomUUID());
+        assertThat(Http.eventually(Duration.ofSeconds(20), () -> WorkHandler.SEEN.stream().anyMatch(m -> m.getBody().equals(held)))).isTrue();
+
+        assertThatThrownBy(() -> runtime.awaitIdle(Duration.ofMillis(300)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not idle after 300 ms")
+                .hasMessageContaining("WorkFunction: ").hasMessageContaining("invocation(s) running");
+
+        runtime.awaitIdle(Duration.ofSeconds(20));
+        // The first delivery holds its invocation for 4 s (the queue's 1 s visibility lets a second one in meanwhile):
+        // idle means every delivery seen has finished, and the message is gone from the queue.
+        long seen = WorkHandler.SEEN.stream().filter(m -> m.getBody().equals(held)).count();
+        assertThat(WorkHandler.PROCESSED.stream().filter(held::equals).count()).isEqualTo(seen);
+        assertThat(runtime.function("WorkFunction").running()).isZero();
+        assertThat(runtime.sqs().getQueueAttributes(r -> r.queueUrl(queue("WorkQueue")).attributeNamesWithStrings("All")).attributesAsStrings())
+                .containsEntry("ApproximateNumberOfMessages", "0").containsEntry("ApproximateNumberOfMessagesNotVisible", "0");
     }
 
     @Test

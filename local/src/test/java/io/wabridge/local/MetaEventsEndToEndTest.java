@@ -9,7 +9,6 @@ import io.wabridge.sandbox.SandboxState;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -18,10 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Meta's template, account, number and status webhooks as Meta documents them (the bodies in
@@ -29,28 +26,19 @@ import org.junit.jupiter.api.io.TempDir;
  * for a channel connected through signup, and their effect read back through the public API, as a SaaS sees it.
  * The fixtures' example ids (WABA, phone number id, display number, template name) are swapped for the channel's.
  */
+@EndToEnd
 class MetaEventsEndToEndTest {
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
     static MetaSandbox meta;
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+    static void start(LocalRuntime shared) throws Exception {
+        runtime = shared;
         SignupEndToEndTest.runtime = runtime;
         meta = runtime.sandbox();
-        meta.statusStepMillis(20);
     }
 
-    @AfterAll
-    static void stop() {
-        SignupEndToEndTest.runtime = null;
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
 
     /** A fixture with Meta's example ids replaced by the channel's (and any other replacements given). */
     static String fixture(String name, SandboxState.Customer c, String... replacements) throws Exception {

@@ -18,20 +18,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Meta's documented bodies ({@code meta-fixtures/}) replayed through the local runtime as Meta sends them, their effect
  * read through the public API; and the sandbox's own webhooks held against the same fixtures, so it cannot drift from
  * Meta's shapes again.
  */
+@EndToEnd
 class MetaFixturesReplayTest {
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
     static MetaSandbox meta;
     static SandboxState.Customer shop;
@@ -39,21 +36,13 @@ class MetaFixturesReplayTest {
     static final String USER = "16505551234";
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+    static void start(LocalRuntime shared) throws Exception {
+        runtime = shared;
         SignupEndToEndTest.runtime = runtime;
         meta = runtime.sandbox();
-        meta.statusStepMillis(20);
         shop = SendEndToEndTest.connectFor(meta, TENANT, "Replay Shop", "15550783881");
     }
 
-    @AfterAll
-    static void stop() {
-        SignupEndToEndTest.runtime = null;
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
 
     /** A fixture routed to this test's channel (Meta's example WABA and number ids replaced by the sandbox's). */
     static MetaReplay.Fixture routed(String path) {

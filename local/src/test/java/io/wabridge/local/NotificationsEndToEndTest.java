@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.sandbox.SandboxState;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,31 +14,29 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scheduled notifications through the local runtime and the sandbox: a due notification to 1,000
  * recipients of mixed consent gives the right mix of sends, skips and fallback events, each recorded; the
  * fallback's opt-in link works in a phone-sized headless Chromium and only once.
  */
+@EndToEnd(ownRuntime = true) // counts the fallback events of the whole runtime
 class NotificationsEndToEndTest {
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
     static MetaSandbox meta;
     static SandboxState.Customer office;
     static final String TENANT = "permits";
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(LocalRuntime own) throws Exception {
         assertThat(SignupBrowserTest.SCRIPTS.resolve("node_modules/playwright-core")).as(
                 "playwright-core is needed: (cd local/src/test/browser && npm ci) (as .ci/run does)").exists();
-        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+        runtime = own;
         SignupEndToEndTest.runtime = runtime;
         meta = runtime.sandbox();
-        meta.statusStepMillis(20);
         office = SendEndToEndTest.connectFor(meta, TENANT, "Dinas Perizinan", "6281100005001");
         meta.addTemplate(office.wabaId(), "permit_expiry", "id", "UTILITY", "Izin Anda berakhir dalam 30 hari", "APPROVED");
         assertThat(call("POST", "/v1/templates/sync?waba=" + office.wabaId(), null).statusCode()).isEqualTo(200);
@@ -51,9 +48,6 @@ class NotificationsEndToEndTest {
     @AfterAll
     static void stop() {
         SignupEndToEndTest.runtime = null;
-        if (runtime != null) {
-            runtime.close();
-        }
     }
 
     static HttpResponse<String> call(String method, String path, Object body) throws Exception {
@@ -74,6 +68,7 @@ class NotificationsEndToEndTest {
     }
 
     @Test
+    @Tag("slow") // a thousand recipients through the local tables, and a real Chromium
     void aNotificationToAThousandRecipientsSendsSkipsAndFallsBackEachAsConsentSays() throws Exception {
         // Consent: every 4th opted in, every 4th + 1 opted out, the rest none (the tenant requires opt-in for utility).
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -152,10 +147,10 @@ class NotificationsEndToEndTest {
         JsonNode event = fallbacks.stream().filter(e -> e.path("detail").path("recipient").asText().equals(number(3))).findFirst().orElseThrow();
         String link = event.path("detail").path("optInUrl").asText();
         assertThat(link).startsWith(runtime.baseUrl() + "/optin/v1.").doesNotContain(number(3));
-        JsonNode look = SignupBrowserTest.node(data, "optin.mjs", link, "look");
+        JsonNode look = SignupBrowserTest.node(runtime.dataDir(), "optin.mjs", link, "look");
         assertThat(look.path("status").asInt()).isEqualTo(200);
         assertThat(look.path("text").asText()).contains("Dinas Perizinan Kota").contains("Reminders before your permits expire");
-        JsonNode yes = SignupBrowserTest.node(data, "optin.mjs", link, "yes");
+        JsonNode yes = SignupBrowserTest.node(runtime.dataDir(), "optin.mjs", link, "yes");
         assertThat(yes.path("heading").asText()).as(yes.toString()).isEqualTo("Thank you");
         JsonNode consent = SignupEndToEndTest.json(call("GET", "/v1/contacts/" + number(3) + "/consent", null));
         assertThat(consent.path("state").path("all").asText()).isEqualTo("in");
@@ -164,11 +159,11 @@ class NotificationsEndToEndTest {
         assertThat(entry.path("proof").path("notificationId").asText()).isEqualTo(id);
         assertThat(entry.path("proof").path("userAgent").asText()).contains("Mobile");
 
-        JsonNode reused = SignupBrowserTest.node(data, "optin.mjs", link, "yes");
+        JsonNode reused = SignupBrowserTest.node(runtime.dataDir(), "optin.mjs", link, "yes");
         assertThat(reused.path("status").asInt()).isEqualTo(410);
         assertThat(reused.path("text").asText()).contains("already been used").contains("Nothing was recorded");
         String forged = link.substring(0, link.length() - 4) + (link.endsWith("0000") ? "1111" : "0000");
-        JsonNode bad = SignupBrowserTest.node(data, "optin.mjs", forged, "yes");
+        JsonNode bad = SignupBrowserTest.node(runtime.dataDir(), "optin.mjs", forged, "yes");
         assertThat(bad.path("status").asInt()).isEqualTo(404);
         assertThat(SignupEndToEndTest.json(call("GET", "/v1/contacts/" + number(3) + "/consent", null)).path("history")).hasSize(1);
 

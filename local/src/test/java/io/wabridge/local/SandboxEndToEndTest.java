@@ -4,34 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.sandbox.SandboxState;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Meta's side played by the sandbox over real HTTP: handshake, signed webhooks, retries, into DynamoDB. */
+@EndToEnd(ownRuntime = true) // checks every webhook delivery the sandbox made
 class SandboxEndToEndTest {
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+    static void start(LocalRuntime own) throws Exception {
+        runtime = own;
     }
 
-    @AfterAll
-    static void stop() {
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
 
     private Map<String, AttributeValue> stored(String wamid) {
         return runtime.dynamo().getItem(r -> r.tableName(runtime.resources().tableNames().get("Table")).consistentRead(true)

@@ -9,21 +9,17 @@ import io.wabridge.sandbox.SandboxState;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The send API and the outbound sender against the Meta sandbox: every type, the policy, idempotency, error classes. */
+@EndToEnd
 class SendEndToEndTest {
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
     static MetaSandbox meta;
     static SandboxState.Customer shop;
@@ -32,23 +28,15 @@ class SendEndToEndTest {
     static String userWamid;
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+    static void start(LocalRuntime shared) throws Exception {
+        runtime = shared;
         SignupEndToEndTest.runtime = runtime;
         meta = runtime.sandbox();
-        meta.statusStepMillis(20);
         shop = connect(TENANT, "Toko Kirim", "6281100003001");
         userWamid = meta.userSendsText(USER, shop.phoneNumberId(), "halo");
         assertThat(Http.eventually(Duration.ofSeconds(20), () -> status("GET", "/v1/messages/" + userWamid, null) == 200)).isTrue();
     }
 
-    @AfterAll
-    static void stop() {
-        SignupEndToEndTest.runtime = null;
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
 
     static SandboxState.Customer connect(String tenant, String name, String number) throws Exception {
         return connectFor(meta, tenant, name, number);
@@ -235,7 +223,7 @@ class SendEndToEndTest {
         assertThat(SignupEndToEndTest.json(again).path("id").asText()).isEqualTo(first);
         assertThat(SignupEndToEndTest.json(again).path("repeated").asBoolean()).isTrue();
         awaitState(first, "sent");
-        Thread.sleep(500);
+        runtime.awaitIdle();
         assertThat(sentToMeta("only once please")).isEqualTo(1);
     }
 

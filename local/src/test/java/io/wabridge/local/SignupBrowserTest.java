@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sandbox's popup. {@code .ci/run} installs Chromium and the npm package; without them this test fails
  * and says how to install them.
  */
+@Tag("slow") // a real Chromium
 class SignupBrowserTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

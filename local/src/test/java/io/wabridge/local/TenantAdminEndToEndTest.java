@@ -9,29 +9,25 @@ import io.wabridge.sandbox.SandboxState;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Tenant administration through the local runtime and the Meta sandbox: template deletion and per-plan API rate limits. */
+@EndToEnd(parameters = "ApiRateLimits=default=50,tiny=1:10,small=2:20,spiky=10:2") // its own rate limits
 class TenantAdminEndToEndTest {
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
     static MetaSandbox meta;
     static SandboxState.Customer shopA;
     static SandboxState.Customer shopB;
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null)
-                .withParameters(Map.of("ApiRateLimits", "default=50,tiny=1:10,small=2:20,spiky=10:2")));
+    static void start(LocalRuntime own) throws Exception {
+        runtime = own;
         SignupEndToEndTest.runtime = runtime;
         meta = runtime.sandbox();
         shopA = SendEndToEndTest.connectFor(meta, "admin-a", "Toko A", "6281100007001");
@@ -41,9 +37,6 @@ class TenantAdminEndToEndTest {
     @AfterAll
     static void stop() {
         SignupEndToEndTest.runtime = null;
-        if (runtime != null) {
-            runtime.close();
-        }
     }
 
     static HttpResponse<String> call(String method, String path, String tenant) throws Exception {

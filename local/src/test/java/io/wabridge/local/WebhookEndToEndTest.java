@@ -10,40 +10,30 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The foundation slice through the real template.yaml: Meta's handshake, a signed webhook into DynamoDB (the refusals: security.WebhookSecurityTest, security.JwtSecurityTest). */
+@EndToEnd
 class WebhookEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
     static String table;
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), Path.of("../openapi.yaml")));
+    static void start(LocalRuntime shared) throws Exception {
+        runtime = shared;
         table = runtime.resources().tableNames().get("Table");
         Routes.claim(runtime, "acme", "102290129340398", "106540352242922");
     }
 
-    @AfterAll
-    static void stop() {
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
 
     static String textWebhook(String wamid, String text) {
         return """
@@ -132,7 +122,7 @@ class WebhookEndToEndTest {
         }
         assertThat(Http.eventually(Duration.ofSeconds(20), () -> !storedMessage(wamid).isEmpty())).isTrue();
         String pk = storedMessage(wamid).get("messagePK").s();
-        Thread.sleep(500);
+        runtime.awaitIdle();
         int count = runtime.dynamo().query(r -> r.tableName(table).keyConditionExpression("PK = :pk")
                 .filterExpression("wamid = :w")
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk), ":w", AttributeValue.fromS(wamid)))).count();
@@ -170,7 +160,7 @@ class WebhookEndToEndTest {
 
     @Test
     void writesItsEffectiveConfigurationAndServesTheOpenApiFile() throws Exception {
-        JsonNode local = JSON.readTree(data.resolve("local.json").toFile());
+        JsonNode local = JSON.readTree(runtime.dataDir().resolve("local.json").toFile());
         assertThat(local.path("meta").path("appSecret").asText()).isEqualTo(runtime.metaAppSecret());
         assertThat(local.path("meta").path("webhookVerifyToken").asText()).isEqualTo(runtime.webhookVerifyTokenValue()).hasSize(48);
         assertThat(local.path("jwt").path("issuer").asText()).isEqualTo(LocalIdentity.issuer(runtime.baseUrl().getPort()));

@@ -39,6 +39,7 @@ final class Messaging {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("sandbox-statuses").factory());
     volatile long statusStepMillis = 100;
+    private final java.util.concurrent.atomic.AtomicInteger scheduled = new java.util.concurrent.atomic.AtomicInteger();
 
     Messaging(SandboxState state, MetaSandbox sandbox) {
         this.state = state;
@@ -333,13 +334,13 @@ final class Messaging {
         String callback = body.path("biz_opaque_callback_data").asText(null);
         if (failure != null) {
             Map<String, Object> error = failure;
-            timer.schedule(() -> status(number, message, user, "failed", error, callback), statusStepMillis, TimeUnit.MILLISECONDS);
+            later(() -> status(number, message, user, "failed", error, callback), statusStepMillis);
             return;
         }
-        timer.schedule(() -> status(number, message, user, "sent", null, callback), statusStepMillis, TimeUnit.MILLISECONDS);
-        timer.schedule(() -> status(number, message, user, "delivered", null, callback), 2 * statusStepMillis, TimeUnit.MILLISECONDS);
+        later(() -> status(number, message, user, "sent", null, callback), statusStepMillis);
+        later(() -> status(number, message, user, "delivered", null, callback), 2 * statusStepMillis);
         if (user.readsMessages) {
-            timer.schedule(() -> status(number, message, user, "read", null, callback), 3 * statusStepMillis, TimeUnit.MILLISECONDS);
+            later(() -> status(number, message, user, "read", null, callback), 3 * statusStepMillis);
         }
     }
 
@@ -434,8 +435,21 @@ final class Messaging {
         return seen.size();
     }
 
+    /** Runs {@code task} after {@code millis}; counted as still to happen until it has run. */
     void later(Runnable task, long millis) {
-        timer.schedule(task, millis, TimeUnit.MILLISECONDS);
+        scheduled.incrementAndGet();
+        timer.schedule(() -> {
+            try {
+                task.run();
+            } finally {
+                scheduled.decrementAndGet();
+            }
+        }, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether no status (or template review) is still to happen. */
+    boolean idle() {
+        return scheduled.get() == 0;
     }
 
     void close() {

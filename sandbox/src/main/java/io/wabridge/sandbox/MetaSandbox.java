@@ -102,6 +102,11 @@ public final class MetaSandbox implements AutoCloseable {
         return webhooks;
     }
 
+    /** Whether Meta has nothing left to do by itself: no status still to come, no webhook still to deliver or retry. */
+    public boolean idle() {
+        return messaging.idle() && webhooks.idle();
+    }
+
     public Faults faults() {
         return faults;
     }

@@ -122,7 +122,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         } 
     }
 
-    private void flush() {
+    private synchronized void flush() {
         try {
             Map<String, List<Pending>> byUrl = new LinkedHashMap<>();
             Pending p;
@@ -208,8 +208,11 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
-    /** True once nothing is pending and every delivery has either succeeded or used up its attempts. */
-    public boolean idle() {
+    /**
+     * True once nothing is pending and every delivery has either succeeded or used up its attempts (read under the
+     * flush's lock, so that an update moving from pending to a delivery is seen in one or the other).
+     */
+    public synchronized boolean idle() {
         return pending.isEmpty() && deliveries.stream().allMatch(d -> d.delivered || d.statuses.size() >= maxAttempts);
     }
 

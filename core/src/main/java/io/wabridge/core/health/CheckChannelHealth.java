@@ -302,9 +302,10 @@ public final class CheckChannelHealth {
                 d.put("wabaId", channel.wabaId());
                 d.put("source", "health_check");
                 d.put("changes", changes);
-                // Keyed by the state it changes from: a retry of this change raises it once, a later change again.
+                // Keyed by the state the check read and the change: a retry of this change (also after the channel was read
+                // again because something else wrote it meanwhile) raises it once, a later change again.
                 events.publishOnce(new DomainEvent("channel.updated", channel.tenant(), "channel.updated#" + channel.phoneNumberId()
-                        + "#health#" + (channel.updatedAt() == null ? 0 : channel.updatedAt().toEpochMilli()) + "#"
+                        + "#health#" + (read.updatedAt() == null ? 0 : read.updatedAt().toEpochMilli()) + "#"
                         + Integer.toHexString(changes.toString().hashCode()), d));
             }
             if (channels.replace(updated, channel.updatedAt())) {

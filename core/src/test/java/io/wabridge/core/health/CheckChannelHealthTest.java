@@ -237,6 +237,68 @@ class CheckChannelHealthTest {
         assertThat(run.checked()).isZero();
     }
 
+    @Test
+    void aChannelWhoseTokenIsGoneNeedsReauthWithoutAnyCallToMeta() {
+        connect("111", "W1", "EAA-1");
+        vault.destroy(new SecretContext(ACME.value(), "111", SecretField.BUSINESS_TOKEN));
+
+        CheckChannelHealth.Summary run = runDay(daily, 0);
+
+        assertThat(run.needsReauth()).isEqualTo(1);
+        assertThat(run.checked()).as("nothing asked of Meta").isZero();
+        assertThat(meta.inspected).isEmpty();
+        assertThat(meta.numberReadsWith).isEmpty();
+        assertThat(budgetUsed).isEmpty();
+        assertThat(stored("111").status()).isEqualTo(Channel.Status.NEEDS_REAUTH);
+        assertThat(events.ofType("channel.needs_reauth")).singleElement()
+                .satisfies(e -> assertThat(e.detail()).containsEntry("reason", "the channel has no business token"));
+    }
+
+    @Test
+    void aRefreshTheWabasBudgetCannotAffordWaitsForTheNextPeriodWhileTheCheckStillRecords() {
+        connect("111", "W1", "EAA-fine");
+        connect("222", "W1", "EAA-expiring");
+        meta.tokens.put("EAA-expiring", new FakeMeta.Token(true, clock.instant().plus(Duration.ofDays(3))));
+        meta.numbers.put("222", new MetaOnboarding.NumberInfo("+62 822", "Toko", "YELLOW", "TIER_2K", "STANDARD", "CONNECTED", "APPROVED", false));
+        // One check at a time, channels in id order: 111's check and 222's check use the 4 calls; 222's refresh has none left.
+        CheckChannelHealth tight = new CheckChannelHealth(channels, vault, meta, budget, leases, events,
+                new CheckChannelHealth.Settings(DAY, DAY, Duration.ofDays(7), 4, 1), clock);
+
+        CheckChannelHealth.Summary run = runDay(tight, 0);
+
+        assertThat(run.checked()).isEqualTo(2);
+        assertThat(run.refreshed()).isZero();
+        assertThat(run.skippedByBudget()).isEqualTo(1);
+        assertThat(meta.refreshes.get()).isZero();
+        assertThat(sealed("222")).isEqualTo("EAA-expiring");
+        assertThat(stored("222").qualityRating()).as("the number was read and recorded all the same").isEqualTo("YELLOW");
+        assertThat(stored("222").health().checkedAt()).isNotNull();
+
+        assertThat(runDay(daily, 1).refreshed()).as("the next period, with calls to spare").isEqualTo(1);
+        assertThat(sealed("222")).startsWith("EAA-refreshed");
+    }
+
+    @Test
+    void aChannelChangedWhileItIsCheckedKeepsThatChangeAndStillGetsTheCheck() {
+        Channel c = connect("111", "W1", "EAA-1");
+        meta.numbers.put("111", new MetaOnboarding.NumberInfo("+62 811", "Toko", "RED", "TIER_2K", "STANDARD", "CONNECTED", "APPROVED", false));
+        Instant until = clock.instant().plus(Duration.ofDays(2));
+        // Meta's account event restricts the channel while its number is being read.
+        meta.onNumberRead = () -> channels.save(c.withStatus(Channel.Status.RESTRICTED, "ACCOUNT_RESTRICTION", until,
+                clock.instant().plusMillis(1)));
+
+        CheckChannelHealth.Summary run = runDay(daily, 0);
+
+        assertThat(run.failed()).isZero();
+        assertThat(run.updated()).isEqualTo(1);
+        Channel after = stored("111");
+        assertThat(after.status()).as("the account event's change is kept").isEqualTo(Channel.Status.RESTRICTED);
+        assertThat(after.statusUntil()).isEqualTo(until);
+        assertThat(after.qualityRating()).as("and the check's facts recorded over it").isEqualTo("RED");
+        assertThat(after.health().checkedAt()).isNotNull();
+        assertThat(events.ofType("channel.updated")).hasSize(1);
+    }
+
     /** Meta as the health check sees it: tokens with validity and expiry, numbers, and a record of calls. */
     static final class FakeMeta implements MetaOnboarding {
         record Token(boolean valid, Instant expiresAt) {}
@@ -248,6 +310,8 @@ class CheckChannelHealthTest {
         final AtomicInteger refreshes = new AtomicInteger();
         volatile boolean refuseRefresh;
         volatile String brokenNumber;
+        /** Runs as the number is read (something else changing the channel meanwhile). */
+        volatile Runnable onNumberRead;
         final java.time.Clock clock;
 
         FakeMeta(java.time.Clock clock) {
@@ -284,6 +348,11 @@ class CheckChannelHealthTest {
                 throw new MetaApiException(401, 190, 0, "token", null);
             }
             numberReadsWith.add(token);
+            Runnable meanwhile = onNumberRead;
+            if (meanwhile != null) {
+                onNumberRead = null;
+                meanwhile.run();
+            }
             return numbers.get(phoneNumberId);
         }
 

@@ -329,4 +329,81 @@ class DeliverSendTest {
         assertThat(deliver.deliver(ACME, other).state()).as("the tenant disconnected it").isEqualTo("failed");
         assertThat(calls).hasSize(1);
     }
+
+    @Test
+    void aChannelWithoutItsTokenHoldsTheSendAndAsksForReauthorisationWithoutAGraphCall() {
+        OutboundMessage m = new OutboundMessage("msg_1", ACME, "111", "6281234567890", "text", Map.of("body", "hi"), null, "queued", null, 0,
+                null, null, clock.instant(), clock.instant());
+        stored.put(m.id(), m);
+
+        assertThat(deliver.deliver(ACME, m.id()).state()).isEqualTo("held");
+
+        assertThat(calls).isEmpty();
+        assertThat(stored.get(m.id()).error()).isEqualTo("the channel has no business token");
+        assertThat(channels.get(ACME, "111").orElseThrow().status()).isEqualTo(Channel.Status.NEEDS_REAUTH);
+        assertThat(events).extracting(DomainEvent::type).containsExactly("channel.needs_reauth");
+    }
+
+    @Test
+    void aNumberWithoutBudgetBeforeTheCallDeadlineGoesBackToTheQueueUntouched() {
+        String id = queued();
+        DeliverSend starved = new DeliverSend(outbox, channels, vault, meta, (pn, perSecond) -> false, bus, () -> true, clock);
+
+        DeliverSend.Result result = starved.deliver(ACME, id, clock.instant().minusMillis(1));
+
+        assertThat(result.done()).isFalse();
+        assertThat(result.retryAfter()).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(3));
+        assertThat(result.state()).isEqualTo("queued");
+        assertThat(stored.get(id).state()).as("no attempt recorded").isEqualTo("queued");
+        assertThat(stored.get(id).attempts()).isZero();
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void theSpamRateLimitPausesTheNumberForAnHourWithOneAlertAnHour() {
+        String id = queued();
+        answers.add(meta(400, 131048));
+        answers.add(meta(400, 131048));
+
+        DeliverSend.Result first = deliver.deliver(ACME, id);
+        DeliverSend.Result second = deliver.deliver(ACME, id);
+
+        assertThat(first.retryAfter()).isEqualTo(Duration.ofHours(1));
+        assertThat(second.retryAfter()).isEqualTo(Duration.ofHours(1));
+        assertThat(stored.get(id).state()).isEqualTo("retrying");
+        assertThat(stored.get(id).errorCode()).isEqualTo(131048);
+        assertThat(bus.ofType("channel.alert")).as("one alert in the hour").singleElement()
+                .satisfies(e -> assertThat(e.detail()).containsEntry("reason", "spam_rate_limit").containsEntry("phoneNumberId", "111"));
+        clock.advance(Duration.ofHours(1));
+        assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
+    }
+
+    @Test
+    void noAnswerFromMetaIsUnconfirmedNotRetriedAtOnce() {
+        String id = queued();
+        answers.add(new MetaApiException(0, 0, 0, "request timed out", null));
+
+        DeliverSend.Result result = deliver.deliver(ACME, id);
+
+        assertThat(result.state()).isEqualTo("unconfirmed");
+        assertThat(result.retryAfter()).isEqualTo(Duration.ofSeconds(61));
+        assertThat(stored.get(id).attempts()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(deliver.deliver(ACME, id).state()).as("too early to take the silence as a no").isEqualTo("unconfirmed");
+        assertThat(calls).hasSize(1);
+    }
+
+    @Test
+    void theGraphPayloadCarriesTheIdBackExceptOnAReactionAndAddressesAUserIdAsRecipient() {
+        OutboundMessage reply = new OutboundMessage("msg_r", ACME, "111", "US.13491208655302741918", "text", Map.of("body", "hi"),
+                "wamid.IN1", "queued", null, 0, null, null, clock.instant(), clock.instant(), "crm-7", null);
+        Map<String, Object> p = DeliverSend.payload(reply);
+        assertThat(p).containsEntry("recipient", "US.13491208655302741918").doesNotContainKey("to")
+                .containsEntry("context", Map.of("message_id", "wamid.IN1"));
+        assertThat((String) p.get("biz_opaque_callback_data")).contains("msg_r");
+
+        OutboundMessage reaction = new OutboundMessage("msg_x", ACME, "111", "6281234567890", "reaction",
+                Map.of("message_id", "wamid.IN1", "emoji", "\uD83D\uDC4D"), null, "queued", null, 0, null, null, clock.instant(), clock.instant());
+        assertThat(DeliverSend.payload(reaction)).containsEntry("to", "6281234567890").doesNotContainKey("biz_opaque_callback_data");
+    }
 }

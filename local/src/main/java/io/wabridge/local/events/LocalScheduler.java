@@ -35,6 +35,7 @@ public final class LocalScheduler implements AutoCloseable {
     private final Map<String, Schedule> schedules = new LinkedHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("local-scheduler").factory());
+    private final java.util.concurrent.atomic.AtomicInteger firing = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * Adds a schedule.
@@ -63,9 +64,21 @@ public final class LocalScheduler implements AutoCloseable {
     private void arm(Schedule s) {
         long delay = period(s.expression()).toMillis();
         timer.schedule(() -> {
-            Thread.ofVirtual().start(() -> fire(s.name()));
+            firing.incrementAndGet();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    fire(s.name());
+                } finally {
+                    firing.decrementAndGet();
+                }
+            });
             arm(s);
         }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether no schedule is firing by itself now (a fire by hand runs in its caller's thread). */
+    public boolean idle() {
+        return firing.get() == 0;
     }
 
     /** Invokes the schedule's function now and returns what it returned. */

@@ -47,6 +47,7 @@ public final class LocalFunction {
     private final java.util.concurrent.atomic.AtomicLong invocations = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong errors = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong durationNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Invocations so far, how many failed (error or timeout), and their summed duration (what Lambda bills). */
     public record Stats(long invocations, long errors, long durationNanos) {}
@@ -108,6 +109,14 @@ public final class LocalFunction {
         return new Stats(invocations.get(), errors.get(), durationNanos.get());
     }
 
+    /**
+     * Invocations whose handler code has not stopped yet: one that timed out counts until its thread ends,
+     * as it may still be writing (the local runtime's idle barrier waits for it).
+     */
+    public int running() {
+        return running.get();
+    }
+
     /** Runs the handler once in a new trace; a thrown exception or a timeout is a function error. */
     public Object invoke(Object event) throws InvocationFailed {
         return invoke(event, LocalTrace.newHeader());
@@ -120,14 +129,29 @@ public final class LocalFunction {
         Context context = new LocalContext(definition, requestId, deadline, traceHeader);
         long started = System.nanoTime();
         invocations.incrementAndGet();
-        Future<Object> result = executor.submit(() -> {
+        // Counted from here until the handler's thread ends, or until a cancel that came before it started
+        // (then it never runs): whichever side claims the invocation first owns the decrement.
+        running.incrementAndGet();
+        java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.Callable<Object> call = () -> {
+            if (!claimed.compareAndSet(false, true)) {
+                return null;
+            }
             LocalTrace.set(traceHeader);
             try {
                 return method.invoke(handler, event, context);
             } finally {
                 LocalTrace.clear();
+                running.decrementAndGet();
             }
-        });
+        };
+        Future<Object> result;
+        try {
+            result = executor.submit(call);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            running.decrementAndGet(); // closed: nothing runs
+            throw e;
+        }
         try {
             return result.get(definition.timeoutSeconds(), TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -147,6 +171,9 @@ public final class LocalFunction {
             throw new InvocationFailed("interrupted", e);
         } finally {
             durationNanos.addAndGet(System.nanoTime() - started);
+            if (result.isCancelled() && claimed.compareAndSet(false, true)) {
+                running.decrementAndGet();
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wabridge.local.Http;
+import io.wabridge.local.EndToEnd;
 import io.wabridge.local.LocalRuntime;
 import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.sandbox.SandboxState;
@@ -12,37 +13,32 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Consent, the 24-hour window and handoff follow the person across their ids. Meta's
  * webhook names a user by wa_id and BSUID together; whichever id a caller then uses, sends, can-send and
  * handoff see the same person.
  */
+@EndToEnd
 class ConsentAcrossIdsTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final String TENANT = "person";
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
     static MetaSandbox meta;
     static SandboxState.Customer shop;
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+    static void start(LocalRuntime shared) throws Exception {
+        runtime = shared;
         meta = runtime.sandbox();
-        meta.statusStepMillis(20);
         shop = meta.createCustomer("Toko Orang", "6281100009101");
         HttpResponse<String> signup = call("POST", "/v1/signup/complete", Map.of("state", state(), "event", "FINISH",
                 "code", meta.signupCode(shop.businessId()), "waba_id", shop.wabaId(), "phone_number_id", shop.phoneNumberId(),
@@ -52,12 +48,6 @@ class ConsentAcrossIdsTest {
         assertThat(call("POST", "/v1/templates/sync?waba=" + shop.wabaId(), null).statusCode()).isEqualTo(200);
     }
 
-    @AfterAll
-    static void stop() {
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
 
     static String state() throws Exception {
         return JSON.readTree(call("POST", "/v1/signup/sessions", Map.of()).body()).path("state").asText();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.wabridge.local.Http;
+import io.wabridge.local.EndToEnd;
 import io.wabridge.local.LocalRuntime;
 import io.wabridge.sandbox.SandboxState;
 import java.net.URI;
@@ -21,10 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -34,6 +33,7 @@ import org.yaml.snakeyaml.Yaml;
  * answers 403 or 404, and a write naming A's channel or WABA in its body or query is refused. Afterwards A's data is all
  * still there.
  */
+@EndToEnd
 class CrossTenantAccessTest {
 
     static final String A = "tenant-a";
@@ -41,8 +41,6 @@ class CrossTenantAccessTest {
     static final String A_TEXT = "only-tenant-a-may-read-this-7c1e";
     static final String A_NAME = "Alpha Private Shop";
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
     static SandboxState.Customer alpha;
     static String user = "6281234500001";
@@ -50,8 +48,8 @@ class CrossTenantAccessTest {
     static String sendId;
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = Rig.start(data);
+    static void start(LocalRuntime shared) throws Exception {
+        runtime = shared;
         alpha = Rig.connect(runtime, A, A_NAME, "6281100007001");
         Rig.connect(runtime, B, "Bravo Shop", "6281100007002");
         inboundWamid = runtime.sandbox().userSendsText(user, alpha.phoneNumberId(), A_TEXT);
@@ -62,12 +60,6 @@ class CrossTenantAccessTest {
         sendId = Rig.json(sent).path("id").asText();
     }
 
-    @AfterAll
-    static void stop() {
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
 
     static int status(String tenant, String method, String path) {
         try {

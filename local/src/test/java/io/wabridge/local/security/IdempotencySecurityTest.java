@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.local.EndToEnd;
 import io.wabridge.local.LocalRuntime;
 import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.sandbox.SandboxState;
@@ -12,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,16 +22,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An Idempotency-Key is bound to the request it was first used for (Stripe's rule). The same key
  * with another body is {@code 422 idempotency_key_reused} and the first send is untouched; the same request again
  * gets the first answer; of concurrent different requests under one key one wins and no other is told 202.
  */
+@EndToEnd
 class IdempotencySecurityTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -39,15 +38,13 @@ class IdempotencySecurityTest {
     static final String TENANT = "idem";
     static final String USER = "6281277770001";
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
     static MetaSandbox meta;
     static SandboxState.Customer shop;
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+    static void start(LocalRuntime shared) throws Exception {
+        runtime = shared;
         meta = runtime.sandbox();
         shop = connect("Toko Kunci", "6281100007001");
         // The user writes first, so free-form text is inside the 24-hour window.
@@ -55,12 +52,6 @@ class IdempotencySecurityTest {
         assertThat(eventually(Duration.ofSeconds(20), () -> call("GET", "/v1/messages/" + wamid, null, null).statusCode() == 200)).isTrue();
     }
 
-    @AfterAll
-    static void stop() {
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
 
     @Test
     void aKeyReusedForAnotherBodyIsRefusedAndTheFirstSendIsUntouched() throws Exception {

@@ -2,11 +2,11 @@ package io.wabridge.local.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wabridge.local.EndToEnd;
 import io.wabridge.local.LocalRuntime;
 import io.wabridge.local.gateway.LocalIdentity;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,10 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,23 +27,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * tenant id ({@code null}, {@code []}, {@code {}}, numbers, booleans, control characters, empty, too long) gets the
  * function's 403 with {@code WWW-Authenticate} saying why, so no two tokens without a real tenant share one.
  */
+@EndToEnd
 class JwtSecurityTest {
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = Rig.start(data);
+    static void start(LocalRuntime shared) throws Exception {
+        runtime = shared;
     }
 
-    @AfterAll
-    static void stop() {
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
 
     static String issuer() {
         return LocalIdentity.issuer(runtime.baseUrl().getPort());

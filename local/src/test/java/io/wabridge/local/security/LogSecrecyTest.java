@@ -119,7 +119,7 @@ public class LogSecrecyTest {
         String link = wiring.optInLinks(wiring.secrets().get(wiring.config().signupStateSecretArn()).getBytes(StandardCharsets.UTF_8))
                 .issue(new TenantId(TENANT), user, ConsentEvent.Scope.ALL, null, Duration.ofHours(1));
         assertThat(Rig.send(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/optin/" + link)).GET()).statusCode()).isEqualTo(200);
-        Thread.sleep(500); // the status webhooks that follow are logged too
+        runtime.awaitIdle(); // the status webhooks that follow are logged too
 
         String logs;
         synchronized (captured) {

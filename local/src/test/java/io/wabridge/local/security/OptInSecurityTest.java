@@ -7,19 +7,17 @@ import io.wabridge.adapters.config.Wiring;
 import io.wabridge.core.consent.ConsentEvent;
 import io.wabridge.core.consent.OptInLinks;
 import io.wabridge.core.inbound.TenantId;
+import io.wabridge.local.EndToEnd;
 import io.wabridge.local.LocalRuntime;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The public opt-in page ({@code /optin/{token}}), probed as the internet would: forged links are refused; the
@@ -27,28 +25,21 @@ import org.junit.jupiter.api.io.TempDir;
  * empty or different cookie or field; a malformed {@code %}-escape in the form is a 400; only the person's own choice
  * on the page is recorded, once.
  */
+@EndToEnd
 class OptInSecurityTest {
 
     static final String TENANT = "optin-probe";
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
     static OptInLinks links;
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = Rig.start(data);
+    static void start(LocalRuntime shared) throws Exception {
+        runtime = shared;
         Wiring wiring = new Wiring(AppConfig.of(runtime.function("SignupFunction").definition().environment()));
         links = wiring.optInLinks(wiring.secrets().get(wiring.config().signupStateSecretArn()).getBytes(StandardCharsets.UTF_8));
     }
 
-    @AfterAll
-    static void stop() {
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
 
     static String link(String contact) {
         return runtime.baseUrl() + "/optin/" + links.issue(new TenantId(TENANT), contact, ConsentEvent.Scope.ALL, null, Duration.ofHours(1));

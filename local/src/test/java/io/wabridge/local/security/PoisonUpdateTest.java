@@ -6,13 +6,13 @@ import io.wabridge.adapters.aws.DynamoDbRouting;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.messaging.PhoneNumberId;
 import io.wabridge.core.webhook.WebhookSignature;
+import io.wabridge.local.EndToEnd;
 import io.wabridge.local.LocalRuntime;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,10 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -32,6 +30,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * failure, and the next message of the same conversation is not held behind it (the inbound queue's visibility
  * timeout is 180 s: one retry of the poison alone would take that long).
  */
+@EndToEnd(ownRuntime = true) // claims the WABA of Meta's examples, as WebhookEndToEndTest does
 class PoisonUpdateTest {
 
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -39,23 +38,15 @@ class PoisonUpdateTest {
     static final String NUMBER = "106540352242922";
     static final String USER = "16505551234";
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+    static void start(LocalRuntime own) throws Exception {
+        runtime = own;
         new DynamoDbRouting(runtime.dynamo(), runtime.resources().tableNames().get("Table"), Clock.systemUTC())
                 .claim(new TenantId("poison"), WABA, new PhoneNumberId(NUMBER));
     }
 
-    @AfterAll
-    static void stop() {
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
 
     /**
      * A text message webhook as Meta documents it (WhatsApp Cloud API, Webhooks, "messages" field, text message

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wabridge.adapters.config.AppConfig;
 import io.wabridge.adapters.config.Wiring;
+import io.wabridge.local.EndToEnd;
 import io.wabridge.local.LocalRuntime;
 import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.sandbox.SandboxState;
@@ -14,14 +15,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -29,28 +27,21 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * with another business's phone_number_id is refused 403 and claims nothing; a number moves only when its
  * owner's token no longer grants it, with an audit record and an event to both.
  */
+@EndToEnd
 class SignupSquattingTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
     static MetaSandbox meta;
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+    static void start(LocalRuntime shared) throws Exception {
+        runtime = shared;
         meta = runtime.sandbox();
     }
 
-    @AfterAll
-    static void stop() {
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
 
     static HttpResponse<String> call(String method, String path, String tenant, Object body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(runtime.baseUrl() + path)).timeout(Duration.ofSeconds(30))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.local.EndToEnd;
 import io.wabridge.local.LocalRuntime;
 import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.sandbox.SandboxState;
@@ -12,16 +13,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -29,6 +27,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * SQS, so the send's queue write gets {@code QueueDoesNotExist}): the send is not accepted and nothing says
  * {@code queued}; once the queue is back, a retry with the same Idempotency-Key queues it and it is sent once.
  */
+@EndToEnd
 class StuckSendTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -36,27 +35,19 @@ class StuckSendTest {
     static final String TENANT = "stuck";
     static final String USER = "6281277770002";
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
     static MetaSandbox meta;
     static SandboxState.Customer shop;
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of("../template.yaml"), null));
+    static void start(LocalRuntime shared) throws Exception {
+        runtime = shared;
         meta = runtime.sandbox();
         shop = connect("Toko Macet", "6281100007002");
         String wamid = meta.userSendsText(USER, shop.phoneNumberId(), "halo");
         assertThat(eventually(Duration.ofSeconds(20), () -> call("GET", "/v1/messages/" + wamid, null, null).statusCode() == 200)).isTrue();
     }
 
-    @AfterAll
-    static void stop() {
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
 
     @Test
     void aSendWhoseQueueWriteFailsIsNotAcceptedAndItsRetryWithTheSameKeyIsSentOnce() throws Exception {

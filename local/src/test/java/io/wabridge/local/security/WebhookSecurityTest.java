@@ -4,23 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wabridge.core.webhook.WebhookSignature;
 import io.wabridge.local.Http;
+import io.wabridge.local.EndToEnd;
 import io.wabridge.local.LocalRuntime;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,30 +32,23 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>The WhatsApp fixture is the text-message webhook of Meta's "Webhooks: messages" reference (Cloud API).
  */
+@EndToEnd(ownRuntime = true) // claims the WABA of Meta's examples, as WebhookEndToEndTest does
 class WebhookSecurityTest {
 
     static final String TENANT = "hooked";
     static final String WABA = "102290129340398";
     static final String NUMBER = "106540352242922";
 
-    @TempDir
-    static Path data;
     static LocalRuntime runtime;
 
     @BeforeAll
-    static void start() throws Exception {
-        runtime = Rig.start(data);
+    static void start(LocalRuntime own) throws Exception {
+        runtime = own;
         HttpResponse<String> claimed = Rig.send(HttpRequest.newBuilder(URI.create(runtime.adminUrl() + "/.local/routes"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"tenant\":\"" + TENANT + "\",\"wabaId\":\"" + WABA + "\",\"phoneNumberId\":\"" + NUMBER + "\"}")));
         assertThat(claimed.statusCode()).as(claimed.body()).isEqualTo(200);
     }
 
-    @AfterAll
-    static void stop() {
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
 
     static String text(String object, String wamid, String body) {
         return """
