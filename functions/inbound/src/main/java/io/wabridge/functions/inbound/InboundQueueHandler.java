@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * retried: it is put on the dead-letter queue at once with its reason (message attribute
  * {@code DeadLetterReason}) and counted as done, so its conversation goes on without waiting out
  * {@code maxReceiveCount} visibility timeouts behind it (15 minutes).
+ *
+ * <p>No record starts when less of the invocation is left than {@link #RECORD_RESERVE}: it and the later ones go
+ * back to the queue instead of being returned with a timed-out batch ({@code SqsBatchProcessor}).
  */
 public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 

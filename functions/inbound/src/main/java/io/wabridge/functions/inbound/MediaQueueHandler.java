@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * Consumes the media queue (standard SQS, {@code ReportBatchItemFailures}): each job copies one inbound
  * message's media from Meta into the media bucket. A failed job is reported alone and retried after the
  * visibility timeout (each retry asks Meta for a fresh URL); after {@code maxReceiveCount} it moves to the
- * media dead-letter queue, with the reason in the failure log.
+ * media dead-letter queue, with the reason in the failure log. No job starts when less of the invocation is left
+ * than {@link #RECORD_RESERVE}; those go back to the queue.
  */
 public final class MediaQueueHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 

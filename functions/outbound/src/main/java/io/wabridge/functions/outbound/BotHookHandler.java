@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consumes the bot queue (FIFO, one group per conversation): calls the tenant's bot hook for each inbound
- * message and queues its replies. A failed call is retried (the conversation's later messages wait behind
- * it); other conversations in the batch go on.
+ * message and queues its replies. A failed call is retried after a backoff ({@link #backoff}), and the
+ * conversation's later messages in the batch come back with it, in order; other conversations in the batch go on
+ * ({@link SqsBatchProcessor.Ordering#SKIP_FAILED_GROUP}).
  */
 public final class BotHookHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
