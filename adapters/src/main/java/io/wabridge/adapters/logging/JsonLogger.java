@@ -11,7 +11,8 @@ import org.slf4j.spi.MDCAdapter;
 
 /**
  * Writes each log event as one JSON line to standard output, which Lambda sends to CloudWatch Logs as one
- * event: {@code timestamp}, {@code level}, {@code logger}, {@code message}, then the MDC entries
+ * event: {@code timestamp}, {@code level}, {@code logger}, {@code message}, the invocation's {@code requestId} and
+ * {@code coldStart} ({@link LogContext}), then the MDC entries
  * ({@code tenantId}, {@code phoneNumberId}, {@code wamid}, {@code messageId}, ...) and, for a failure,
  * {@code error} with its type, message and first frames. CloudWatch Logs Insights discovers the fields.
  */
@@ -19,7 +20,8 @@ public final class JsonLogger extends LegacyAbstractLogger {
 
     private static final int STACK_FRAMES = 12;
     /** MDC keys that would shadow the event's own fields are left out. */
-    private static final java.util.Set<String> RESERVED = java.util.Set.of("timestamp", "level", "logger", "message", "error");
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("timestamp", "level", "logger", "message", "error",
+            LogContext.REQUEST_ID, LogContext.COLD_START);
 
     private final int threshold;
     private final transient MDCAdapter mdc;
@@ -73,6 +75,14 @@ public final class JsonLogger extends LegacyAbstractLogger {
         field(json, "level", level.name()).append(',');
         field(json, "logger", logger).append(',');
         field(json, "message", message);
+        LogContext.fields().forEach((k, v) -> {
+            json.append(',');
+            if (v instanceof Boolean b) {
+                quote(json, k).append(':').append(b);
+            } else {
+                field(json, k, String.valueOf(v));
+            }
+        });
         if (mdc != null) {
             mdc.forEach((k, v) -> {
                 if (!RESERVED.contains(k)) {

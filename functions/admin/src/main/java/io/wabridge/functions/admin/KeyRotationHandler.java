@@ -1,6 +1,7 @@
 package io.wabridge.functions.admin;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import io.wabridge.adapters.lambda.Invocation;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.wabridge.adapters.aws.DynamoDbSecretStore;
 import io.wabridge.adapters.aws.KmsEnvelopeTokenCipher;
@@ -41,6 +42,10 @@ public final class KeyRotationHandler implements RequestHandler<Map<String, Obje
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+        return Invocation.run(context, () -> handle(input, context));
+    }
+
+    private Map<String, Object> handle(Map<String, Object> input, Context context) {
         Map<String, Object> in = input == null ? Map.of() : input;
         String target = in.getOrDefault("targetKeyArn", defaultKeyArn).toString();
         if (!target.startsWith("arn:aws:kms:") || !target.contains(":key/")) {

@@ -4,6 +4,7 @@ import static io.wabridge.adapters.lambda.HttpResponses.claim;
 import static io.wabridge.adapters.lambda.HttpResponses.error;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import io.wabridge.adapters.lambda.Invocation;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -115,7 +116,7 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return gate.handle(event, tenant -> route(tenant, event));
+        return Invocation.run(context, () -> gate.handle(event, tenant -> route(tenant, event)));
     }
 
     private APIGatewayV2HTTPResponse route(TenantId tenant, APIGatewayV2HTTPEvent event) {

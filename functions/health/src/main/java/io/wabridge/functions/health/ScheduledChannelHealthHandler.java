@@ -1,6 +1,7 @@
 package io.wabridge.functions.health;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import io.wabridge.adapters.lambda.Invocation;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.wabridge.adapters.aws.DynamoDbCallBudget;
 import io.wabridge.adapters.aws.DynamoDbChannels;
@@ -51,6 +52,10 @@ public final class ScheduledChannelHealthHandler implements RequestHandler<Map<S
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        return Invocation.run(context, () -> handle(event, context));
+    }
+
+    private Map<String, Object> handle(Map<String, Object> event, Context context) {
         Map<String, Object> in = event == null ? Map.of() : event;
         Instant scheduledAt = in.get("time") == null ? clock.instant() : Instant.parse(in.get("time").toString());
         boolean everyChannel = "all".equals(in.get("scope"));

@@ -14,7 +14,7 @@ import io.wabridge.adapters.aws.SqsBotJobs;
 import java.util.function.Supplier;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.Invocation;
-import io.wabridge.adapters.lambda.SqsBatch;
+import io.wabridge.adapters.lambda.SqsBatchProcessor;
 import io.wabridge.adapters.metrics.EmfMetrics;
 import io.wabridge.core.metrics.Metric;
 import java.util.Locale;
@@ -26,7 +26,6 @@ import io.wabridge.core.webhook.MalformedWebhook;
 import io.wabridge.core.consent.InboundConsent;
 import io.wabridge.core.tenant.TenantSettings;
 import java.time.Clock;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +39,15 @@ import org.slf4j.LoggerFactory;
  * retried: it is put on the dead-letter queue at once with its reason (message attribute
  * {@code DeadLetterReason}) and counted as done, so its conversation goes on without waiting out
  * {@code maxReceiveCount} visibility timeouts behind it (15 minutes).
+ *
+ * <p>No record starts when less of the invocation is left than {@link #RECORD_RESERVE}: it and the later ones go
+ * back to the queue instead of being returned with a timed-out batch ({@code SqsBatchProcessor}).
  */
 public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     private static final Logger log = LoggerFactory.getLogger(InboundQueueHandler.class);
+    /** What a record may need at most (a few store writes, events and queue sends); none starts with less time left. */
+    static final java.time.Duration RECORD_RESERVE = java.time.Duration.ofSeconds(10);
 
     private final MetaWebhookParser parser;
     private final ProcessInboundUpdate process;
@@ -122,54 +126,34 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return Invocation.run(context, metrics, () -> handle(SqsBatch.records(event)));
+        SqsBatchProcessor batch = SqsBatchProcessor.of("inbound", SqsBatchProcessor.Ordering.STOP_AT_FIRST_FAILURE)
+                .maxReceiveCount(maxReceiveCount).metrics(metrics).failureLog(failures).deadLetters(deadLetters::send).margin(RECORD_RESERVE)
+                .build();
+        return Invocation.run(context, metrics, () -> batch.process(event, context, this::handle));
     }
 
-    private SQSBatchResponse handle(List<SQSEvent.SQSMessage> records) {
-        SqsBatch batch = new SqsBatch(maxReceiveCount, metrics);
-        for (int i = 0; i < records.size(); i++) {
-            SQSEvent.SQSMessage record = records.get(i);
-            batch.enter(record); // the log fields of this record only (JsonLogger writes them)
-            try {
-                if (SqsInboundQueue.isDelivery(record)) {
-                    // A large delivery the webhook kept whole: split it into its updates, queued by conversation.
-                    requeue.get().enqueue(parser.split(SqsInboundQueue.body(record, payloads).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-                    continue;
-                }
-                for (InboundUpdate update : parser.updates(SqsInboundQueue.body(record, payloads))) {
-                    ProcessInboundUpdate.Result result = process.process(update);
-                    metrics.record(Metric.UPDATES_PROCESSED, result.outcome().name().toLowerCase(Locale.ROOT), 1);
-                    if (result.outcome() == ProcessInboundUpdate.Outcome.DUPLICATE) {
-                        metrics.record(Metric.DUPLICATES, 1);
-                    }
-                    log.debug("inbound record {}: {} -> {} (tenant {})", record.getMessageId(), update, result.outcome(), result.tenant());
-                    if (result.outcome() == ProcessInboundUpdate.Outcome.UNROUTED) {
-                        log.warn("inbound record {}: {} has no tenant; recorded as unrouted", record.getMessageId(), update);
-                    }
-                }
-            } catch (MalformedWebhook e) {
-                // Permanent: no retry will read it. Dead-lettered now with its reason, so its conversation goes on.
-                String reason = "MalformedWebhook: " + e.getMessage();
-                failures.record(record.getMessageId(), io.wabridge.adapters.lambda.SqsRecords.receiveCount(record), reason);
-                try {
-                    deadLetters.send(record, reason);
-                } catch (RuntimeException sendFailed) {
-                    log.warn("inbound record {} can never be read ({}) and could not be dead-lettered ({}); it and {} later records go back "
-                            + "to the queue", record.getMessageId(), reason, sendFailed.getClass().getSimpleName(), records.size() - i - 1);
-                    records.subList(i, records.size()).forEach(batch::fail);
-                    break;
-                }
-                metrics.record(Metric.DLQ_MOVES, 1);
-                log.warn("inbound record {} can never be read ({}); moved to the dead-letter queue", record.getMessageId(), reason);
-            } catch (RuntimeException e) {
-                String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
-                log.warn("inbound record {} failed ({}); it and {} later records go back to the queue",
-                        record.getMessageId(), reason, records.size() - i - 1);
-                failures.record(record.getMessageId(), io.wabridge.adapters.lambda.SqsRecords.receiveCount(record), reason);
-                records.subList(i, records.size()).forEach(batch::fail);
-                break;
+    private SqsBatchProcessor.Outcome handle(SQSEvent.SQSMessage record) {
+        try {
+            if (SqsInboundQueue.isDelivery(record)) {
+                // A large delivery the webhook kept whole: split it into its updates, queued by conversation.
+                requeue.get().enqueue(parser.split(SqsInboundQueue.body(record, payloads).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                return SqsBatchProcessor.Outcome.DONE;
             }
+            for (InboundUpdate update : parser.updates(SqsInboundQueue.body(record, payloads))) {
+                ProcessInboundUpdate.Result result = process.process(update);
+                metrics.record(Metric.UPDATES_PROCESSED, result.outcome().name().toLowerCase(Locale.ROOT), 1);
+                if (result.outcome() == ProcessInboundUpdate.Outcome.DUPLICATE) {
+                    metrics.record(Metric.DUPLICATES, 1);
+                }
+                log.debug("inbound record {}: {} -> {} (tenant {})", record.getMessageId(), update, result.outcome(), result.tenant());
+                if (result.outcome() == ProcessInboundUpdate.Outcome.UNROUTED) {
+                    log.warn("inbound record {}: {} has no tenant; recorded as unrouted", record.getMessageId(), update);
+                }
+            }
+            return SqsBatchProcessor.Outcome.DONE;
+        } catch (MalformedWebhook e) {
+            // Permanent: no retry will read it. Dead-lettered now with its reason, so its conversation goes on.
+            return SqsBatchProcessor.Outcome.deadLetter("MalformedWebhook: " + e.getMessage());
         }
-        return batch.response();
     }
 }

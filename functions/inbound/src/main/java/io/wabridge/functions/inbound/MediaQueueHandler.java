@@ -9,14 +9,13 @@ import io.wabridge.adapters.aws.DynamoDbInboundStore;
 import io.wabridge.adapters.aws.SqsMediaJobs;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.Invocation;
-import io.wabridge.adapters.lambda.SqsBatch;
+import io.wabridge.adapters.lambda.SqsBatchProcessor;
 import io.wabridge.adapters.metrics.EmfMetrics;
 import io.wabridge.adapters.meta.GraphMediaSource;
 import io.wabridge.core.inbound.FailureLog;
 import io.wabridge.core.media.FetchMedia;
 import io.wabridge.core.media.MediaJob;
 import java.time.Clock;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.MDC;
 import org.slf4j.LoggerFactory;
@@ -25,11 +24,14 @@ import org.slf4j.LoggerFactory;
  * Consumes the media queue (standard SQS, {@code ReportBatchItemFailures}): each job copies one inbound
  * message's media from Meta into the media bucket. A failed job is reported alone and retried after the
  * visibility timeout (each retry asks Meta for a fresh URL); after {@code maxReceiveCount} it moves to the
- * media dead-letter queue, with the reason in the failure log.
+ * media dead-letter queue, with the reason in the failure log. No job starts when less of the invocation is left
+ * than {@link #RECORD_RESERVE}; those go back to the queue.
  */
 public final class MediaQueueHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     private static final Logger log = LoggerFactory.getLogger(MediaQueueHandler.class);
+    /** What a job may need at most (a document of up to 100 MB from Meta to the bucket); none starts with less time left. */
+    static final java.time.Duration RECORD_RESERVE = java.time.Duration.ofSeconds(60);
 
     private final FetchMedia fetch;
     private final FailureLog failures;
@@ -56,27 +58,18 @@ public final class MediaQueueHandler implements RequestHandler<SQSEvent, SQSBatc
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return Invocation.run(context, metrics, () -> handle(SqsBatch.records(event)));
+        SqsBatchProcessor batch = SqsBatchProcessor.of("media", SqsBatchProcessor.Ordering.INDEPENDENT)
+                .maxReceiveCount(maxReceiveCount).metrics(metrics).failureLog(failures).margin(RECORD_RESERVE).build();
+        return Invocation.run(context, metrics, () -> batch.process(event, context, this::handle));
     }
 
-    private SQSBatchResponse handle(List<SQSEvent.SQSMessage> records) {
-        SqsBatch batch = new SqsBatch(maxReceiveCount, metrics);
-        for (SQSEvent.SQSMessage record : records) {
-            batch.enter(record); // the log fields of this record only (JsonLogger writes them)
-            try {
-                MediaJob job = SqsMediaJobs.parse(record.getBody());
-                MDC.put("tenantId", job.tenant().value());
-                MDC.put("phoneNumberId", job.phoneNumberId());
-                MDC.put("wamid", job.wamid());
-                FetchMedia.Outcome outcome = fetch.fetch(job);
-                log.debug("media {} of {} (tenant {}): {}", job.mediaId(), job.wamid(), job.tenant().value(), outcome);
-            } catch (RuntimeException e) {
-                String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
-                log.warn("media record {} failed ({}); it will be retried", record.getMessageId(), reason);
-                failures.record(record.getMessageId(), io.wabridge.adapters.lambda.SqsRecords.receiveCount(record), reason);
-                batch.fail(record);
-            }
-        }
-        return batch.response();
+    private SqsBatchProcessor.Outcome handle(SQSEvent.SQSMessage record) {
+        MediaJob job = SqsMediaJobs.parse(record.getBody());
+        MDC.put("tenantId", job.tenant().value());
+        MDC.put("phoneNumberId", job.phoneNumberId());
+        MDC.put("wamid", job.wamid());
+        FetchMedia.Outcome outcome = fetch.fetch(job);
+        log.debug("media {} of {} (tenant {}): {}", job.mediaId(), job.wamid(), job.tenant().value(), outcome);
+        return SqsBatchProcessor.Outcome.DONE;
     }
 }

@@ -148,6 +148,25 @@ class InboundQueueHandlerTest {
     }
 
     @Test
+    void aBatchReceivedTooCloseToTheTimeoutStartsNoRecordAndLeavesThemAllInTheQueue() {
+        SQSEvent event = EventLoader.loadSQSEvent("events/inbound-sqs-batch.json");
+        // Less of the invocation is left than a record may need: none starts, all go back, in order.
+        int remaining = (int) InboundQueueHandler.RECORD_RESERVE.minusSeconds(1).toMillis();
+        com.amazonaws.services.lambda.runtime.Context context = (com.amazonaws.services.lambda.runtime.Context) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {com.amazonaws.services.lambda.runtime.Context.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getRemainingTimeInMillis" -> remaining;
+                    case "getAwsRequestId" -> "req-late";
+                    default -> null;
+                });
+        assertThat(handler.handleRequest(event, context).getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactlyElementsOf(event.getRecords().stream().map(SQSEvent.SQSMessage::getMessageId).toList());
+        assertThat(stored).isEmpty();
+        assertThat(deadLettered).isEmpty();
+        assertThat(failureLog).isEmpty();
+    }
+
+    @Test
     void acknowledgesAGoodBatchAndStoresADuplicateOnce() {
         SQSEvent event = EventLoader.loadSQSEvent("events/inbound-sqs-batch.json");
         event.setRecords(List.of(event.getRecords().get(0), event.getRecords().get(0), event.getRecords().get(2)));

@@ -8,26 +8,27 @@ import io.wabridge.adapters.aws.DynamoDbMessageHistory;
 import io.wabridge.adapters.aws.SqsBotJobs;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.Invocation;
-import io.wabridge.adapters.lambda.SqsBatch;
+import io.wabridge.adapters.lambda.SqsBatchProcessor;
+import io.wabridge.adapters.lambda.SqsRecords;
 import io.wabridge.adapters.metrics.EmfMetrics;
 import io.wabridge.adapters.http.HttpBotHook;
 import io.wabridge.core.send.AnswerWithBot;
 import java.time.Clock;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.MDC;
 import org.slf4j.LoggerFactory;
 
 /**
  * Consumes the bot queue (FIFO, one group per conversation): calls the tenant's bot hook for each inbound
- * message and queues its replies. A failed call is retried (the conversation's later messages wait behind
- * it); other conversations in the batch go on.
+ * message and queues its replies. A failed call is retried after a backoff ({@link #backoff}), and the
+ * conversation's later messages in the batch come back with it, in order; other conversations in the batch go on
+ * ({@link SqsBatchProcessor.Ordering#SKIP_FAILED_GROUP}).
  */
 public final class BotHookHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     private static final Logger log = LoggerFactory.getLogger(BotHookHandler.class);
+    /** What a record may need at most: a hook call (at most 25 s, the settings' limit) and the history and send around it. */
+    static final java.time.Duration RECORD_RESERVE = java.time.Duration.ofSeconds(35);
 
     private final AnswerWithBot answer;
     private final OutboundQueueHandler.Visibility visibility;
@@ -66,33 +67,18 @@ public final class BotHookHandler implements RequestHandler<SQSEvent, SQSBatchRe
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return Invocation.run(context, metrics, () -> handle(SqsBatch.records(event)));
+        SqsBatchProcessor batch = SqsBatchProcessor.of("bot", SqsBatchProcessor.Ordering.SKIP_FAILED_GROUP)
+                .maxReceiveCount(maxReceiveCount).metrics(metrics).visibility(visibility::delay)
+                .errorDelay(record -> backoff(SqsRecords.receiveCount(record))).margin(RECORD_RESERVE).build();
+        return Invocation.run(context, metrics, () -> batch.process(event, context, this::handle));
     }
 
-    private SQSBatchResponse handle(List<SQSEvent.SQSMessage> records) {
-        SqsBatch batch = new SqsBatch(maxReceiveCount, metrics);
-        Set<String> blocked = new HashSet<>();
-        for (SQSEvent.SQSMessage record : records) {
-            String group = io.wabridge.adapters.lambda.SqsRecords.group(record);
-            batch.enter(record); // the log fields of this record only (JsonLogger writes them)
-            if (!blocked.contains(group)) {
-                try {
-                    SqsBotJobs.Job job = SqsBotJobs.parse(record.getBody());
-                    MDC.put("tenantId", job.tenant().value());
-                    MDC.put("phoneNumberId", job.phoneNumberId());
-                    MDC.put("wamid", job.wamid());
-                    log.debug("bot hook for {}: {}", job.wamid(), answer.answer(job.tenant(), job.phoneNumberId(), job.wamid()));
-                    continue;
-                } catch (RuntimeException e) {
-                    int received = io.wabridge.adapters.lambda.SqsRecords.receiveCount(record);
-                    log.warn("bot record {} failed ({}: {}); retry in {} s", record.getMessageId(), e.getClass().getSimpleName(), e.getMessage(),
-                            backoff(received).toSeconds());
-                    visibility.delay(record.getReceiptHandle(), backoff(received));
-                    blocked.add(group);
-                }
-            }
-            batch.fail(record);
-        }
-        return batch.response();
+    private SqsBatchProcessor.Outcome handle(SQSEvent.SQSMessage record) {
+        SqsBotJobs.Job job = SqsBotJobs.parse(record.getBody());
+        MDC.put("tenantId", job.tenant().value());
+        MDC.put("phoneNumberId", job.phoneNumberId());
+        MDC.put("wamid", job.wamid());
+        log.debug("bot hook for {}: {}", job.wamid(), answer.answer(job.tenant(), job.phoneNumberId(), job.wamid()));
+        return SqsBatchProcessor.Outcome.DONE;
     }
 }

@@ -12,7 +12,7 @@ import io.wabridge.adapters.aws.SqsInboundQueue;
 import io.wabridge.adapters.aws.SqsOutboundQueue;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.Invocation;
-import io.wabridge.adapters.lambda.SqsBatch;
+import io.wabridge.adapters.lambda.SqsBatchProcessor;
 import io.wabridge.adapters.metrics.EmfMetrics;
 import io.wabridge.core.metrics.Metric;
 import io.wabridge.adapters.meta.GraphMessages;
@@ -20,9 +20,6 @@ import io.wabridge.core.inbound.FailureLog;
 import io.wabridge.core.send.DeliverSend;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.MDC;
 import org.slf4j.LoggerFactory;
@@ -51,7 +48,7 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
     /** What a started record may still need: Meta's call at its longest and the outbox writes around it. */
     static final Duration CALL_RESERVE = Wiring.GRAPH_TIMEOUT.plusSeconds(5);
     /** A record not started for lack of time is received again this soon. */
-    static final Duration NOT_STARTED_DELAY = Duration.ofSeconds(1);
+    static final Duration NOT_STARTED_DELAY = SqsBatchProcessor.NOT_STARTED_DELAY;
 
     /** Changes a received record's visibility (the retry delay). */
     interface Visibility {
@@ -99,66 +96,31 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        SqsBatchProcessor batch = SqsBatchProcessor.of("outbound", SqsBatchProcessor.Ordering.SKIP_FAILED_GROUP)
+                .maxReceiveCount(maxReceiveCount).metrics(metrics).failureLog(failures).visibility(visibility::delay)
+                .margin(CALL_RESERVE).clock(clock).build();
         // The last moment a record's Graph call may start and still finish inside this invocation.
-        java.time.Instant callBy = clock.instant().plusMillis(context.getRemainingTimeInMillis()).minus(CALL_RESERVE);
-        return Invocation.run(context, metrics, () -> handle(SqsBatch.records(event), callBy));
+        java.time.Instant callBy = batch.startBy(context);
+        return Invocation.run(context, metrics, () -> batch.process(event, callBy, record -> handle(record, callBy)));
     }
 
-    private SQSBatchResponse handle(List<SQSEvent.SQSMessage> records, java.time.Instant callBy) {
-        SqsBatch batch = new SqsBatch(maxReceiveCount, metrics);
-        Set<String> blockedGroups = new HashSet<>();
-        java.util.Map<String, Duration> groupDelays = new java.util.HashMap<>();
-        int notStarted = 0;
-        for (SQSEvent.SQSMessage record : records) {
-            String group = io.wabridge.adapters.lambda.SqsRecords.group(record);
-            batch.enter(record); // the log fields of this record only (JsonLogger writes them)
-            if (blockedGroups.contains(group)) {
-                // Behind its group's first record: back at the same time (FIFO keeps the order), not after the
-                // queue's whole visibility timeout.
-                Duration delay = groupDelays.get(group);
-                if (delay != null) {
-                    visibility.delay(record.getReceiptHandle(), delay);
-                }
-                batch.fail(record);
-                continue;
+    private SqsBatchProcessor.Outcome handle(SQSEvent.SQSMessage record, java.time.Instant callBy) {
+        try {
+            SqsOutboundQueue.Job job = SqsOutboundQueue.parse(record.getBody());
+            MDC.put("tenantId", job.tenant().value());
+            DeliverSend.Result result = deliver.deliver(job.tenant(), job.id(), job.send(), callBy);
+            // Sends by outcome: the settled state (sent, failed, held, ...), "unconfirmed" when a lost answer waits
+            // for its status (up to an hour), or "retried" when it goes back to the queue for any other reason.
+            metrics.record(Metric.SENDS, result.done() || result.state().equals("unconfirmed") ? result.state() : "retried", 1);
+            if (!result.done()) {
+                log.info("send {} {}: retry in {} s", job.id(), result.state(), result.retryAfter().toSeconds());
+                return SqsBatchProcessor.Outcome.retryAfter(result.retryAfter());
             }
-            if (!clock.instant().isBefore(callBy)) {
-                visibility.delay(record.getReceiptHandle(), NOT_STARTED_DELAY);
-                blockedGroups.add(group);
-                groupDelays.put(group, NOT_STARTED_DELAY);
-                batch.fail(record);
-                notStarted++;
-                continue;
-            }
-            try {
-                SqsOutboundQueue.Job job = SqsOutboundQueue.parse(record.getBody());
-                MDC.put("tenantId", job.tenant().value());
-                DeliverSend.Result result = deliver.deliver(job.tenant(), job.id(), job.send(), callBy);
-                // Sends by outcome: the settled state (sent, failed, held, ...), "unconfirmed" when a lost answer waits
-                // for its status (up to an hour), or "retried" when it goes back to the queue for any other reason.
-                metrics.record(Metric.SENDS, result.done() || result.state().equals("unconfirmed") ? result.state() : "retried", 1);
-                if (!result.done()) {
-                    visibility.delay(record.getReceiptHandle(), result.retryAfter());
-                    blockedGroups.add(group);
-                    groupDelays.put(group, result.retryAfter());
-                    batch.fail(record);
-                    log.info("send {} {}: retry in {} s", job.id(), result.state(), result.retryAfter().toSeconds());
-                } else {
-                    log.debug("send {}: {}", job.id(), result.state());
-                }
-            } catch (RuntimeException e) {
-                String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
-                log.warn("outbound record {} failed ({}); it goes back to the queue", record.getMessageId(), reason);
-                failures.record(record.getMessageId(), io.wabridge.adapters.lambda.SqsRecords.receiveCount(record), reason);
-                metrics.record(Metric.SENDS, "error", 1);
-                blockedGroups.add(group);
-                batch.fail(record);
-            }
+            log.debug("send {}: {}", job.id(), result.state());
+            return SqsBatchProcessor.Outcome.DONE;
+        } catch (RuntimeException e) {
+            metrics.record(Metric.SENDS, "error", 1);
+            throw e;
         }
-        if (notStarted > 0) {
-            MDC.clear();
-            log.info("{} of {} records not started within the invocation's time; they go back to the queue", notStarted, records.size());
-        }
-        return batch.response();
     }
 }

@@ -1,6 +1,7 @@
 package io.wabridge.functions.outbound;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import io.wabridge.adapters.lambda.Invocation;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.wabridge.adapters.aws.DynamoDbNotifications;
@@ -72,6 +73,10 @@ public final class ScheduledNotificationsHandler implements RequestHandler<Sched
 
     @Override
     public RunDueNotifications.Summary handleRequest(ScheduledEvent event, Context context) {
+        return Invocation.run(context, () -> handle(event, context));
+    }
+
+    private RunDueNotifications.Summary handle(ScheduledEvent event, Context context) {
         long budget = context == null ? 60_000 : Math.max(5_000, context.getRemainingTimeInMillis() - 20_000);
         long started = System.nanoTime();
         Instant deadline = Instant.now().plusMillis(budget);

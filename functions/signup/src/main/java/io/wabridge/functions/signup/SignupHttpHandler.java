@@ -5,6 +5,7 @@ import static io.wabridge.adapters.lambda.HttpResponses.json;
 import static io.wabridge.adapters.lambda.HttpResponses.query;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import io.wabridge.adapters.lambda.Invocation;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -117,6 +118,10 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return Invocation.run(context, () -> handle(event, context));
+    }
+
+    private APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Context context) {
         String route = event.getRouteKey();
         try {
             switch (route) {
