@@ -2,9 +2,10 @@ package io.wabridge.adapters.aws;
 
 import static io.wabridge.adapters.aws.DynamoDbItems.str;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.adapters.meta.OutboundContentJson;
 import io.wabridge.core.inbound.TenantId;
+import io.wabridge.core.send.OutboundContent;
 import io.wabridge.core.send.OutboundMessage;
 import io.wabridge.core.send.Outbox;
 import io.wabridge.core.send.SendFacts;
@@ -120,7 +121,7 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
         item.put("createdAt", s(m.createdAt().toString()));
         item.put("updatedAt", s(m.updatedAt().toString()));
         try {
-            item.put("content", s(JSON.writeValueAsString(m.content())));
+            item.put("content", s(JSON.writeValueAsString(OutboundContentJson.stored(m.content()))));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("content is not serialisable", e);
         }
@@ -182,14 +183,14 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
     }
 
     private static OutboundMessage message(Map<String, AttributeValue> item) {
-        Map<String, Object> content;
+        OutboundContent content;
         try {
-            content = JSON.readValue(item.get("content").s(), new TypeReference<Map<String, Object>>() { });
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            content = OutboundContentJson.read(item.get("type").s(), JSON.readValue(item.get("content").s(), Object.class));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | io.wabridge.core.send.SendRejected e) {
             throw new IllegalStateException("stored content is not readable", e);
         }
         return new OutboundMessage(item.get("PK").s().substring("OUT#".length()), new TenantId(item.get("tenantId").s()),
-                item.get("phoneNumberId").s(), item.get("to").s(), item.get("type").s(), content, str(item, "replyTo"),
+                item.get("phoneNumberId").s(), item.get("to").s(), content, str(item, "replyTo"),
                 item.get("state").s(), str(item, "wamid"), Integer.parseInt(item.get("attempts").n()),
                 item.containsKey("errorCode") ? Integer.valueOf(item.get("errorCode").n()) : null, str(item, "error"),
                 Instant.parse(item.get("createdAt").s()), Instant.parse(item.get("updatedAt").s()), str(item, "callbackData"),

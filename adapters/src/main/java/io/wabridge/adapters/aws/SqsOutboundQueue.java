@@ -2,6 +2,7 @@ package io.wabridge.adapters.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.adapters.meta.OutboundContentJson;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.send.OutboundMessage;
 import io.wabridge.core.send.OutboundQueue;
@@ -39,7 +40,7 @@ public final class SqsOutboundQueue implements OutboundQueue {
         send.put("phoneNumberId", m.phoneNumberId());
         send.put("to", m.to());
         send.put("type", m.type());
-        send.put("content", m.content());
+        send.put("content", OutboundContentJson.stored(m.content()));
         send.put("replyTo", m.replyTo());
         send.put("callbackData", m.callbackData());
         send.put("createdAt", m.createdAt().toString());
@@ -68,8 +69,8 @@ public final class SqsOutboundQueue implements OutboundQueue {
             OutboundMessage send = null;
             if (s.isObject()) {
                 java.time.Instant at = java.time.Instant.parse(s.path("createdAt").asText());
-                send = new OutboundMessage(id, tenant, s.path("phoneNumberId").asText(), s.path("to").asText(), s.path("type").asText(),
-                        JSON.convertValue(s.path("content"), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }),
+                send = new OutboundMessage(id, tenant, s.path("phoneNumberId").asText(), s.path("to").asText(),
+                        OutboundContentJson.read(s.path("type").asText(), JSON.convertValue(s.path("content"), Object.class)),
                         s.path("replyTo").isTextual() ? s.path("replyTo").asText() : null, "queued", null, 0, null, null, at, at,
                         s.path("callbackData").isTextual() ? s.path("callbackData").asText() : null);
             }

@@ -187,7 +187,7 @@ public final class DeliverSend {
         try {
             // Meta's answer may hold a marketing template for quality assessment: it has a wamid, so it is sent (never sent
             // again); the record keeps Meta's message_status, and the status webhooks that follow carry on as for any send.
-            MetaMessages.Accepted accepted = meta.send(token.get().reveal(), m.phoneNumberId(), payload(m));
+            MetaMessages.Accepted accepted = meta.send(token.get().reveal(), m.phoneNumberId(), message(m));
             outbox.save(sending.sent(accepted.wamid(), attempt, accepted.messageStatus(), clock.instant()));
             return Result.done("sent");
         } catch (MetaApiException e) {
@@ -291,23 +291,12 @@ public final class DeliverSend {
     }
 
     /**
-     * Meta's message object: our id (and the SaaS's own callback data) travels as {@code biz_opaque_callback_data} and
-     * comes back on every status.
+     * The message Meta is asked to send: our id (and the SaaS's own callback data) travels as
+     * {@code biz_opaque_callback_data} and comes back on every status; a reaction carries none.
      */
-    static Map<String, Object> payload(OutboundMessage m) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("messaging_product", "whatsapp");
-        p.put("recipient_type", "individual");
-        p.put(SendValidation.isBsuid(m.to()) ? "recipient" : "to", m.to());
-        p.put("type", m.type());
-        p.put(m.type(), m.type().equals("contacts") ? m.content().get("contacts") : m.content());
-        if (m.replyTo() != null) {
-            p.put("context", Map.of("message_id", m.replyTo()));
-        }
-        if (!m.type().equals("reaction")) {
-            p.put("biz_opaque_callback_data", io.wabridge.core.messaging.CallbackData.encode(m.id(), m.callbackData()));
-        }
-        return p;
+    static MetaMessages.Message message(OutboundMessage m) {
+        return new MetaMessages.Message(m.to(), m.content(), m.replyTo(), m.content() instanceof OutboundContent.Reaction ? null
+                : io.wabridge.core.messaging.CallbackData.encode(m.id(), m.callbackData()));
     }
 
     private static Map<String, Object> detail(OutboundMessage m) {

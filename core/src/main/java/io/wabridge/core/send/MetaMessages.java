@@ -1,7 +1,5 @@
 package io.wabridge.core.send;
 
-import java.util.Map;
-
 /** {@code POST /{phone-number-id}/messages}; failures are {@link io.wabridge.core.meta.MetaApiException}s. */
 public interface MetaMessages {
 
@@ -15,6 +13,18 @@ public interface MetaMessages {
         }
     }
 
-    /** Sends Meta's message object; Meta's answer names the wamid. */
-    Accepted send(String token, String phoneNumberId, Map<String, Object> message);
+    /**
+     * One message to a person: the recipient (a wa_id or a BSUID), what it carries, the wamid it replies to (or null)
+     * and the {@code biz_opaque_callback_data} Meta echoes on its statuses (null for none).
+     */
+    record Message(String to, OutboundContent content, String replyTo, String callbackData) {
+        /** Logs name the type only: never the recipient or the content. */
+        @Override
+        public String toString() {
+            return "Message[" + content.type() + "]";
+        }
+    }
+
+    /** Sends the message; Meta's answer names the wamid. */
+    Accepted send(String token, String phoneNumberId, Message message);
 }

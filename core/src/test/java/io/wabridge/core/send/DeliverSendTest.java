@@ -66,7 +66,7 @@ class DeliverSendTest {
     }
 
     final ArrayDeque<RuntimeException> answers = new ArrayDeque<>();
-    final List<Map<String, Object>> calls = new ArrayList<>();
+    final List<MetaMessages.Message> calls = new ArrayList<>();
     /** The message_status Meta's answer gives (null: none). */
     String messageStatus;
     final MetaMessages meta = (token, pn, message) -> {
@@ -86,7 +86,7 @@ class DeliverSendTest {
 
     String queued() {
         vault.put(new SecretContext("acme", "111", SecretField.BUSINESS_TOKEN), SecretValue.of("EAA"));
-        OutboundMessage m = new OutboundMessage("msg_1", ACME, "111", "6281234567890", "text", Map.of("body", "hi"), null, "queued", null, 0,
+        OutboundMessage m = new OutboundMessage("msg_1", ACME, "111", "6281234567890", new OutboundContent.Text("hi", null), null, "queued", null, 0,
                 null, null, clock.instant(), clock.instant());
         stored.put(m.id(), m);
         return m.id();
@@ -159,7 +159,8 @@ class DeliverSendTest {
         assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
         assertThat(stored.get(id).wamid()).isEqualTo("wamid.FROM_STATUS");
         assertThat(calls).hasSize(1);
-        assertThat(calls.get(0)).containsEntry("biz_opaque_callback_data", id).containsEntry("to", "6281234567890");
+        assertThat(calls.get(0).callbackData()).isEqualTo(id);
+        assertThat(calls.get(0).to()).isEqualTo("6281234567890");
     }
 
     @Test
@@ -277,7 +278,7 @@ class DeliverSendTest {
         assertThat(calls).hasSize(1);
         assertThat(events).extracting(DomainEvent::type).containsExactly("message.status");
 
-        OutboundMessage second = new OutboundMessage("msg_2", ACME, "111", "6281234567890", "text", Map.of("body", "x"), null, "queued", null,
+        OutboundMessage second = new OutboundMessage("msg_2", ACME, "111", "6281234567890", new OutboundContent.Text("x", null), null, "queued", null,
                 0, null, null, clock.instant(), clock.instant());
         stored.put(second.id(), second);
         answers.add(meta(401, 190));
@@ -321,7 +322,7 @@ class DeliverSendTest {
         assertThat(channels.get(ACME, "111").orElseThrow().status()).isEqualTo(Channel.Status.ACTIVE);
 
         String other = "msg_2";
-        stored.put(other, new OutboundMessage(other, ACME, "111", "6281234567890", "text", Map.of("body", "hi"), null, "queued", null, 0,
+        stored.put(other, new OutboundMessage(other, ACME, "111", "6281234567890", new OutboundContent.Text("hi", null), null, "queued", null, 0,
                 null, null, clock.instant(), clock.instant()));
         channels.save(channels.get(ACME, "111").orElseThrow().withStatus(Channel.Status.DISCONNECTED, "PARTNER_APP_UNINSTALLED", null, clock.instant()));
         assertThat(deliver.deliver(ACME, other).state()).as("Meta removed the app: held for a new signup, not failed").isEqualTo("held");

@@ -101,7 +101,7 @@ class OutboundQueueHandlerTest {
     }, fake(SecretStore.class, (method, args) -> method.equals("get")
             ? Optional.of(new EncryptedSecret(1, "k", new byte[1], new byte[1], "EAA".getBytes())) : null));
     final MetaMessages meta = (token, pn, message) -> {
-        metaCalls.add((String) message.get("biz_opaque_callback_data"));
+        metaCalls.add(message.callbackData());
         clock.advance(metaTakes);
         if (answerLost) {
             throw new io.wabridge.core.meta.MetaApiException(0, 0, 0, "read timed out", null);
@@ -200,7 +200,7 @@ class OutboundQueueHandlerTest {
         for (int i = 0; i < size; i++) {
             String id = "msg_" + i;
             String number = "10" + (i % groups);
-            stored.put(id, new OutboundMessage(id, ACME, number, "6281234567890", "text", Map.of("body", "hi"), null, "queued", null, 0,
+            stored.put(id, new OutboundMessage(id, ACME, number, "6281234567890", new io.wabridge.core.send.OutboundContent.Text("hi", null), null, "queued", null, 0,
                     null, null, clock.instant(), clock.instant()));
             SQSEvent.SQSMessage r = new SQSEvent.SQSMessage();
             r.setMessageId("m" + i);
