@@ -9,6 +9,7 @@ import io.wabridge.core.send.OutboundContent;
 import io.wabridge.core.send.OutboundMessage;
 import io.wabridge.core.send.Outbox;
 import io.wabridge.core.send.SendFacts;
+import io.wabridge.core.send.SendState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,7 +117,7 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
         item.put("phoneNumberId", s(m.phoneNumberId()));
         item.put("to", s(m.to()));
         item.put("type", s(m.type()));
-        item.put("state", s(m.state()));
+        item.put("state", s(m.state().wireName()));
         item.put("attempts", AttributeValue.fromN(Integer.toString(m.attempts())));
         item.put("createdAt", s(m.createdAt().toString()));
         item.put("updatedAt", s(m.updatedAt().toString()));
@@ -143,7 +144,7 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
         if (m.error() != null) {
             item.put("error", s(m.error()));
         }
-        if (m.state().equals("held")) {
+        if (m.state() == SendState.HELD) {
             item.put("GSI1PK", s("HELD#" + m.tenant().value() + "#" + m.phoneNumberId()));
             item.put("GSI1SK", s(m.createdAt() + "#" + m.id()));
         }
@@ -177,7 +178,7 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
                 .expressionAttributeValues(Map.of(":p", s("HELD#" + tenant.value() + "#" + phoneNumberId))).limit(limit));
         List<OutboundMessage> out = new ArrayList<>();
         for (Map<String, AttributeValue> key : page.items()) {
-            get(tenant, key.get("PK").s().substring("OUT#".length())).filter(m -> m.state().equals("held")).ifPresent(out::add);
+            get(tenant, key.get("PK").s().substring("OUT#".length())).filter(m -> m.state() == SendState.HELD).ifPresent(out::add);
         }
         return out;
     }
@@ -191,7 +192,7 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
         }
         return new OutboundMessage(item.get("PK").s().substring("OUT#".length()), new TenantId(item.get("tenantId").s()),
                 item.get("phoneNumberId").s(), item.get("to").s(), content, str(item, "replyTo"),
-                item.get("state").s(), str(item, "wamid"), Integer.parseInt(item.get("attempts").n()),
+                SendState.of(item.get("state").s()), str(item, "wamid"), Integer.parseInt(item.get("attempts").n()),
                 item.containsKey("errorCode") ? Integer.valueOf(item.get("errorCode").n()) : null, str(item, "error"),
                 Instant.parse(item.get("createdAt").s()), Instant.parse(item.get("updatedAt").s()), str(item, "callbackData"),
                 str(item, "metaStatus"));

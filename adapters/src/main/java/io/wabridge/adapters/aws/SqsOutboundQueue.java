@@ -71,7 +71,7 @@ public final class SqsOutboundQueue implements OutboundQueue {
                 java.time.Instant at = java.time.Instant.parse(s.path("createdAt").asText());
                 send = new OutboundMessage(id, tenant, s.path("phoneNumberId").asText(), s.path("to").asText(),
                         OutboundContentJson.read(s.path("type").asText(), JSON.convertValue(s.path("content"), Object.class)),
-                        s.path("replyTo").isTextual() ? s.path("replyTo").asText() : null, "queued", null, 0, null, null, at, at,
+                        s.path("replyTo").isTextual() ? s.path("replyTo").asText() : null, io.wabridge.core.send.SendState.QUEUED, null, 0, null, null, at, at,
                         s.path("callbackData").isTextual() ? s.path("callbackData").asText() : null);
             }
             return new Job(tenant, id, send);

@@ -8,6 +8,7 @@ import io.wabridge.adapters.config.Wiring;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.send.OutboundContent;
 import io.wabridge.core.send.OutboundMessage;
+import io.wabridge.core.send.SendState;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -51,8 +52,12 @@ class DynamoDbOutboxTest {
     }
 
     private String storedContent(String id) {
+        return storedAttribute(id, "content");
+    }
+
+    private String storedAttribute(String id, String name) {
         return dynamo.getItem(r -> r.tableName(table).key(Map.of("PK", AttributeValue.fromS("OUT#" + id), "SK", AttributeValue.fromS("MSG"))))
-                .item().get("content").s();
+                .item().get(name).s();
     }
 
     @Test
@@ -64,15 +69,17 @@ class DynamoDbOutboxTest {
         assertThat(m.content()).isEqualTo(new OutboundContent.Interactive("list", null, "Menu", null, new OutboundContent.ListAction("Open",
                 List.of(new OutboundContent.Section("S", List.of(new OutboundContent.Row("r1", "Row", "D")))))));
         assertThat(m.callbackData()).isEqualTo("order-7");
-        outbox.save(m.with("sending", null, 1, null, null, Instant.parse("2026-11-30T10:00:01Z")));
+        assertThat(m.state()).isEqualTo(SendState.QUEUED);
+        outbox.save(m.with(SendState.SENDING, null, 1, null, null, Instant.parse("2026-11-30T10:00:01Z")));
         assertThat(JSON.readTree(storedContent("msg_list"))).isEqualTo(JSON.readTree(list));
+        assertThat(storedAttribute("msg_list", "state")).isEqualTo("sending");
 
         String contacts = """
                 {"contacts":[{"name":{"formatted_name":"Barbara J. Johnson","first_name":"Barbara"},"phones":[{"phone":"+16505559999","type":"HOME"}]}]}""";
         putOldRecord("msg_card", "contacts", contacts);
         OutboundMessage card = outbox.get(ACME, "msg_card").orElseThrow();
         assertThat(card.content()).isInstanceOf(OutboundContent.Contacts.class);
-        outbox.save(card.with("sending", null, 1, null, null, Instant.parse("2026-11-30T10:00:01Z")));
+        outbox.save(card.with(SendState.SENDING, null, 1, null, null, Instant.parse("2026-11-30T10:00:01Z")));
         assertThat(JSON.readTree(storedContent("msg_card"))).isEqualTo(JSON.readTree(contacts));
     }
 

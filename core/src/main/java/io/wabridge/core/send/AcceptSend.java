@@ -86,7 +86,7 @@ public final class AcceptSend {
                 id = earlier.get().messageId();
                 Optional<OutboundMessage> first = outbox.get(r.tenant(), id);
                 if (first.isPresent()) {
-                    return new Accepted(id, first.get().state(), true, decision.reason(), decision.inWindow(), templateChecked);
+                    return new Accepted(id, first.get().state().wireName(), true, decision.reason(), decision.inWindow(), templateChecked);
                 }
                 // Reserved but not recorded: the first request failed before its message was queued (or is still on
                 // its way). Queue it under the same id; if both go out, the sender sends the id once.
@@ -94,7 +94,7 @@ public final class AcceptSend {
             }
         }
         Instant now = clock.instant();
-        OutboundMessage m = new OutboundMessage(id, r.tenant(), r.phoneNumberId(), r.to(), r.content(), r.replyTo(), "queued",
+        OutboundMessage m = new OutboundMessage(id, r.tenant(), r.phoneNumberId(), r.to(), r.content(), r.replyTo(), SendState.QUEUED,
                 null, 0, null, null, now, now, r.callbackData());
         // Queued first, recorded second, so a send is never recorded without being queued: if the queue write fails
         // nothing is recorded and the caller gets an error (its retry with the same key queues it again); if this
@@ -103,10 +103,10 @@ public final class AcceptSend {
         queue.enqueue(m);
         if (!outbox.create(m)) {
             // Recorded already (by the sender from the job, or by a concurrent request with the same key and request).
-            return new Accepted(id, outbox.get(r.tenant(), id).map(OutboundMessage::state).orElse("queued"), repeated, decision.reason(),
+            return new Accepted(id, outbox.get(r.tenant(), id).map(o -> o.state().wireName()).orElse(SendState.QUEUED.wireName()), repeated, decision.reason(),
                     decision.inWindow(), templateChecked);
         }
-        return new Accepted(id, "queued", repeated, decision.reason(), decision.inWindow(), templateChecked);
+        return new Accepted(id, SendState.QUEUED.wireName(), repeated, decision.reason(), decision.inWindow(), templateChecked);
     }
 
     /**

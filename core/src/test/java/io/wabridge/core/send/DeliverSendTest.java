@@ -86,7 +86,7 @@ class DeliverSendTest {
 
     String queued() {
         vault.put(new SecretContext("acme", "111", SecretField.BUSINESS_TOKEN), SecretValue.of("EAA"));
-        OutboundMessage m = new OutboundMessage("msg_1", ACME, "111", "6281234567890", new OutboundContent.Text("hi", null), null, "queued", null, 0,
+        OutboundMessage m = new OutboundMessage("msg_1", ACME, "111", "6281234567890", new OutboundContent.Text("hi", null), null, SendState.QUEUED, null, 0,
                 null, null, clock.instant(), clock.instant());
         stored.put(m.id(), m);
         return m.id();
@@ -102,7 +102,7 @@ class DeliverSendTest {
         String id = queued();
         OutboundMessage carried = stored.remove(id);
         assertThat(deliver.deliver(ACME, id, carried, Instant.MAX).state()).isEqualTo("sent");
-        assertThat(stored.get(id).state()).isEqualTo("sent");
+        assertThat(stored.get(id).state()).isEqualTo(SendState.SENT);
         assertThat(deliver.deliver(ACME, id, carried, Instant.MAX).state()).isEqualTo("sent");
         assertThat(calls).hasSize(1);
     }
@@ -114,12 +114,12 @@ class DeliverSendTest {
         OutboundMessage carried = stored.remove(id);
         channels.save(channels.get(ACME, "111").orElseThrow().withStatus(Channel.Status.DISCONNECTED, "PARTNER_APP_UNINSTALLED", null, clock.instant()));
         assertThat(deliver.deliver(ACME, id, carried, Instant.MAX).state()).isEqualTo("held");
-        assertThat(stored.get(id).state()).isEqualTo("held");
+        assertThat(stored.get(id).state()).isEqualTo(SendState.HELD);
         channels.save(channels.get(ACME, "111").orElseThrow().withStatus(Channel.Status.DISCONNECTED, clock.instant()));
         String other = queued();
         OutboundMessage late = stored.remove(other);
         assertThat(deliver.deliver(ACME, other, late, Instant.MAX).state()).as("the tenant disconnected it: failed, with a record").isEqualTo("failed");
-        assertThat(stored.get(other).state()).isEqualTo("failed");
+        assertThat(stored.get(other).state()).isEqualTo(SendState.FAILED);
         assertThat(calls).isEmpty();
     }
 
@@ -264,7 +264,7 @@ class DeliverSendTest {
         answers.add(meta(503, 131016));
         Duration backoff = deliver.deliver(ACME, id).retryAfter();
         assertThat(backoff).isBetween(Duration.ofSeconds(8), Duration.ofSeconds(16));
-        assertThat(stored.get(id).state()).isEqualTo("retrying");
+        assertThat(stored.get(id).state()).isEqualTo(SendState.RETRYING);
         assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
     }
 
@@ -278,7 +278,7 @@ class DeliverSendTest {
         assertThat(calls).hasSize(1);
         assertThat(events).extracting(DomainEvent::type).containsExactly("message.status");
 
-        OutboundMessage second = new OutboundMessage("msg_2", ACME, "111", "6281234567890", new OutboundContent.Text("x", null), null, "queued", null,
+        OutboundMessage second = new OutboundMessage("msg_2", ACME, "111", "6281234567890", new OutboundContent.Text("x", null), null, SendState.QUEUED, null,
                 0, null, null, clock.instant(), clock.instant());
         stored.put(second.id(), second);
         answers.add(meta(401, 190));
@@ -322,7 +322,7 @@ class DeliverSendTest {
         assertThat(channels.get(ACME, "111").orElseThrow().status()).isEqualTo(Channel.Status.ACTIVE);
 
         String other = "msg_2";
-        stored.put(other, new OutboundMessage(other, ACME, "111", "6281234567890", new OutboundContent.Text("hi", null), null, "queued", null, 0,
+        stored.put(other, new OutboundMessage(other, ACME, "111", "6281234567890", new OutboundContent.Text("hi", null), null, SendState.QUEUED, null, 0,
                 null, null, clock.instant(), clock.instant()));
         channels.save(channels.get(ACME, "111").orElseThrow().withStatus(Channel.Status.DISCONNECTED, "PARTNER_APP_UNINSTALLED", null, clock.instant()));
         assertThat(deliver.deliver(ACME, other).state()).as("Meta removed the app: held for a new signup, not failed").isEqualTo("held");

@@ -162,14 +162,14 @@ final class SendApi {
         Optional<MessageHistory.StoredMessage> delivery = m.wamid() == null ? Optional.empty()
                 : history.message(tenant, m.wamid()).filter(s -> s.status() != null);
         boolean failedAtMeta = delivery.map(s -> "failed".equals(s.status())).orElse(false);
-        out.put("state", failedAtMeta ? "failed" : m.state());
+        out.put("state", failedAtMeta ? "failed" : m.state().wireName());
         out.put("attempts", m.attempts());
         if (m.callbackData() != null) {
             out.put("bizOpaqueCallbackData", m.callbackData());
         }
         if (failedAtMeta) {
             out.put("error", metaError(delivery.get().errorsJson()));
-        } else if (m.state().equals("failed")) {
+        } else if (m.state() == io.wabridge.core.send.SendState.FAILED) {
             Map<String, Object> err = new LinkedHashMap<>();
             if (m.errorCode() != null) {
                 err.put("code", m.errorCode());

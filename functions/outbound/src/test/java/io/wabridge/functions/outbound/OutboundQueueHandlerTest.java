@@ -132,7 +132,7 @@ class OutboundQueueHandlerTest {
         assertThat(metaCalls).as("records start while a whole call still fits (at 0, 8, 16, 24 and 32 s)").hasSize(5);
         assertThat(response.getBatchItemFailures()).hasSize(5);
         assertThat(delays).hasSize(5).allSatisfy((receipt, delay) -> assertThat(delay).isEqualTo(Duration.ofSeconds(1)));
-        assertThat(stored.values().stream().filter(m -> m.state().equals("sent")).count()).isEqualTo(5);
+        assertThat(stored.values().stream().filter(m -> m.state() == io.wabridge.core.send.SendState.SENT).count()).isEqualTo(5);
     }
 
     @Test
@@ -146,7 +146,7 @@ class OutboundQueueHandlerTest {
         assertThat(metaCalls).isEmpty();
         assertThat(response.getBatchItemFailures()).hasSize(10);
         assertThat(delays.values()).hasSize(10).allSatisfy(delay -> assertThat(delay).isLessThanOrEqualTo(Duration.ofSeconds(3)));
-        assertThat(stored.values()).allSatisfy(m -> assertThat(m.state()).isEqualTo("queued"));
+        assertThat(stored.values()).allSatisfy(m -> assertThat(m.state()).isEqualTo(io.wabridge.core.send.SendState.QUEUED));
     }
 
     @Test
@@ -200,7 +200,7 @@ class OutboundQueueHandlerTest {
         for (int i = 0; i < size; i++) {
             String id = "msg_" + i;
             String number = "10" + (i % groups);
-            stored.put(id, new OutboundMessage(id, ACME, number, "6281234567890", new io.wabridge.core.send.OutboundContent.Text("hi", null), null, "queued", null, 0,
+            stored.put(id, new OutboundMessage(id, ACME, number, "6281234567890", new io.wabridge.core.send.OutboundContent.Text("hi", null), null, io.wabridge.core.send.SendState.QUEUED, null, 0,
                     null, null, clock.instant(), clock.instant()));
             SQSEvent.SQSMessage r = new SQSEvent.SQSMessage();
             r.setMessageId("m" + i);
