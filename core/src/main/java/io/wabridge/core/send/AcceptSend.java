@@ -94,7 +94,7 @@ public final class AcceptSend {
             }
         }
         Instant now = clock.instant();
-        OutboundMessage m = new OutboundMessage(id, r.tenant(), r.phoneNumberId(), r.to(), r.content(), r.replyTo(), SendState.QUEUED,
+        OutboundMessage m = new OutboundMessage(id, r.tenant(), new io.wabridge.core.messaging.PhoneNumberId(r.phoneNumberId()), r.to(), r.content(), r.replyTo(), SendState.QUEUED,
                 null, 0, null, null, now, now, r.callbackData());
         // Queued first, recorded second, so a send is never recorded without being queued: if the queue write fails
         // nothing is recorded and the caller gets an error (its retry with the same key queues it again); if this
@@ -128,12 +128,13 @@ public final class AcceptSend {
     private Optional<SendFacts.TemplateFacts> template(TenantId tenant, OutboundContent.Template t, Channel channel) {
         String name = t.name();
         String language = t.languageCode();
-        Optional<SendFacts.TemplateFacts> template = facts.template(tenant, channel.wabaId(), name, language);
+        io.wabridge.core.messaging.WabaId waba = new io.wabridge.core.messaging.WabaId(channel.wabaId());
+        Optional<SendFacts.TemplateFacts> template = facts.template(tenant, waba, name, language);
         if (template.isPresent() && !"APPROVED".equalsIgnoreCase(template.get().status())) {
             throw new SendRejected(422, "template_not_approved", "template.name",
                     "template " + name + " (" + language + ") is " + template.get().status() + ", not APPROVED");
         }
-        if (template.isEmpty() && facts.templatesSynced(tenant, channel.wabaId())) {
+        if (template.isEmpty() && facts.templatesSynced(tenant, waba)) {
             throw new SendRejected(422, "template_unknown", "template.name", "no template " + name + " in language " + language
                     + " on WABA " + channel.wabaId() + " among the templates synced from Meta (POST /v1/templates/sync if it was created since)");
         }

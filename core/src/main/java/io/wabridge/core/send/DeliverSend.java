@@ -124,7 +124,7 @@ public final class DeliverSend {
         Optional<OutboundMessage> found = outbox.get(tenant, id);
         if (found.isEmpty() && queued != null && queued.tenant().equals(tenant) && queued.id().equals(id)
                 && clock.instant().isBefore(queued.createdAt().plus(RECORD_GRACE))
-                && channels.get(tenant, queued.phoneNumberId()).isPresent()) {
+                && channels.get(tenant, queued.phoneNumberId().value()).isPresent()) {
             outbox.create(queued);
             found = outbox.get(tenant, id);
         }
@@ -142,7 +142,7 @@ public final class DeliverSend {
         }
         if (m.state() == SendState.SENDING || m.state() == SendState.UNCONFIRMED) {
             // An earlier attempt called Meta and its answer was lost: Meta echoes our id in the status webhook.
-            Optional<String> wamid = outbox.confirmedWamid(m.id());
+            Optional<io.wabridge.core.messaging.Wamid> wamid = outbox.confirmedWamid(m.id());
             if (wamid.isPresent()) {
                 outbox.save(m.with(SendState.SENT, wamid.get(), m.attempts(), null, null, clock.instant()));
                 return Result.done(SendState.SENT);
@@ -154,14 +154,14 @@ public final class DeliverSend {
             }
             // No status, and none can still be on its way: Meta did not take it; send again.
         }
-        Channel channel = channels.get(tenant, m.phoneNumberId()).orElse(null);
+        Channel channel = channels.get(tenant, m.phoneNumberId().value()).orElse(null);
         if (channel == null || (channel.status() == Channel.Status.DISCONNECTED && !channel.heldByMeta())) {
             return fail(m, null, "the channel is disconnected");
         }
         if (channel.status() == Channel.Status.RESTRICTED && channel.statusUntil() != null && !clock.instant().isBefore(channel.statusUntil())) {
             // The restriction Meta announced has ended.
             Channel lifted = channel.withStatus(Channel.Status.ACTIVE, clock.instant());
-            channel = channels.replace(lifted, channel.updatedAt()) ? lifted : channels.get(tenant, m.phoneNumberId()).orElse(lifted);
+            channel = channels.replace(lifted, channel.updatedAt()) ? lifted : channels.get(tenant, m.phoneNumberId().value()).orElse(lifted);
         }
         if (channel.status() == Channel.Status.NEEDS_REAUTH) {
             outbox.save(m.with(SendState.HELD, null, m.attempts(), m.errorCode(), m.error(), clock.instant()));
@@ -177,11 +177,11 @@ public final class DeliverSend {
             }
             return Result.done(SendState.HELD);
         }
-        Optional<SecretValue> token = vault.reveal(new SecretContext(tenant.value(), m.phoneNumberId(), SecretField.BUSINESS_TOKEN));
+        Optional<SecretValue> token = vault.reveal(new SecretContext(tenant.value(), m.phoneNumberId().value(), SecretField.BUSINESS_TOKEN));
         if (token.isEmpty()) {
             return needsReauth(m, channel, "the channel has no business token");
         }
-        if (!pace(m.phoneNumberId(), throughput(channel), callBy)) {
+        if (!pace(m.phoneNumberId().value(), throughput(channel), callBy)) {
             return Result.retry(Duration.ofSeconds(1 + ThreadLocalRandom.current().nextInt(3)), m.state());
         }
         int attempt = m.attempts() + 1;
@@ -226,7 +226,7 @@ public final class DeliverSend {
                 Map<String, Object> d = detail(m);
                 d.put("reason", "spam_rate_limit");
                 d.put("errorCode", e.code());
-                events.publishOnce(new DomainEvent("channel.alert", m.tenant(), "channel.alert#" + m.phoneNumberId() + "#131048#" + now.getEpochSecond() / 3600, d));
+                events.publishOnce(new DomainEvent("channel.alert", m.tenant(), "channel.alert#" + m.phoneNumberId().value() + "#131048#" + now.getEpochSecond() / 3600, d));
                 yield retry(m, e, Duration.ofHours(1));
             }
             case FAIL -> fail(m, e.code(), e.getMessage());
@@ -305,7 +305,7 @@ public final class DeliverSend {
     private static Map<String, Object> detail(OutboundMessage m) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("tenantId", m.tenant().value());
-        d.put("phoneNumberId", m.phoneNumberId());
+        d.put("phoneNumberId", m.phoneNumberId().value());
         d.put("messageId", m.id());
         d.put("type", m.type());
         if (m.callbackData() != null) {

@@ -1,5 +1,8 @@
 package io.wabridge.core.send;
 
+import io.wabridge.core.messaging.PhoneNumberId;
+import io.wabridge.core.messaging.Wamid;
+
 /** {@code POST /{phone-number-id}/messages}; failures are {@link io.wabridge.core.meta.MetaApiException}s. */
 public interface MetaMessages {
 
@@ -7,8 +10,8 @@ public interface MetaMessages {
      * Meta took the send: its wamid, and the {@code message_status} Meta gave it in the answer, if any ({@code accepted},
      * {@code held_for_quality_assessment} or {@code paused}; Meta's OpenAPI, schema {@code MessageStatus}).
      */
-    record Accepted(String wamid, String messageStatus) {
-        public static Accepted of(String wamid) {
+    record Accepted(Wamid wamid, String messageStatus) {
+        public static Accepted of(Wamid wamid) {
             return new Accepted(wamid, null);
         }
     }
@@ -26,5 +29,5 @@ public interface MetaMessages {
     }
 
     /** Sends the message; Meta's answer names the wamid. */
-    Accepted send(String token, String phoneNumberId, Message message);
+    Accepted send(String token, PhoneNumberId phoneNumberId, Message message);
 }

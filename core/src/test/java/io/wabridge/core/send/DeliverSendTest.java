@@ -8,6 +8,8 @@ import io.wabridge.core.channel.InMemoryChannels;
 import io.wabridge.core.inbound.DomainEvent;
 import io.wabridge.core.inbound.RecordingEvents;
 import io.wabridge.core.inbound.TenantId;
+import io.wabridge.core.messaging.PhoneNumberId;
+import io.wabridge.core.messaging.Wamid;
 import io.wabridge.core.meta.MetaApiException;
 import io.wabridge.core.token.FakeCipher;
 import io.wabridge.core.token.InMemorySecretStore;
@@ -50,11 +52,11 @@ class DeliverSendTest {
             return Optional.ofNullable(stored.get(id));
         }
 
-        public Optional<String> confirmedWamid(String id) {
-            return Optional.ofNullable(confirmations.get(id));
+        public Optional<Wamid> confirmedWamid(String id) {
+            return Optional.ofNullable(confirmations.get(id)).map(Wamid::new);
         }
 
-        public List<OutboundMessage> held(TenantId t, String pn, int limit) {
+        public List<OutboundMessage> held(TenantId t, PhoneNumberId pn, int limit) {
             return List.of();
         }
     };
@@ -75,7 +77,7 @@ class DeliverSendTest {
         if (next != null) {
             throw next;
         }
-        return new MetaMessages.Accepted("wamid.OK" + calls.size(), messageStatus);
+        return new MetaMessages.Accepted(new Wamid("wamid.OK" + calls.size()), messageStatus);
     };
     final RecordingEvents bus = new RecordingEvents();
     final List<DomainEvent> events = bus.published;
@@ -86,7 +88,7 @@ class DeliverSendTest {
 
     String queued() {
         vault.put(new SecretContext("acme", "111", SecretField.BUSINESS_TOKEN), SecretValue.of("EAA"));
-        OutboundMessage m = new OutboundMessage("msg_1", ACME, "111", "6281234567890", new OutboundContent.Text("hi", null), null, SendState.QUEUED, null, 0,
+        OutboundMessage m = new OutboundMessage("msg_1", ACME, new PhoneNumberId("111"), "6281234567890", new OutboundContent.Text("hi", null), null, SendState.QUEUED, null, 0,
                 null, null, clock.instant(), clock.instant());
         stored.put(m.id(), m);
         return m.id();
@@ -130,7 +132,7 @@ class DeliverSendTest {
         String id = queued();
         assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
         assertThat(stored.get(id).metaStatus()).isEqualTo("held_for_quality_assessment");
-        assertThat(stored.get(id).wamid()).isEqualTo("wamid.OK1");
+        assertThat(stored.get(id).wamid()).isEqualTo(new Wamid("wamid.OK1"));
         assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
         assertThat(calls).hasSize(1);
         assertThat(events).isEmpty();
@@ -157,7 +159,7 @@ class DeliverSendTest {
         confirmations.put(id, "wamid.FROM_STATUS");
         clock.advance(Duration.ofSeconds(61));
         assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
-        assertThat(stored.get(id).wamid()).isEqualTo("wamid.FROM_STATUS");
+        assertThat(stored.get(id).wamid()).isEqualTo(new Wamid("wamid.FROM_STATUS"));
         assertThat(calls).hasSize(1);
         assertThat(calls.get(0).callbackData()).isEqualTo(id);
         assertThat(calls.get(0).to()).isEqualTo("6281234567890");
@@ -213,7 +215,7 @@ class DeliverSendTest {
         confirmations.put(id, "wamid.LATE");
         clock.advance(Duration.ofMinutes(5));
         assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
-        assertThat(stored.get(id).wamid()).isEqualTo("wamid.LATE");
+        assertThat(stored.get(id).wamid()).isEqualTo(new Wamid("wamid.LATE"));
         assertThat(calls).hasSize(1);
     }
 
@@ -236,7 +238,7 @@ class DeliverSendTest {
         confirmations.put(id, "wamid.BEHIND");
         clock.advance(r.retryAfter());
         assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
-        assertThat(stored.get(id).wamid()).isEqualTo("wamid.BEHIND");
+        assertThat(stored.get(id).wamid()).isEqualTo(new Wamid("wamid.BEHIND"));
         assertThat(calls).hasSize(1);
     }
 
@@ -278,7 +280,7 @@ class DeliverSendTest {
         assertThat(calls).hasSize(1);
         assertThat(events).extracting(DomainEvent::type).containsExactly("message.status");
 
-        OutboundMessage second = new OutboundMessage("msg_2", ACME, "111", "6281234567890", new OutboundContent.Text("x", null), null, SendState.QUEUED, null,
+        OutboundMessage second = new OutboundMessage("msg_2", ACME, new PhoneNumberId("111"), "6281234567890", new OutboundContent.Text("x", null), null, SendState.QUEUED, null,
                 0, null, null, clock.instant(), clock.instant());
         stored.put(second.id(), second);
         answers.add(meta(401, 190));
@@ -322,7 +324,7 @@ class DeliverSendTest {
         assertThat(channels.get(ACME, "111").orElseThrow().status()).isEqualTo(Channel.Status.ACTIVE);
 
         String other = "msg_2";
-        stored.put(other, new OutboundMessage(other, ACME, "111", "6281234567890", new OutboundContent.Text("hi", null), null, SendState.QUEUED, null, 0,
+        stored.put(other, new OutboundMessage(other, ACME, new PhoneNumberId("111"), "6281234567890", new OutboundContent.Text("hi", null), null, SendState.QUEUED, null, 0,
                 null, null, clock.instant(), clock.instant()));
         channels.save(channels.get(ACME, "111").orElseThrow().withStatus(Channel.Status.DISCONNECTED, "PARTNER_APP_UNINSTALLED", null, clock.instant()));
         assertThat(deliver.deliver(ACME, other).state()).as("Meta removed the app: held for a new signup, not failed").isEqualTo("held");

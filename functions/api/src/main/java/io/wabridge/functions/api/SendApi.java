@@ -151,7 +151,7 @@ final class SendApi {
     private Map<String, Object> view(TenantId tenant, OutboundMessage m) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", m.id());
-        out.put("channel", m.phoneNumberId());
+        out.put("channel", m.phoneNumberId().value());
         out.put("to", m.to());
         out.put("direction", "outbound");
         out.put("type", m.type());
@@ -160,7 +160,7 @@ final class SendApi {
             out.put("context", Map.of("id", m.replyTo()));
         }
         Optional<MessageHistory.StoredMessage> delivery = m.wamid() == null ? Optional.empty()
-                : history.message(tenant, m.wamid()).filter(s -> s.status() != null);
+                : history.message(tenant, m.wamid().value()).filter(s -> s.status() != null);
         boolean failedAtMeta = delivery.map(s -> "failed".equals(s.status())).orElse(false);
         out.put("state", failedAtMeta ? "failed" : m.state().wireName());
         out.put("attempts", m.attempts());
@@ -190,7 +190,7 @@ final class SendApi {
         out.put("createdAt", m.createdAt().toString());
         out.put("updatedAt", m.updatedAt().toString());
         if (m.wamid() != null) {
-            out.put("wamid", m.wamid());
+            out.put("wamid", m.wamid().value());
             if (m.metaStatus() != null) {
                 // How Meta's answer took the send, e.g. held_for_quality_assessment (a marketing template Meta delivers
                 // only after its quality check); the statuses below say what happened next.

@@ -74,11 +74,11 @@ class OutboundQueueHandlerTest {
             return Optional.ofNullable(stored.get(id));
         }
 
-        public Optional<String> confirmedWamid(String id) {
+        public Optional<io.wabridge.core.messaging.Wamid> confirmedWamid(String id) {
             return Optional.empty();
         }
 
-        public List<OutboundMessage> held(TenantId t, String pn, int limit) {
+        public List<OutboundMessage> held(TenantId t, io.wabridge.core.messaging.PhoneNumberId pn, int limit) {
             return List.of();
         }
     };
@@ -106,7 +106,7 @@ class OutboundQueueHandlerTest {
         if (answerLost) {
             throw new io.wabridge.core.meta.MetaApiException(0, 0, 0, "read timed out", null);
         }
-        return MetaMessages.Accepted.of("wamid." + metaCalls.size());
+        return MetaMessages.Accepted.of(new io.wabridge.core.messaging.Wamid("wamid." + metaCalls.size()));
     };
     /** A spent budget stays spent: each refusal is the pacer's wait for the next second. */
     final SendPacer pacer = (pn, perSecond) -> {
@@ -200,7 +200,7 @@ class OutboundQueueHandlerTest {
         for (int i = 0; i < size; i++) {
             String id = "msg_" + i;
             String number = "10" + (i % groups);
-            stored.put(id, new OutboundMessage(id, ACME, number, "6281234567890", new io.wabridge.core.send.OutboundContent.Text("hi", null), null, io.wabridge.core.send.SendState.QUEUED, null, 0,
+            stored.put(id, new OutboundMessage(id, ACME, new io.wabridge.core.messaging.PhoneNumberId(number), "6281234567890", new io.wabridge.core.send.OutboundContent.Text("hi", null), null, io.wabridge.core.send.SendState.QUEUED, null, 0,
                     null, null, clock.instant(), clock.instant()));
             SQSEvent.SQSMessage r = new SQSEvent.SQSMessage();
             r.setMessageId("m" + i);
