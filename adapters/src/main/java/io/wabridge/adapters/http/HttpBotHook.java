@@ -1,6 +1,5 @@
 package io.wabridge.adapters.http;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wabridge.adapters.meta.OutboundContentJson;
