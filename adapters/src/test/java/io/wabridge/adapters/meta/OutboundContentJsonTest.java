@@ -46,12 +46,16 @@ class OutboundContentJsonTest {
                         {"type":"body","parameters":[{"type":"text","text":"Jessica"},{"type":"currency","currency":{"fallback_value":"$100.99","code":"USD","amount_1000":100990}}]},
                         {"type":"button","sub_type":"quick_reply","index":"0","parameters":[{"type":"payload","payload":"ORDER_DETAILS_CLICKED"}]}]}"""),
                 Arguments.of("interactive", """
-                        {"type":"button","header":{"type":"image","image":{"id":"2762702990552401"}},"body":{"text":"Hi Pablo! Your gardening workshop is scheduled for 9am tomorrow. Use the buttons if you need to reschedule. Thank you!"},
-                        "footer":{"text":"Lucky Shrub: Your gateway to succulents!"},"action":{"buttons":[{"type":"reply","reply":{"id":"change-button","title":"Change"}},{"type":"reply","reply":{"id":"cancel-button","title":"Cancel"}}]}}"""),
+                        {"type":"button","header":{"type":"image","image":{"id":"2762702990552401"}},
+                        "body":{"text":"Hi Pablo! Your gardening workshop is scheduled for 9am tomorrow. Use the buttons if you need to reschedule. Thank you!"},
+                        "footer":{"text":"Lucky Shrub: Your gateway to succulents!"},"action":{"buttons":[{"type":"reply","reply":{"id":"change-button","title":"Change"}},
+                        {"type":"reply","reply":{"id":"cancel-button","title":"Cancel"}}]}}"""),
                 Arguments.of("interactive", """
                         {"type":"list","header":{"type":"text","text":"Choose Shipping Option"},"body":{"text":"Which shipping option do you prefer?"},"footer":{"text":"Lucky Shrub"},
-                        "action":{"button":"Shipping Options","sections":[{"title":"I want it ASAP!","rows":[{"id":"priority_express","title":"Priority Mail Express","description":"Next Day to 2 Days"},
-                        {"id":"priority_mail","title":"Priority Mail","description":"1–3 Days"}]},{"title":"I can wait a bit","rows":[{"id":"usps_ground_advantage","title":"USPS Ground Advantage"}]}]}}"""),
+                        "action":{"button":"Shipping Options","sections":[{"title":"I want it ASAP!","rows":[{"id":"priority_express","title":"Priority Mail Express",
+                        "description":"Next Day to 2 Days"},
+                        {"id":"priority_mail","title":"Priority Mail","description":"1–3 Days"}]},{"title":"I can wait a bit","rows":[{"id":"usps_ground_advantage",
+                        "title":"USPS Ground Advantage"}]}]}}"""),
                 Arguments.of("interactive", """
                         {"type":"cta_url","header":{"type":"text","text":"New workshop dates!"},"body":{"text":"Tap the button below to see available dates."},
                         "action":{"name":"cta_url","parameters":{"display_text":"See Dates","url":"https://www.luckyshrub.com?clickID=kqDGWd24Q5TRwoEQTICY7W1JKoXvaZOXWAS7h1P76s0R7Paec4"}}}"""),
@@ -60,15 +64,18 @@ class OutboundContentJsonTest {
                         "action":{"name":"flow","parameters":{"flow_message_version":"3","flow_token":"AQAAAAACS5FpgQ_cAAAAAD0QI3s.","flow_id":"1","flow_cta":"Book!","flow_action":"navigate",
                         "flow_action_payload":{"screen":"<SCREEN_NAME>","data":{"product_name":"name","product_description":"description","product_price":100}}}}}"""),
                 Arguments.of("interactive", """
-                        {"type":"location_request_message","body":{"text":"Let's start with your pickup. You can either manually *enter an address* or *share your current location*."},"action":{"name":"send_location"}}"""),
+                        {"type":"location_request_message","body":{"text":"Let's start with your pickup. You can either manually *enter an address* or *share your current location*."},
+                        "action":{"name":"send_location"}}"""),
                 Arguments.of("reaction", """
                         {"message_id":"wamid.HBgLMTY0NjcwNDM1OTUVAgASGBQzQTRCRDcwNzgzMTRDNTAwRTgwRQA=","emoji":"\\uD83D\\uDE00"}"""),
                 Arguments.of("location", """
                         {"latitude":37.44216251868683,"longitude":-122.16153582049394,"name":"Philz Coffee","address":"101 Forest Ave, Palo Alto, CA 94301"}"""),
                 Arguments.of("contacts", """
                         [{"addresses":[{"street":"1 Lucky Shrub Way","city":"Menlo Park","state":"CA","zip":"94025","country":"United States","country_code":"US","type":"WORK"}],
-                        "birthday":"1999-01-23","emails":[{"email":"bjohnson@luckyshrub.com","type":"WORK"}],"name":{"formatted_name":"Barbara J. Johnson","first_name":"Barbara","last_name":"Johnson"},
-                        "org":{"company":"Lucky Shrub","department":"Legal","title":"Lead Counsel"},"phones":[{"phone":"+16505559999","type":"HOME"},{"phone":"+19175559999","type":"WORK","wa_id":"19175559999"}],
+                        "birthday":"1999-01-23","emails":[{"email":"bjohnson@luckyshrub.com","type":"WORK"}],"name":{"formatted_name":"Barbara J. Johnson","first_name":"Barbara",
+                        "last_name":"Johnson"},
+                        "org":{"company":"Lucky Shrub","department":"Legal","title":"Lead Counsel"},"phones":[{"phone":"+16505559999","type":"HOME"},{"phone":"+19175559999",
+                        "type":"WORK","wa_id":"19175559999"}],
                         "urls":[{"url":"https://www.luckyshrub.com","type":"WORK"}]}]"""));
     }
 

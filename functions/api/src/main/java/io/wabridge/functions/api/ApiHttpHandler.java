@@ -11,7 +11,6 @@ import io.wabridge.adapters.aws.DynamoDbChannels;
 import io.wabridge.adapters.aws.DynamoDbMessageHistory;
 import io.wabridge.adapters.aws.DynamoDbOutbox;
 import io.wabridge.adapters.meta.GraphClient;
-import io.wabridge.core.consent.CheckCanSend;
 import io.wabridge.core.consent.RecordConsent;
 import io.wabridge.core.token.SecretContext;
 import io.wabridge.core.token.SecretField;
@@ -87,7 +86,8 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
                         return outbox.byWamid(t, wamid);
                     }
                 }, history, (tenant, phoneNumberId, wamid, typing) -> new io.wabridge.adapters.meta.GraphMessages(graph)
-                        .markRead(token(wiring, tenant, phoneNumberId), phoneNumberId, wamid, typing), (tenant, phoneNumberId, mime, filename, bytes) -> graph.postFile(token(wiring, tenant, phoneNumberId),
+                        .markRead(token(wiring, tenant, phoneNumberId), phoneNumberId, wamid, typing),
+                (tenant, phoneNumberId, mime, filename, bytes) -> graph.postFile(token(wiring, tenant, phoneNumberId),
                         phoneNumberId + "/media", Map.of("messaging_product", "whatsapp", "type", mime), "file", filename, mime, bytes)
                         .path("id").asText());
     }

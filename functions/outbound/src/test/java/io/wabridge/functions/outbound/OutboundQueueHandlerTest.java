@@ -7,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.wabridge.core.channel.Channel;
 import io.wabridge.core.channel.Channels;
-import io.wabridge.core.inbound.DomainEvent;
 import io.wabridge.core.inbound.DomainEvents;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.send.DeliverSend;
@@ -17,7 +16,6 @@ import io.wabridge.core.send.Outbox;
 import io.wabridge.core.send.SendPacer;
 import io.wabridge.core.token.EncryptedSecret;
 import io.wabridge.core.token.SecretContext;
-import io.wabridge.core.token.SecretField;
 import io.wabridge.core.token.SecretStore;
 import io.wabridge.core.token.SecretValue;
 import io.wabridge.core.token.TokenCipher;
@@ -200,7 +198,8 @@ class OutboundQueueHandlerTest {
         for (int i = 0; i < size; i++) {
             String id = "msg_" + i;
             String number = "10" + (i % groups);
-            stored.put(id, new OutboundMessage(id, ACME, new io.wabridge.core.messaging.PhoneNumberId(number), "6281234567890", new io.wabridge.core.send.OutboundContent.Text("hi", null), null, io.wabridge.core.send.SendState.QUEUED, null, 0,
+            stored.put(id, new OutboundMessage(id, ACME, new io.wabridge.core.messaging.PhoneNumberId(number), "6281234567890",
+                    new io.wabridge.core.send.OutboundContent.Text("hi", null), null, io.wabridge.core.send.SendState.QUEUED, null, 0,
                     null, null, clock.instant(), clock.instant()));
             SQSEvent.SQSMessage r = new SQSEvent.SQSMessage();
             r.setMessageId("m" + i);
