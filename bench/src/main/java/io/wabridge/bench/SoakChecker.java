@@ -238,9 +238,9 @@ final class SoakChecker {
         Map<String, Long> failReasons = new TreeMap<>();
         for (var e : acceptedSends.entrySet()) {
             OutboundMessage m = outbox.get(new TenantId(e.getValue()), e.getKey()).orElse(null);
-            String state = m == null ? "missing" : m.state();
+            String state = m == null ? "missing" : m.state().wireName();
             boolean taken = takenByMeta.containsKey(e.getKey());
-            if (state.equals("sent") && taken && takenByMeta.get(e.getKey()).contains(m.wamid())) {
+            if (state.equals("sent") && taken && takenByMeta.get(e.getKey()).contains(m.wamid().value())) {
                 sent++;
             } else if (state.equals("failed") && m.error() != null && !taken) {
                 failed++;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.adapters.meta.OutboundContentJson;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.send.SendRejected;
 import io.wabridge.core.send.SendRequest;
@@ -186,7 +187,8 @@ class MetaLimitsTest {
     }
 
     private static SendRequest request(String type, Map<String, Object> content) {
-        return new SendRequest(new TenantId("limits"), "106540352242922", "16505551234", type, content, null, null);
+        // Read as the API reads a send's JSON, then checked as the API checks it.
+        return new SendRequest(new TenantId("limits"), "106540352242922", "16505551234", OutboundContentJson.read(type, content), null, null);
     }
 
     private static HttpResponse<String> sandboxSend(String type, Map<String, Object> content) throws Exception {

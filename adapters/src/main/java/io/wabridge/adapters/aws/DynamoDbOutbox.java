@@ -2,12 +2,17 @@ package io.wabridge.adapters.aws;
 
 import static io.wabridge.adapters.aws.DynamoDbItems.str;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.adapters.meta.OutboundContentJson;
 import io.wabridge.core.inbound.TenantId;
+import io.wabridge.core.messaging.PhoneNumberId;
+import io.wabridge.core.messaging.WabaId;
+import io.wabridge.core.messaging.Wamid;
+import io.wabridge.core.send.OutboundContent;
 import io.wabridge.core.send.OutboundMessage;
 import io.wabridge.core.send.Outbox;
 import io.wabridge.core.send.SendFacts;
+import io.wabridge.core.send.SendState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,10 +99,10 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
             try {
                 dynamo.transactWriteItems(r -> r.transactItems(
                         software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().put(p -> p.tableName(table)
-                                .item(Map.of("PK", s("WAMID#" + m.wamid()), "SK", s("OUT"), "tenantId", s(m.tenant().value()),
+                                .item(Map.of("PK", s("WAMID#" + m.wamid().value()), "SK", s("OUT"), "tenantId", s(m.tenant().value()),
                                         "messageId", s(m.id())))
                                 .conditionExpression("attribute_not_exists(PK)")).build(),
-                        DynamoDbInboundStore.usageCount(table, m.tenant(), m.updatedAt(), "out#" + m.phoneNumberId())));
+                        DynamoDbInboundStore.usageCount(table, m.tenant(), m.updatedAt(), "out#" + m.phoneNumberId().value())));
             } catch (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException e) {
                 if (e.cancellationReasons().stream().noneMatch(reason -> "ConditionalCheckFailed".equals(reason.code()))) {
                     throw e;
@@ -112,15 +117,15 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
         item.put("PK", s("OUT#" + m.id()));
         item.put("SK", s("MSG"));
         item.put("tenantId", s(m.tenant().value()));
-        item.put("phoneNumberId", s(m.phoneNumberId()));
+        item.put("phoneNumberId", s(m.phoneNumberId().value()));
         item.put("to", s(m.to()));
         item.put("type", s(m.type()));
-        item.put("state", s(m.state()));
+        item.put("state", s(m.state().wireName()));
         item.put("attempts", AttributeValue.fromN(Integer.toString(m.attempts())));
         item.put("createdAt", s(m.createdAt().toString()));
         item.put("updatedAt", s(m.updatedAt().toString()));
         try {
-            item.put("content", s(JSON.writeValueAsString(m.content())));
+            item.put("content", s(JSON.writeValueAsString(OutboundContentJson.stored(m.content()))));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("content is not serialisable", e);
         }
@@ -131,7 +136,7 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
             item.put("callbackData", s(m.callbackData()));
         }
         if (m.wamid() != null) {
-            item.put("wamid", s(m.wamid()));
+            item.put("wamid", s(m.wamid().value()));
         }
         if (m.metaStatus() != null) {
             item.put("metaStatus", s(m.metaStatus()));
@@ -142,8 +147,8 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
         if (m.error() != null) {
             item.put("error", s(m.error()));
         }
-        if (m.state().equals("held")) {
-            item.put("GSI1PK", s("HELD#" + m.tenant().value() + "#" + m.phoneNumberId()));
+        if (m.state() == SendState.HELD) {
+            item.put("GSI1PK", s("HELD#" + m.tenant().value() + "#" + m.phoneNumberId().value()));
             item.put("GSI1SK", s(m.createdAt() + "#" + m.id()));
         }
         return item;
@@ -165,32 +170,32 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
     }
 
     @Override
-    public Optional<String> confirmedWamid(String id) {
+    public Optional<Wamid> confirmedWamid(String id) {
         Map<String, AttributeValue> item = get("OUTCB#" + id, "WAMID");
-        return item.isEmpty() ? Optional.empty() : Optional.of(item.get("wamid").s());
+        return item.isEmpty() ? Optional.empty() : Optional.of(new Wamid(item.get("wamid").s()));
     }
 
     @Override
-    public List<OutboundMessage> held(TenantId tenant, String phoneNumberId, int limit) {
+    public List<OutboundMessage> held(TenantId tenant, PhoneNumberId phoneNumberId, int limit) {
         var page = dynamo.query(r -> r.tableName(table).indexName("GSI1").keyConditionExpression("GSI1PK = :p")
-                .expressionAttributeValues(Map.of(":p", s("HELD#" + tenant.value() + "#" + phoneNumberId))).limit(limit));
+                .expressionAttributeValues(Map.of(":p", s("HELD#" + tenant.value() + "#" + phoneNumberId.value()))).limit(limit));
         List<OutboundMessage> out = new ArrayList<>();
         for (Map<String, AttributeValue> key : page.items()) {
-            get(tenant, key.get("PK").s().substring("OUT#".length())).filter(m -> m.state().equals("held")).ifPresent(out::add);
+            get(tenant, key.get("PK").s().substring("OUT#".length())).filter(m -> m.state() == SendState.HELD).ifPresent(out::add);
         }
         return out;
     }
 
     private static OutboundMessage message(Map<String, AttributeValue> item) {
-        Map<String, Object> content;
+        OutboundContent content;
         try {
-            content = JSON.readValue(item.get("content").s(), new TypeReference<Map<String, Object>>() { });
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            content = OutboundContentJson.read(item.get("type").s(), JSON.readValue(item.get("content").s(), Object.class));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | io.wabridge.core.send.SendRejected e) {
             throw new IllegalStateException("stored content is not readable", e);
         }
         return new OutboundMessage(item.get("PK").s().substring("OUT#".length()), new TenantId(item.get("tenantId").s()),
-                item.get("phoneNumberId").s(), item.get("to").s(), item.get("type").s(), content, str(item, "replyTo"),
-                item.get("state").s(), str(item, "wamid"), Integer.parseInt(item.get("attempts").n()),
+                new PhoneNumberId(item.get("phoneNumberId").s()), item.get("to").s(), content, str(item, "replyTo"),
+                SendState.of(item.get("state").s()), str(item, "wamid") == null ? null : new Wamid(str(item, "wamid")), Integer.parseInt(item.get("attempts").n()),
                 item.containsKey("errorCode") ? Integer.valueOf(item.get("errorCode").n()) : null, str(item, "error"),
                 Instant.parse(item.get("createdAt").s()), Instant.parse(item.get("updatedAt").s()), str(item, "callbackData"),
                 str(item, "metaStatus"));
@@ -217,15 +222,15 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
     }
 
     @Override
-    public Optional<TemplateFacts> template(TenantId tenant, String wabaId, String name, String language) {
-        Map<String, AttributeValue> item = get("TENANT#" + tenant.value(), "TEMPLATE#" + wabaId + "#" + name + "#" + language);
+    public Optional<TemplateFacts> template(TenantId tenant, WabaId wabaId, String name, String language) {
+        Map<String, AttributeValue> item = get("TENANT#" + tenant.value(), "TEMPLATE#" + wabaId.value() + "#" + name + "#" + language);
         return item.isEmpty() ? Optional.empty() : Optional.of(new TemplateFacts(str(item, "status"), str(item, "category"),
                 str(item, "pendingCategory"), str(item, "pendingCategoryAt") == null ? null : Instant.parse(str(item, "pendingCategoryAt")),
                 io.wabridge.core.send.TemplateShape.decode(str(item, "shape"))));
     }
 
     @Override
-    public boolean templatesSynced(TenantId tenant, String wabaId) {
-        return !get("TENANT#" + tenant.value(), DynamoDbTemplates.syncedSortKey(wabaId)).isEmpty();
+    public boolean templatesSynced(TenantId tenant, WabaId wabaId) {
+        return !get("TENANT#" + tenant.value(), DynamoDbTemplates.syncedSortKey(wabaId.value())).isEmpty();
     }
 }

@@ -2,6 +2,7 @@ package io.wabridge.adapters.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.adapters.meta.OutboundContentJson;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.send.OutboundMessage;
 import io.wabridge.core.send.OutboundQueue;
@@ -36,10 +37,10 @@ public final class SqsOutboundQueue implements OutboundQueue {
     @Override
     public void enqueue(OutboundMessage m) {
         Map<String, Object> send = new java.util.LinkedHashMap<>();
-        send.put("phoneNumberId", m.phoneNumberId());
+        send.put("phoneNumberId", m.phoneNumberId().value());
         send.put("to", m.to());
         send.put("type", m.type());
-        send.put("content", m.content());
+        send.put("content", OutboundContentJson.stored(m.content()));
         send.put("replyTo", m.replyTo());
         send.put("callbackData", m.callbackData());
         send.put("createdAt", m.createdAt().toString());
@@ -50,7 +51,7 @@ public final class SqsOutboundQueue implements OutboundQueue {
             throw new IllegalStateException(e);
         }
         // Group ids allow 128 characters: hash the recipient (it is personal data, too).
-        String group = m.phoneNumberId() + ":" + sha256(m.to()).substring(0, 32);
+        String group = m.phoneNumberId().value() + ":" + sha256(m.to()).substring(0, 32);
         try {
             sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body).messageGroupId(group)
                     .messageDeduplicationId(m.id() + ":" + m.attempts() + ":" + m.updatedAt().toEpochMilli()));
@@ -68,9 +69,9 @@ public final class SqsOutboundQueue implements OutboundQueue {
             OutboundMessage send = null;
             if (s.isObject()) {
                 java.time.Instant at = java.time.Instant.parse(s.path("createdAt").asText());
-                send = new OutboundMessage(id, tenant, s.path("phoneNumberId").asText(), s.path("to").asText(), s.path("type").asText(),
-                        JSON.convertValue(s.path("content"), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }),
-                        s.path("replyTo").isTextual() ? s.path("replyTo").asText() : null, "queued", null, 0, null, null, at, at,
+                send = new OutboundMessage(id, tenant, new io.wabridge.core.messaging.PhoneNumberId(s.path("phoneNumberId").asText()), s.path("to").asText(),
+                        OutboundContentJson.read(s.path("type").asText(), JSON.convertValue(s.path("content"), Object.class)),
+                        s.path("replyTo").isTextual() ? s.path("replyTo").asText() : null, io.wabridge.core.send.SendState.QUEUED, null, 0, null, null, at, at,
                         s.path("callbackData").isTextual() ? s.path("callbackData").asText() : null);
             }
             return new Job(tenant, id, send);

@@ -202,7 +202,7 @@ public final class Wiring {
      */
     public void consentReply(io.wabridge.core.inbound.TenantId tenant, String phoneNumberId, String to, String text, String idempotencyKey) {
         try {
-            acceptSend().accept(new io.wabridge.core.send.SendRequest(tenant, phoneNumberId, to, "text", java.util.Map.of("body", text), null,
+            acceptSend().accept(new io.wabridge.core.send.SendRequest(tenant, phoneNumberId, to, new io.wabridge.core.send.OutboundContent.Text(text, null), null,
                     idempotencyKey));
         } catch (io.wabridge.core.send.SendRejected refused) {
             org.slf4j.LoggerFactory.getLogger(Wiring.class).info("consent message not sent on channel {}: {}", phoneNumberId, refused.code());

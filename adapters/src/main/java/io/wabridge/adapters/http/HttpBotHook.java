@@ -1,8 +1,8 @@
 package io.wabridge.adapters.http;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.adapters.meta.OutboundContentJson;
 import io.wabridge.core.inbound.MessageHistory;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.send.BotHook;
@@ -89,16 +89,12 @@ public final class HttpBotHook implements BotHook {
         }
         for (JsonNode r : root.path("replies")) {
             String type = r.path("type").asText("");
-            JsonNode content = r.path(type);
-            Map<String, Object> map;
-            if (type.equals("contacts") && content.isArray()) {
-                map = Map.of("contacts", JSON.convertValue(content, new TypeReference<List<Object>>() { }));
-            } else if (content.isObject()) {
-                map = JSON.convertValue(content, new TypeReference<Map<String, Object>>() { });
-            } else {
-                map = null;   // refused by the send checks, with a reason event
+            String replyTo = r.path("context").path("message_id").asText(null);
+            try {
+                out.add(new Reply(OutboundContentJson.read(type, r.has(type) ? JSON.convertValue(r.get(type), Object.class) : null), replyTo));
+            } catch (io.wabridge.core.send.SendRejected e) {
+                out.add(new Reply(null, replyTo, e));   // refused as a send would be, with a reason event
             }
-            out.add(new Reply(type, map, r.path("context").path("message_id").asText(null)));
         }
         return out;
     }

@@ -38,7 +38,7 @@ public final class CheckCanSend {
      * announced recategorisation once due, or {@link CanSend.Category#MARKETING} when unknown.
      */
     public CanSend.Category templateCategory(TenantId tenant, String wabaId, String name, String language) {
-        return templateCategory(facts.template(tenant, wabaId, name, language));
+        return templateCategory(facts.template(tenant, new io.wabridge.core.messaging.WabaId(wabaId), name, language));
     }
 
     /** As {@link #templateCategory(TenantId, String, String, String)}, for a template the caller has read already. */

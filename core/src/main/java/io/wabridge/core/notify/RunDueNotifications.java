@@ -116,14 +116,10 @@ public final class RunDueNotifications {
     }
 
     private String deliver(Notification n, Notification.Recipient r) {
-        Map<String, Object> template = new LinkedHashMap<>();
-        template.put("name", n.template());
-        template.put("language", Map.of("code", n.language()));
         List<Object> components = r.components() != null ? r.components() : n.components();
-        if (!components.isEmpty()) {
-            template.put("components", components);
-        }
-        SendRequest request = new SendRequest(n.tenant(), n.phoneNumberId(), r.to(), "template", template, null,
+        var template = new io.wabridge.core.send.OutboundContent.Template(n.template(), n.language(), null,
+                components.isEmpty() ? null : components);
+        SendRequest request = new SendRequest(n.tenant(), n.phoneNumberId(), r.to(), template, null,
                 "notification#" + n.id() + "#" + r.index());
         Instant now = clock.instant();
         try {

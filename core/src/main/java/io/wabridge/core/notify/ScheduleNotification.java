@@ -50,7 +50,7 @@ public final class ScheduleNotification {
         if (r.template() == null || r.language() == null) {
             throw refused(400, "invalid_template", "template", "template.name and template.language are required");
         }
-        SendFacts.TemplateFacts template = facts.template(tenant, channel.wabaId(), r.template(), r.language())
+        SendFacts.TemplateFacts template = facts.template(tenant, new io.wabridge.core.messaging.WabaId(channel.wabaId()), r.template(), r.language())
                 .orElseThrow(() -> refused(422, "template_unknown", "template", "no template " + r.template() + " (" + r.language()
                         + ") on this channel's WABA; create or sync it first"));
         if (List.of("REJECTED", "DISABLED", "DELETED").contains(String.valueOf(template.status()).toUpperCase(Locale.ROOT))) {

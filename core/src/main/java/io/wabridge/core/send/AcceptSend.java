@@ -8,7 +8,6 @@ import io.wabridge.core.consent.ContactKey;
 import io.wabridge.core.inbound.TenantId;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -66,8 +65,9 @@ public final class AcceptSend {
         if (channel.status() == Channel.Status.ONBOARDING_INCOMPLETE) {
             throw new SendRejected(409, "channel_not_ready", "channel", "the channel has not finished onboarding; resume it first");
         }
-        Optional<SendFacts.TemplateFacts> template = r.type().equals("template") ? template(r, channel) : Optional.empty();
-        Boolean templateChecked = r.type().equals("template") ? template.map(t -> t.shape() != null).orElse(false) : null;
+        Optional<SendFacts.TemplateFacts> template = r.content() instanceof OutboundContent.Template t ? template(r.tenant(), t, channel)
+                : Optional.empty();
+        Boolean templateChecked = r.content() instanceof OutboundContent.Template ? template.map(t -> t.shape() != null).orElse(false) : null;
         CanSend.Decision decision = checkPolicy(r, channel, template);
 
         String id = idPrefix + UUID.randomUUID().toString().replace("-", "");
@@ -86,7 +86,7 @@ public final class AcceptSend {
                 id = earlier.get().messageId();
                 Optional<OutboundMessage> first = outbox.get(r.tenant(), id);
                 if (first.isPresent()) {
-                    return new Accepted(id, first.get().state(), true, decision.reason(), decision.inWindow(), templateChecked);
+                    return new Accepted(id, first.get().state().wireName(), true, decision.reason(), decision.inWindow(), templateChecked);
                 }
                 // Reserved but not recorded: the first request failed before its message was queued (or is still on
                 // its way). Queue it under the same id; if both go out, the sender sends the id once.
@@ -94,7 +94,7 @@ public final class AcceptSend {
             }
         }
         Instant now = clock.instant();
-        OutboundMessage m = new OutboundMessage(id, r.tenant(), r.phoneNumberId(), r.to(), r.type(), r.content(), r.replyTo(), "queued",
+        OutboundMessage m = new OutboundMessage(id, r.tenant(), new io.wabridge.core.messaging.PhoneNumberId(r.phoneNumberId()), r.to(), r.content(), r.replyTo(), SendState.QUEUED,
                 null, 0, null, null, now, now, r.callbackData());
         // Queued first, recorded second, so a send is never recorded without being queued: if the queue write fails
         // nothing is recorded and the caller gets an error (its retry with the same key queues it again); if this
@@ -103,10 +103,10 @@ public final class AcceptSend {
         queue.enqueue(m);
         if (!outbox.create(m)) {
             // Recorded already (by the sender from the job, or by a concurrent request with the same key and request).
-            return new Accepted(id, outbox.get(r.tenant(), id).map(OutboundMessage::state).orElse("queued"), repeated, decision.reason(),
+            return new Accepted(id, outbox.get(r.tenant(), id).map(o -> o.state().wireName()).orElse(SendState.QUEUED.wireName()), repeated, decision.reason(),
                     decision.inWindow(), templateChecked);
         }
-        return new Accepted(id, "queued", repeated, decision.reason(), decision.inWindow(), templateChecked);
+        return new Accepted(id, SendState.QUEUED.wireName(), repeated, decision.reason(), decision.inWindow(), templateChecked);
     }
 
     /**
@@ -125,19 +125,20 @@ public final class AcceptSend {
      * parameters do not fit its components ({@code template_params_mismatch}). A template WaBridge has never seen on a
      * WABA it never synced is let through unchecked (Meta decides).
      */
-    private Optional<SendFacts.TemplateFacts> template(SendRequest r, Channel channel) {
-        String name = (String) r.content().get("name");
-        String language = (String) ((Map<?, ?>) r.content().get("language")).get("code");
-        Optional<SendFacts.TemplateFacts> template = facts.template(r.tenant(), channel.wabaId(), name, language);
+    private Optional<SendFacts.TemplateFacts> template(TenantId tenant, OutboundContent.Template t, Channel channel) {
+        String name = t.name();
+        String language = t.languageCode();
+        io.wabridge.core.messaging.WabaId waba = new io.wabridge.core.messaging.WabaId(channel.wabaId());
+        Optional<SendFacts.TemplateFacts> template = facts.template(tenant, waba, name, language);
         if (template.isPresent() && !"APPROVED".equalsIgnoreCase(template.get().status())) {
             throw new SendRejected(422, "template_not_approved", "template.name",
                     "template " + name + " (" + language + ") is " + template.get().status() + ", not APPROVED");
         }
-        if (template.isEmpty() && facts.templatesSynced(r.tenant(), channel.wabaId())) {
+        if (template.isEmpty() && facts.templatesSynced(tenant, waba)) {
             throw new SendRejected(422, "template_unknown", "template.name", "no template " + name + " in language " + language
                     + " on WABA " + channel.wabaId() + " among the templates synced from Meta (POST /v1/templates/sync if it was created since)");
         }
-        template.map(SendFacts.TemplateFacts::shape).ifPresent(shape -> shape.check(name + " (" + language + ")", r.content().get("components")));
+        template.map(SendFacts.TemplateFacts::shape).ifPresent(shape -> shape.check(name + " (" + language + ")", t.components()));
         return template;
     }
 
@@ -149,7 +150,7 @@ public final class AcceptSend {
         } catch (IllegalArgumentException e) {
             throw new SendRejected(400, "invalid_to", "to", e.getMessage());
         }
-        CanSend.Category category = r.type().equals("template") ? policy.templateCategory(template) : CanSend.Category.SERVICE;
+        CanSend.Category category = r.content() instanceof OutboundContent.Template ? policy.templateCategory(template) : CanSend.Category.SERVICE;
         CanSend.Decision d = policy.check(r.tenant(), contact, category, channel.phoneNumberId());
         if (!d.allowed()) {
             throw switch (d.reason()) {

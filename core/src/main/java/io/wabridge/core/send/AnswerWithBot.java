@@ -72,7 +72,10 @@ public final class AnswerWithBot {
         for (int i = 0; i < replies.size(); i++) {
             BotHook.Reply r = replies.get(i);
             try {
-                accept.accept(new SendRequest(tenant, phoneNumberId, to, r.type(), r.content(), r.replyTo(), "bot:" + wamid + ":" + i));
+                if (r.unreadable() != null) {
+                    throw r.unreadable();
+                }
+                accept.accept(new SendRequest(tenant, phoneNumberId, to, r.content(), r.replyTo(), "bot:" + wamid + ":" + i));
             } catch (SendRejected e) {
                 if (e.code().equals("idempotency_key_reused")) {
                     continue;   // this reply was answered before, differently (the hook ran again): the first answer stands

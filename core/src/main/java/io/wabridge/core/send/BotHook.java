@@ -5,13 +5,19 @@ import io.wabridge.core.inbound.TenantId;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /** The tenant's bot hook: an HTTPS endpoint called, signed, for each inbound message; its answer may carry replies. */
 public interface BotHook {
 
-    /** One reply the bot asks for: a WhatsApp type and its object, optionally in reply to a wamid. */
-    record Reply(String type, Map<String, Object> content, String replyTo) {}
+    /**
+     * One reply the bot asks for: what it carries, optionally in reply to a wamid; or, when the hook's JSON could not be
+     * read as a message, why ({@code unreadable}, and no content).
+     */
+    record Reply(OutboundContent content, String replyTo, SendRejected unreadable) {
+        public Reply(OutboundContent content, String replyTo) {
+            this(content, replyTo, null);
+        }
+    }
 
     /**
      * Calls the hook; the replies it answered with (none for an empty or reply-less answer).

@@ -36,14 +36,17 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class DeliverSend {
 
-    /** What the queue should do with the job. */
+    /**
+     * What the queue should do with the job; {@code state} is the send's state's wire name, or {@code missing} for a
+     * job whose send has no record.
+     */
     public record Result(boolean done, Duration retryAfter, String state) {
-        static Result done(String state) {
-            return new Result(true, null, state);
+        static Result done(SendState state) {
+            return new Result(true, null, state.wireName());
         }
 
-        static Result retry(Duration after, String state) {
-            return new Result(false, after, state);
+        static Result retry(Duration after, SendState state) {
+            return new Result(false, after, state.wireName());
         }
     }
 
@@ -121,75 +124,75 @@ public final class DeliverSend {
         Optional<OutboundMessage> found = outbox.get(tenant, id);
         if (found.isEmpty() && queued != null && queued.tenant().equals(tenant) && queued.id().equals(id)
                 && clock.instant().isBefore(queued.createdAt().plus(RECORD_GRACE))
-                && channels.get(tenant, queued.phoneNumberId()).isPresent()) {
+                && channels.get(tenant, queued.phoneNumberId().value()).isPresent()) {
             outbox.create(queued);
             found = outbox.get(tenant, id);
         }
         if (found.isEmpty()) {
-            return Result.done("missing");
+            return new Result(true, null, "missing");
         }
         OutboundMessage m = found.get();
         if (m.settled()) {
             return Result.done(m.state());
         }
-        if (m.state().equals("retrying") && Integer.valueOf(131049).equals(m.errorCode())
+        if (m.state() == SendState.RETRYING && Integer.valueOf(131049).equals(m.errorCode())
                 && clock.instant().isBefore(m.updatedAt().plus(DEFER))) {
             // Deferred a day, longer than SQS's longest visibility: wait out the rest.
-            return Result.retry(Duration.between(clock.instant(), m.updatedAt().plus(DEFER)), "retrying");
+            return Result.retry(Duration.between(clock.instant(), m.updatedAt().plus(DEFER)), SendState.RETRYING);
         }
-        if (m.state().equals("sending") || m.state().equals("unconfirmed")) {
+        if (m.state() == SendState.SENDING || m.state() == SendState.UNCONFIRMED) {
             // An earlier attempt called Meta and its answer was lost: Meta echoes our id in the status webhook.
-            Optional<String> wamid = outbox.confirmedWamid(m.id());
+            Optional<io.wabridge.core.messaging.Wamid> wamid = outbox.confirmedWamid(m.id());
             if (wamid.isPresent()) {
-                outbox.save(m.with("sent", wamid.get(), m.attempts(), null, null, clock.instant()));
-                return Result.done("sent");
+                outbox.save(m.with(SendState.SENT, wamid.get(), m.attempts(), null, null, clock.instant()));
+                return Result.done(SendState.SENT);
             }
             Duration waited = Duration.between(m.updatedAt(), clock.instant());
             if (waited.compareTo(CONFIRM_WAIT) < 0 || (waited.compareTo(CONFIRM_MAX) < 0 && !inbound.idle())) {
-                outbox.save(m.with("unconfirmed", null, m.attempts(), m.errorCode(), m.error(), m.updatedAt()));
-                return Result.retry(nextConfirmCheck(waited), "unconfirmed");
+                outbox.save(m.with(SendState.UNCONFIRMED, null, m.attempts(), m.errorCode(), m.error(), m.updatedAt()));
+                return Result.retry(nextConfirmCheck(waited), SendState.UNCONFIRMED);
             }
             // No status, and none can still be on its way: Meta did not take it; send again.
         }
-        Channel channel = channels.get(tenant, m.phoneNumberId()).orElse(null);
+        Channel channel = channels.get(tenant, m.phoneNumberId().value()).orElse(null);
         if (channel == null || (channel.status() == Channel.Status.DISCONNECTED && !channel.heldByMeta())) {
             return fail(m, null, "the channel is disconnected");
         }
         if (channel.status() == Channel.Status.RESTRICTED && channel.statusUntil() != null && !clock.instant().isBefore(channel.statusUntil())) {
             // The restriction Meta announced has ended.
             Channel lifted = channel.withStatus(Channel.Status.ACTIVE, clock.instant());
-            channel = channels.replace(lifted, channel.updatedAt()) ? lifted : channels.get(tenant, m.phoneNumberId()).orElse(lifted);
+            channel = channels.replace(lifted, channel.updatedAt()) ? lifted : channels.get(tenant, m.phoneNumberId().value()).orElse(lifted);
         }
         if (channel.status() == Channel.Status.NEEDS_REAUTH) {
-            outbox.save(m.with("held", null, m.attempts(), m.errorCode(), m.error(), clock.instant()));
-            return Result.done("held");
+            outbox.save(m.with(SendState.HELD, null, m.attempts(), m.errorCode(), m.error(), clock.instant()));
+            return Result.done(SendState.HELD);
         }
         if (channel.heldByMeta()) {
             // Meta's account event took the channel out of service: hold the send before any Graph call. A reinstatement
             // or signup run again releases it; a restriction's end lets it go when this job comes back.
             String why = "held: the channel is " + channel.status().wireName() + " (Meta's account_update " + channel.statusReason() + ")";
-            outbox.save(m.with("held", null, m.attempts(), m.errorCode(), why, clock.instant()));
+            outbox.save(m.with(SendState.HELD, null, m.attempts(), m.errorCode(), why, clock.instant()));
             if (channel.status() == Channel.Status.RESTRICTED && channel.statusUntil() != null) {
-                return Result.retry(Duration.between(clock.instant(), channel.statusUntil()).plusSeconds(1), "held");
+                return Result.retry(Duration.between(clock.instant(), channel.statusUntil()).plusSeconds(1), SendState.HELD);
             }
-            return Result.done("held");
+            return Result.done(SendState.HELD);
         }
-        Optional<SecretValue> token = vault.reveal(new SecretContext(tenant.value(), m.phoneNumberId(), SecretField.BUSINESS_TOKEN));
+        Optional<SecretValue> token = vault.reveal(new SecretContext(tenant.value(), m.phoneNumberId().value(), SecretField.BUSINESS_TOKEN));
         if (token.isEmpty()) {
             return needsReauth(m, channel, "the channel has no business token");
         }
-        if (!pace(m.phoneNumberId(), throughput(channel), callBy)) {
+        if (!pace(m.phoneNumberId().value(), throughput(channel), callBy)) {
             return Result.retry(Duration.ofSeconds(1 + ThreadLocalRandom.current().nextInt(3)), m.state());
         }
         int attempt = m.attempts() + 1;
-        OutboundMessage sending = m.with("sending", null, attempt, m.errorCode(), m.error(), clock.instant());
+        OutboundMessage sending = m.with(SendState.SENDING, null, attempt, m.errorCode(), m.error(), clock.instant());
         outbox.save(sending);
         try {
             // Meta's answer may hold a marketing template for quality assessment: it has a wamid, so it is sent (never sent
             // again); the record keeps Meta's message_status, and the status webhooks that follow carry on as for any send.
-            MetaMessages.Accepted accepted = meta.send(token.get().reveal(), m.phoneNumberId(), payload(m));
+            MetaMessages.Accepted accepted = meta.send(token.get().reveal(), m.phoneNumberId(), message(m));
             outbox.save(sending.sent(accepted.wamid(), attempt, accepted.messageStatus(), clock.instant()));
-            return Result.done("sent");
+            return Result.done(SendState.SENT);
         } catch (MetaApiException e) {
             return onError(sending, channel, e);
         }
@@ -212,8 +215,8 @@ public final class DeliverSend {
         Instant now = clock.instant();
         return switch (SendErrors.classify(e)) {
             case UNCONFIRMED -> {
-                outbox.save(m.with("unconfirmed", null, m.attempts(), 0, "no answer from Meta: " + e.getMessage(), now));
-                yield Result.retry(CONFIRM_WAIT.plusSeconds(1), "unconfirmed");
+                outbox.save(m.with(SendState.UNCONFIRMED, null, m.attempts(), 0, "no answer from Meta: " + e.getMessage(), now));
+                yield Result.retry(CONFIRM_WAIT.plusSeconds(1), SendState.UNCONFIRMED);
             }
             case RETRY -> retry(m, e, backoff(m.attempts(), Duration.ofSeconds(2)));
             case PAIR_RETRY -> retry(m, e, cap(Duration.ofSeconds((long) Math.pow(4, Math.min(m.attempts(), 6)))));
@@ -223,7 +226,7 @@ public final class DeliverSend {
                 Map<String, Object> d = detail(m);
                 d.put("reason", "spam_rate_limit");
                 d.put("errorCode", e.code());
-                events.publishOnce(new DomainEvent("channel.alert", m.tenant(), "channel.alert#" + m.phoneNumberId() + "#131048#" + now.getEpochSecond() / 3600, d));
+                events.publishOnce(new DomainEvent("channel.alert", m.tenant(), "channel.alert#" + m.phoneNumberId().value() + "#131048#" + now.getEpochSecond() / 3600, d));
                 yield retry(m, e, Duration.ofHours(1));
             }
             case FAIL -> fail(m, e.code(), e.getMessage());
@@ -231,12 +234,12 @@ public final class DeliverSend {
     }
 
     private Result retry(OutboundMessage m, MetaApiException e, Duration after) {
-        outbox.save(m.with("retrying", null, m.attempts(), e.code(), e.getMessage(), clock.instant()));
-        return Result.retry(after, "retrying");
+        outbox.save(m.with(SendState.RETRYING, null, m.attempts(), e.code(), e.getMessage(), clock.instant()));
+        return Result.retry(after, SendState.RETRYING);
     }
 
     private Result fail(OutboundMessage m, Integer code, String message) {
-        OutboundMessage failed = m.with("failed", null, m.attempts(), code, message, clock.instant());
+        OutboundMessage failed = m.with(SendState.FAILED, null, m.attempts(), code, message, clock.instant());
         outbox.save(failed);
         Map<String, Object> d = detail(failed);
         d.put("status", "failed");
@@ -244,13 +247,13 @@ public final class DeliverSend {
             d.put("errors", java.util.List.of(Map.of("code", code, "title", message == null ? "" : message)));
         }
         events.publishOnce(new DomainEvent("message.status", m.tenant(), "message.status#" + m.id() + "#failed", d));
-        return Result.done("failed");
+        return Result.done(SendState.FAILED);
     }
 
     private Result needsReauth(OutboundMessage m, Channel channel, String why) {
-        outbox.save(m.with("held", null, m.attempts(), m.errorCode(), why, clock.instant()));
+        outbox.save(m.with(SendState.HELD, null, m.attempts(), m.errorCode(), why, clock.instant()));
         reauth.require(channel, why);
-        return Result.done("held");
+        return Result.done(SendState.HELD);
     }
 
     /** Waits (briefly, and never past {@code callBy}) for the number's budget; the sender's instances share it through the pacer. */
@@ -291,29 +294,18 @@ public final class DeliverSend {
     }
 
     /**
-     * Meta's message object: our id (and the SaaS's own callback data) travels as {@code biz_opaque_callback_data} and
-     * comes back on every status.
+     * The message Meta is asked to send: our id (and the SaaS's own callback data) travels as
+     * {@code biz_opaque_callback_data} and comes back on every status; a reaction carries none.
      */
-    static Map<String, Object> payload(OutboundMessage m) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("messaging_product", "whatsapp");
-        p.put("recipient_type", "individual");
-        p.put(SendValidation.isBsuid(m.to()) ? "recipient" : "to", m.to());
-        p.put("type", m.type());
-        p.put(m.type(), m.type().equals("contacts") ? m.content().get("contacts") : m.content());
-        if (m.replyTo() != null) {
-            p.put("context", Map.of("message_id", m.replyTo()));
-        }
-        if (!m.type().equals("reaction")) {
-            p.put("biz_opaque_callback_data", io.wabridge.core.messaging.CallbackData.encode(m.id(), m.callbackData()));
-        }
-        return p;
+    static MetaMessages.Message message(OutboundMessage m) {
+        return new MetaMessages.Message(m.to(), m.content(), m.replyTo(), m.content() instanceof OutboundContent.Reaction ? null
+                : io.wabridge.core.messaging.CallbackData.encode(m.id(), m.callbackData()));
     }
 
     private static Map<String, Object> detail(OutboundMessage m) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("tenantId", m.tenant().value());
-        d.put("phoneNumberId", m.phoneNumberId());
+        d.put("phoneNumberId", m.phoneNumberId().value());
         d.put("messageId", m.id());
         d.put("type", m.type());
         if (m.callbackData() != null) {

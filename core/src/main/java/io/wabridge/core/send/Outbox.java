@@ -1,6 +1,8 @@
 package io.wabridge.core.send;
 
 import io.wabridge.core.inbound.TenantId;
+import io.wabridge.core.messaging.PhoneNumberId;
+import io.wabridge.core.messaging.Wamid;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,8 +30,8 @@ public interface Outbox {
     Optional<OutboundMessage> get(TenantId tenant, String id);
 
     /** The wamid a status webhook reported for this message id (Meta echoes our id as callback data). */
-    Optional<String> confirmedWamid(String id);
+    Optional<Wamid> confirmedWamid(String id);
 
     /** Sends held for a channel (until it is re-authorised), oldest first. */
-    List<OutboundMessage> held(TenantId tenant, String phoneNumberId, int limit);
+    List<OutboundMessage> held(TenantId tenant, PhoneNumberId phoneNumberId, int limit);
 }

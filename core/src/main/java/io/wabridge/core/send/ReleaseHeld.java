@@ -23,9 +23,9 @@ public final class ReleaseHeld implements ChannelActivated {
     public void activated(Channel channel) {
         List<OutboundMessage> held;
         do {
-            held = outbox.held(channel.tenant(), channel.phoneNumberId(), 100);
+            held = outbox.held(channel.tenant(), new io.wabridge.core.messaging.PhoneNumberId(channel.phoneNumberId()), 100);
             for (OutboundMessage m : held) {
-                OutboundMessage queued = m.with("queued", null, m.attempts(), m.errorCode(), m.error(), clock.instant());
+                OutboundMessage queued = m.with(SendState.QUEUED, null, m.attempts(), m.errorCode(), m.error(), clock.instant());
                 // Queued first: if recording fails, the sender still finds it (a held send on an active channel is sent).
                 queue.enqueue(queued);
                 outbox.save(queued);

@@ -1,6 +1,7 @@
 package io.wabridge.core.send;
 
 import io.wabridge.core.inbound.TenantId;
+import io.wabridge.core.messaging.WabaId;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -27,8 +28,8 @@ public interface SendFacts {
 
     Optional<ContactFacts> contact(TenantId tenant, String phoneNumberId, String to);
 
-    Optional<TemplateFacts> template(TenantId tenant, String wabaId, String name, String language);
+    Optional<TemplateFacts> template(TenantId tenant, WabaId wabaId, String name, String language);
 
     /** Whether the WABA's templates were ever listed from Meta in full (a sync), so a template missing here is unknown. */
-    boolean templatesSynced(TenantId tenant, String wabaId);
+    boolean templatesSynced(TenantId tenant, WabaId wabaId);
 }

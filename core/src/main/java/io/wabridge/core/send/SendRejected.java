@@ -39,7 +39,8 @@ public final class SendRejected extends RuntimeException {
         return field;
     }
 
-    static SendRejected invalid(String field, String message) {
+    /** A 400 naming the field at fault ({@code interactive.action.sections[0].rows[2].title}); its code is the field's. */
+    public static SendRejected invalid(String field, String message) {
         // The code names the field without its list indexes (interactive.action.sections[0].rows[2].title ->
         // invalid_interactive_action_sections_rows_title); error.field keeps them.
         return new SendRejected(400, "invalid_" + field.replaceAll("\\[[0-9]+]", "").replaceAll("[^a-z0-9]+", "_").replaceAll("_+$", ""), field, message);

@@ -8,6 +8,8 @@ import io.wabridge.core.channel.InMemoryChannels;
 import io.wabridge.core.inbound.DomainEvent;
 import io.wabridge.core.inbound.RecordingEvents;
 import io.wabridge.core.inbound.TenantId;
+import io.wabridge.core.messaging.PhoneNumberId;
+import io.wabridge.core.messaging.Wamid;
 import io.wabridge.core.meta.MetaApiException;
 import io.wabridge.core.token.FakeCipher;
 import io.wabridge.core.token.InMemorySecretStore;
@@ -50,11 +52,11 @@ class DeliverSendTest {
             return Optional.ofNullable(stored.get(id));
         }
 
-        public Optional<String> confirmedWamid(String id) {
-            return Optional.ofNullable(confirmations.get(id));
+        public Optional<Wamid> confirmedWamid(String id) {
+            return Optional.ofNullable(confirmations.get(id)).map(Wamid::new);
         }
 
-        public List<OutboundMessage> held(TenantId t, String pn, int limit) {
+        public List<OutboundMessage> held(TenantId t, PhoneNumberId pn, int limit) {
             return List.of();
         }
     };
@@ -66,7 +68,7 @@ class DeliverSendTest {
     }
 
     final ArrayDeque<RuntimeException> answers = new ArrayDeque<>();
-    final List<Map<String, Object>> calls = new ArrayList<>();
+    final List<MetaMessages.Message> calls = new ArrayList<>();
     /** The message_status Meta's answer gives (null: none). */
     String messageStatus;
     final MetaMessages meta = (token, pn, message) -> {
@@ -75,7 +77,7 @@ class DeliverSendTest {
         if (next != null) {
             throw next;
         }
-        return new MetaMessages.Accepted("wamid.OK" + calls.size(), messageStatus);
+        return new MetaMessages.Accepted(new Wamid("wamid.OK" + calls.size()), messageStatus);
     };
     final RecordingEvents bus = new RecordingEvents();
     final List<DomainEvent> events = bus.published;
@@ -86,7 +88,7 @@ class DeliverSendTest {
 
     String queued() {
         vault.put(new SecretContext("acme", "111", SecretField.BUSINESS_TOKEN), SecretValue.of("EAA"));
-        OutboundMessage m = new OutboundMessage("msg_1", ACME, "111", "6281234567890", "text", Map.of("body", "hi"), null, "queued", null, 0,
+        OutboundMessage m = new OutboundMessage("msg_1", ACME, new PhoneNumberId("111"), "6281234567890", new OutboundContent.Text("hi", null), null, SendState.QUEUED, null, 0,
                 null, null, clock.instant(), clock.instant());
         stored.put(m.id(), m);
         return m.id();
@@ -102,7 +104,7 @@ class DeliverSendTest {
         String id = queued();
         OutboundMessage carried = stored.remove(id);
         assertThat(deliver.deliver(ACME, id, carried, Instant.MAX).state()).isEqualTo("sent");
-        assertThat(stored.get(id).state()).isEqualTo("sent");
+        assertThat(stored.get(id).state()).isEqualTo(SendState.SENT);
         assertThat(deliver.deliver(ACME, id, carried, Instant.MAX).state()).isEqualTo("sent");
         assertThat(calls).hasSize(1);
     }
@@ -114,12 +116,12 @@ class DeliverSendTest {
         OutboundMessage carried = stored.remove(id);
         channels.save(channels.get(ACME, "111").orElseThrow().withStatus(Channel.Status.DISCONNECTED, "PARTNER_APP_UNINSTALLED", null, clock.instant()));
         assertThat(deliver.deliver(ACME, id, carried, Instant.MAX).state()).isEqualTo("held");
-        assertThat(stored.get(id).state()).isEqualTo("held");
+        assertThat(stored.get(id).state()).isEqualTo(SendState.HELD);
         channels.save(channels.get(ACME, "111").orElseThrow().withStatus(Channel.Status.DISCONNECTED, clock.instant()));
         String other = queued();
         OutboundMessage late = stored.remove(other);
         assertThat(deliver.deliver(ACME, other, late, Instant.MAX).state()).as("the tenant disconnected it: failed, with a record").isEqualTo("failed");
-        assertThat(stored.get(other).state()).isEqualTo("failed");
+        assertThat(stored.get(other).state()).isEqualTo(SendState.FAILED);
         assertThat(calls).isEmpty();
     }
 
@@ -130,7 +132,7 @@ class DeliverSendTest {
         String id = queued();
         assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
         assertThat(stored.get(id).metaStatus()).isEqualTo("held_for_quality_assessment");
-        assertThat(stored.get(id).wamid()).isEqualTo("wamid.OK1");
+        assertThat(stored.get(id).wamid()).isEqualTo(new Wamid("wamid.OK1"));
         assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
         assertThat(calls).hasSize(1);
         assertThat(events).isEmpty();
@@ -157,9 +159,10 @@ class DeliverSendTest {
         confirmations.put(id, "wamid.FROM_STATUS");
         clock.advance(Duration.ofSeconds(61));
         assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
-        assertThat(stored.get(id).wamid()).isEqualTo("wamid.FROM_STATUS");
+        assertThat(stored.get(id).wamid()).isEqualTo(new Wamid("wamid.FROM_STATUS"));
         assertThat(calls).hasSize(1);
-        assertThat(calls.get(0)).containsEntry("biz_opaque_callback_data", id).containsEntry("to", "6281234567890");
+        assertThat(calls.get(0).callbackData()).isEqualTo(id);
+        assertThat(calls.get(0).to()).isEqualTo("6281234567890");
     }
 
     @Test
@@ -212,7 +215,7 @@ class DeliverSendTest {
         confirmations.put(id, "wamid.LATE");
         clock.advance(Duration.ofMinutes(5));
         assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
-        assertThat(stored.get(id).wamid()).isEqualTo("wamid.LATE");
+        assertThat(stored.get(id).wamid()).isEqualTo(new Wamid("wamid.LATE"));
         assertThat(calls).hasSize(1);
     }
 
@@ -235,7 +238,7 @@ class DeliverSendTest {
         confirmations.put(id, "wamid.BEHIND");
         clock.advance(r.retryAfter());
         assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
-        assertThat(stored.get(id).wamid()).isEqualTo("wamid.BEHIND");
+        assertThat(stored.get(id).wamid()).isEqualTo(new Wamid("wamid.BEHIND"));
         assertThat(calls).hasSize(1);
     }
 
@@ -263,7 +266,7 @@ class DeliverSendTest {
         answers.add(meta(503, 131016));
         Duration backoff = deliver.deliver(ACME, id).retryAfter();
         assertThat(backoff).isBetween(Duration.ofSeconds(8), Duration.ofSeconds(16));
-        assertThat(stored.get(id).state()).isEqualTo("retrying");
+        assertThat(stored.get(id).state()).isEqualTo(SendState.RETRYING);
         assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
     }
 
@@ -277,7 +280,7 @@ class DeliverSendTest {
         assertThat(calls).hasSize(1);
         assertThat(events).extracting(DomainEvent::type).containsExactly("message.status");
 
-        OutboundMessage second = new OutboundMessage("msg_2", ACME, "111", "6281234567890", "text", Map.of("body", "x"), null, "queued", null,
+        OutboundMessage second = new OutboundMessage("msg_2", ACME, new PhoneNumberId("111"), "6281234567890", new OutboundContent.Text("x", null), null, SendState.QUEUED, null,
                 0, null, null, clock.instant(), clock.instant());
         stored.put(second.id(), second);
         answers.add(meta(401, 190));
@@ -321,7 +324,7 @@ class DeliverSendTest {
         assertThat(channels.get(ACME, "111").orElseThrow().status()).isEqualTo(Channel.Status.ACTIVE);
 
         String other = "msg_2";
-        stored.put(other, new OutboundMessage(other, ACME, "111", "6281234567890", "text", Map.of("body", "hi"), null, "queued", null, 0,
+        stored.put(other, new OutboundMessage(other, ACME, new PhoneNumberId("111"), "6281234567890", new OutboundContent.Text("hi", null), null, SendState.QUEUED, null, 0,
                 null, null, clock.instant(), clock.instant()));
         channels.save(channels.get(ACME, "111").orElseThrow().withStatus(Channel.Status.DISCONNECTED, "PARTNER_APP_UNINSTALLED", null, clock.instant()));
         assertThat(deliver.deliver(ACME, other).state()).as("Meta removed the app: held for a new signup, not failed").isEqualTo("held");

@@ -14,38 +14,58 @@ class SendRequestTest {
 
     static final TenantId ACME = new TenantId("acme");
 
-    static SendRequest request(Map<String, Object> content) {
-        return new SendRequest(ACME, "111", "6281234567890", "interactive", content, null, "k1");
+    static SendRequest request(OutboundContent content) {
+        return new SendRequest(ACME, "111", "6281234567890", content, null, "k1");
+    }
+
+    static OutboundContent.Interactive flow(Map<String, Object> parameters) {
+        return new OutboundContent.Interactive("flow", null, "Pick one", null, new OutboundContent.Flow(parameters));
+    }
+
+    static OutboundContent.Template template(Object parameter) {
+        return new OutboundContent.Template("order", "en_US", null,
+                List.of(Map.of("type", "body", "parameters", List.of(Map.of("type", "text", "text", parameter)))));
     }
 
     @Test
     void theSameContentInAnotherKeyOrderHasTheSameFingerprint() {
         Map<String, Object> a = new LinkedHashMap<>();
-        a.put("type", "button");
-        a.put("body", Map.of("text", "Pick one"));
-        a.put("footer", null);
+        a.put("flow_id", "1");
+        a.put("flow_cta", "Book");
+        a.put("mode", null);
         Map<String, Object> b = new LinkedHashMap<>();
-        b.put("footer", null);
-        b.put("body", Map.of("text", "Pick one"));
-        b.put("type", "button");
-        assertThat(request(a).fingerprint("POST /v1/messages")).isEqualTo(request(b).fingerprint("POST /v1/messages"));
+        b.put("mode", null);
+        b.put("flow_cta", "Book");
+        b.put("flow_id", "1");
+        assertThat(request(flow(a)).fingerprint("POST /v1/messages")).isEqualTo(request(flow(b)).fingerprint("POST /v1/messages"));
     }
 
     @Test
     void anyDifferenceInWhatIsSentOrInTheRouteChangesIt() {
-        Map<String, Object> base = Map.of("body", Map.of("text", "Pick one"), "list", List.of("a", "b"));
+        OutboundContent base = new OutboundContent.Interactive("list", null, "Pick one", null, new OutboundContent.ListAction("Open",
+                List.of(new OutboundContent.Section(null, List.of(new OutboundContent.Row("a", "A", null), new OutboundContent.Row("b", "B", null))))));
         String fp = request(base).fingerprint("POST /v1/messages");
-        assertThat(request(Map.of("body", Map.of("text", "Pick two"), "list", List.of("a", "b"))).fingerprint("POST /v1/messages")).isNotEqualTo(fp);
-        assertThat(request(Map.of("body", Map.of("text", "Pick one"), "list", List.of("b", "a"))).fingerprint("POST /v1/messages")).isNotEqualTo(fp);
+        assertThat(request(new OutboundContent.Interactive("list", null, "Pick two", null, ((OutboundContent.Interactive) base).action()))
+                .fingerprint("POST /v1/messages")).isNotEqualTo(fp);
+        assertThat(request(new OutboundContent.Interactive("list", null, "Pick one", null, new OutboundContent.ListAction("Open",
+                List.of(new OutboundContent.Section(null, List.of(new OutboundContent.Row("b", "B", null), new OutboundContent.Row("a", "A", null)))))))
+                .fingerprint("POST /v1/messages")).isNotEqualTo(fp);
+        // A field given empty is not a field left out.
+        assertThat(request(new OutboundContent.Interactive("list", null, "Pick one", "", ((OutboundContent.Interactive) base).action()))
+                .fingerprint("POST /v1/messages")).isNotEqualTo(fp);
         // Values that would print alike are told apart by their kind and length.
-        assertThat(request(Map.of("body", Map.of("text", "1"), "list", List.of("a", "b"))).fingerprint("POST /v1/messages"))
-                .isNotEqualTo(request(Map.of("body", Map.of("text", 1), "list", List.of("a", "b"))).fingerprint("POST /v1/messages"));
+        assertThat(request(template("1")).fingerprint("POST /v1/messages")).isNotEqualTo(request(template(1)).fingerprint("POST /v1/messages"));
+        assertThat(request(new OutboundContent.Text("hi", null)).fingerprint("POST /v1/messages"))
+                .isNotEqualTo(request(new OutboundContent.Text("hi", false)).fingerprint("POST /v1/messages"));
+        assertThat(request(new OutboundContent.Media(OutboundContent.Media.Kind.IMAGE, "1", null, null, null)).fingerprint("POST /v1/messages"))
+                .isNotEqualTo(request(new OutboundContent.Media(OutboundContent.Media.Kind.VIDEO, "1", null, null, null)).fingerprint("POST /v1/messages"));
         assertThat(request(base).fingerprint("POST /v1/notifications")).isNotEqualTo(fp);
-        Map<String, Object> withNull = new HashMap<>(base);
-        withNull.put("footer", null);
-        assertThat(request(withNull).fingerprint("POST /v1/messages")).isNotEqualTo(fp);
-        assertThat(new SendRequest(ACME, "111", "6281234567891", "interactive", base, null, "k1").fingerprint("POST /v1/messages")).isNotEqualTo(fp);
-        assertThat(new SendRequest(ACME, "111", "6281234567890", "interactive", base, "wamid.X", "k1").fingerprint("POST /v1/messages")).isNotEqualTo(fp);
+        Map<String, Object> parameters = new HashMap<>(Map.of("flow_id", "1"));
+        String withoutNull = request(flow(parameters)).fingerprint("POST /v1/messages");
+        parameters.put("mode", null);
+        assertThat(request(flow(parameters)).fingerprint("POST /v1/messages")).isNotEqualTo(withoutNull);
+        assertThat(new SendRequest(ACME, "111", "6281234567891", base, null, "k1").fingerprint("POST /v1/messages")).isNotEqualTo(fp);
+        assertThat(new SendRequest(ACME, "111", "6281234567890", base, "wamid.X", "k1").fingerprint("POST /v1/messages")).isNotEqualTo(fp);
         assertThat(fp).hasSize(64);
     }
 }

@@ -86,14 +86,9 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
                     public java.util.Optional<io.wabridge.core.send.OutboundMessage> byWamid(TenantId t, String wamid) {
                         return outbox.byWamid(t, wamid);
                     }
-                }, history, (tenant, phoneNumberId, wamid, typing) -> {
-                    Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("messaging_product", "whatsapp", "status", "read",
-                            "message_id", wamid));
-                    if (typing) {
-                        body.put("typing_indicator", Map.of("type", "text"));
-                    }
-                    graph.post(token(wiring, tenant, phoneNumberId), phoneNumberId + "/messages", body);
-                }, (tenant, phoneNumberId, mime, filename, bytes) -> graph.postFile(token(wiring, tenant, phoneNumberId),
+                }, history, (tenant, phoneNumberId, wamid, typing) -> new io.wabridge.adapters.meta.GraphMessages(graph)
+                        .markRead(token(wiring, tenant, phoneNumberId), phoneNumberId, wamid, typing),
+                (tenant, phoneNumberId, mime, filename, bytes) -> graph.postFile(token(wiring, tenant, phoneNumberId),
                         phoneNumberId + "/media", Map.of("messaging_product", "whatsapp", "type", mime), "file", filename, mime, bytes)
                         .path("id").asText());
     }

@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wabridge.adapters.lambda.HttpResponses;
+import io.wabridge.adapters.meta.OutboundContentJson;
 import io.wabridge.core.inbound.MessageHistory;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.meta.MetaApiException;
@@ -107,10 +108,6 @@ final class SendApi {
             return error(400, "body_invalid", "the body must be a JSON object");
         }
         String type = body.get("type") instanceof String t ? t : null;
-        Object content = type == null ? null : body.get(type);
-        if ("contacts".equals(type) && content instanceof java.util.List<?> list) {
-            content = Map.of("contacts", list);   // Meta's contacts message is a list; kept under one key
-        }
         Object callback = body.get("biz_opaque_callback_data");
         if (callback != null && !(callback instanceof String)) {
             return error(400, "invalid_biz_opaque_callback_data", "biz_opaque_callback_data must be a string", "biz_opaque_callback_data");
@@ -118,9 +115,8 @@ final class SendApi {
         Object context = body.get("context");
         String replyTo = context instanceof Map<?, ?> c && c.get("message_id") instanceof String id ? id : null;
         try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> typed = content instanceof Map<?, ?> ? (Map<String, Object>) content : null;
-            AcceptSend.Accepted accepted = accept.accept(new SendRequest(tenant, string(body, "channel"), string(body, "to"), type, typed,
+            AcceptSend.Accepted accepted = accept.accept(new SendRequest(tenant, string(body, "channel"), string(body, "to"),
+                    OutboundContentJson.read(type, type == null ? null : body.get(type)),
                     replyTo, header(event, "idempotency-key").orElse(null), (String) callback));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("id", accepted.id());
@@ -155,25 +151,25 @@ final class SendApi {
     private Map<String, Object> view(TenantId tenant, OutboundMessage m) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", m.id());
-        out.put("channel", m.phoneNumberId());
+        out.put("channel", m.phoneNumberId().value());
         out.put("to", m.to());
         out.put("direction", "outbound");
         out.put("type", m.type());
-        out.put("content", m.content());
+        out.put("content", OutboundContentJson.stored(m.content()));
         if (m.replyTo() != null) {
             out.put("context", Map.of("id", m.replyTo()));
         }
         Optional<MessageHistory.StoredMessage> delivery = m.wamid() == null ? Optional.empty()
-                : history.message(tenant, m.wamid()).filter(s -> s.status() != null);
+                : history.message(tenant, m.wamid().value()).filter(s -> s.status() != null);
         boolean failedAtMeta = delivery.map(s -> "failed".equals(s.status())).orElse(false);
-        out.put("state", failedAtMeta ? "failed" : m.state());
+        out.put("state", failedAtMeta ? "failed" : m.state().wireName());
         out.put("attempts", m.attempts());
         if (m.callbackData() != null) {
             out.put("bizOpaqueCallbackData", m.callbackData());
         }
         if (failedAtMeta) {
             out.put("error", metaError(delivery.get().errorsJson()));
-        } else if (m.state().equals("failed")) {
+        } else if (m.state() == io.wabridge.core.send.SendState.FAILED) {
             Map<String, Object> err = new LinkedHashMap<>();
             if (m.errorCode() != null) {
                 err.put("code", m.errorCode());
@@ -194,7 +190,7 @@ final class SendApi {
         out.put("createdAt", m.createdAt().toString());
         out.put("updatedAt", m.updatedAt().toString());
         if (m.wamid() != null) {
-            out.put("wamid", m.wamid());
+            out.put("wamid", m.wamid().value());
             if (m.metaStatus() != null) {
                 // How Meta's answer took the send, e.g. held_for_quality_assessment (a marketing template Meta delivers
                 // only after its quality check); the statuses below say what happened next.

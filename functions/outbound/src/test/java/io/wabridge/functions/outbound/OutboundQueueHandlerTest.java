@@ -72,11 +72,11 @@ class OutboundQueueHandlerTest {
             return Optional.ofNullable(stored.get(id));
         }
 
-        public Optional<String> confirmedWamid(String id) {
+        public Optional<io.wabridge.core.messaging.Wamid> confirmedWamid(String id) {
             return Optional.empty();
         }
 
-        public List<OutboundMessage> held(TenantId t, String pn, int limit) {
+        public List<OutboundMessage> held(TenantId t, io.wabridge.core.messaging.PhoneNumberId pn, int limit) {
             return List.of();
         }
     };
@@ -99,12 +99,12 @@ class OutboundQueueHandlerTest {
     }, fake(SecretStore.class, (method, args) -> method.equals("get")
             ? Optional.of(new EncryptedSecret(1, "k", new byte[1], new byte[1], "EAA".getBytes())) : null));
     final MetaMessages meta = (token, pn, message) -> {
-        metaCalls.add((String) message.get("biz_opaque_callback_data"));
+        metaCalls.add(message.callbackData());
         clock.advance(metaTakes);
         if (answerLost) {
             throw new io.wabridge.core.meta.MetaApiException(0, 0, 0, "read timed out", null);
         }
-        return MetaMessages.Accepted.of("wamid." + metaCalls.size());
+        return MetaMessages.Accepted.of(new io.wabridge.core.messaging.Wamid("wamid." + metaCalls.size()));
     };
     /** A spent budget stays spent: each refusal is the pacer's wait for the next second. */
     final SendPacer pacer = (pn, perSecond) -> {
@@ -130,7 +130,7 @@ class OutboundQueueHandlerTest {
         assertThat(metaCalls).as("records start while a whole call still fits (at 0, 8, 16, 24 and 32 s)").hasSize(5);
         assertThat(response.getBatchItemFailures()).hasSize(5);
         assertThat(delays).hasSize(5).allSatisfy((receipt, delay) -> assertThat(delay).isEqualTo(Duration.ofSeconds(1)));
-        assertThat(stored.values().stream().filter(m -> m.state().equals("sent")).count()).isEqualTo(5);
+        assertThat(stored.values().stream().filter(m -> m.state() == io.wabridge.core.send.SendState.SENT).count()).isEqualTo(5);
     }
 
     @Test
@@ -144,7 +144,7 @@ class OutboundQueueHandlerTest {
         assertThat(metaCalls).isEmpty();
         assertThat(response.getBatchItemFailures()).hasSize(10);
         assertThat(delays.values()).hasSize(10).allSatisfy(delay -> assertThat(delay).isLessThanOrEqualTo(Duration.ofSeconds(3)));
-        assertThat(stored.values()).allSatisfy(m -> assertThat(m.state()).isEqualTo("queued"));
+        assertThat(stored.values()).allSatisfy(m -> assertThat(m.state()).isEqualTo(io.wabridge.core.send.SendState.QUEUED));
     }
 
     @Test
@@ -198,7 +198,8 @@ class OutboundQueueHandlerTest {
         for (int i = 0; i < size; i++) {
             String id = "msg_" + i;
             String number = "10" + (i % groups);
-            stored.put(id, new OutboundMessage(id, ACME, number, "6281234567890", "text", Map.of("body", "hi"), null, "queued", null, 0,
+            stored.put(id, new OutboundMessage(id, ACME, new io.wabridge.core.messaging.PhoneNumberId(number), "6281234567890",
+                    new io.wabridge.core.send.OutboundContent.Text("hi", null), null, io.wabridge.core.send.SendState.QUEUED, null, 0,
                     null, null, clock.instant(), clock.instant()));
             SQSEvent.SQSMessage r = new SQSEvent.SQSMessage();
             r.setMessageId("m" + i);
