@@ -335,8 +335,8 @@ class DeliverSendTest {
 
     @Test
     void aChannelWithoutItsTokenHoldsTheSendAndAsksForReauthorisationWithoutAGraphCall() {
-        OutboundMessage m = new OutboundMessage("msg_1", ACME, "111", "6281234567890", "text", Map.of("body", "hi"), null, "queued", null, 0,
-                null, null, clock.instant(), clock.instant());
+        OutboundMessage m = new OutboundMessage("msg_1", ACME, new PhoneNumberId("111"), "6281234567890", new OutboundContent.Text("hi", null), null,
+                SendState.QUEUED, null, 0, null, null, clock.instant(), clock.instant());
         stored.put(m.id(), m);
 
         assertThat(deliver.deliver(ACME, m.id()).state()).isEqualTo("held");
@@ -397,16 +397,16 @@ class DeliverSendTest {
     }
 
     @Test
-    void theGraphPayloadCarriesTheIdBackExceptOnAReactionAndAddressesAUserIdAsRecipient() {
-        OutboundMessage reply = new OutboundMessage("msg_r", ACME, "111", "US.13491208655302741918", "text", Map.of("body", "hi"),
-                "wamid.IN1", "queued", null, 0, null, null, clock.instant(), clock.instant(), "crm-7", null);
-        Map<String, Object> p = DeliverSend.payload(reply);
-        assertThat(p).containsEntry("recipient", "US.13491208655302741918").doesNotContainKey("to")
-                .containsEntry("context", Map.of("message_id", "wamid.IN1"));
-        assertThat((String) p.get("biz_opaque_callback_data")).contains("msg_r");
+    void theMessageForMetaCarriesTheIdBackExceptOnAReaction() {
+        OutboundMessage reply = new OutboundMessage("msg_r", ACME, new PhoneNumberId("111"), "US.13491208655302741918", new OutboundContent.Text("hi", null),
+                "wamid.IN1", SendState.QUEUED, null, 0, null, null, clock.instant(), clock.instant(), "crm-7", null);
+        MetaMessages.Message m = DeliverSend.message(reply);
+        assertThat(m.to()).isEqualTo("US.13491208655302741918");
+        assertThat(m.replyTo()).isEqualTo("wamid.IN1");
+        assertThat(m.callbackData()).contains("msg_r");
 
-        OutboundMessage reaction = new OutboundMessage("msg_x", ACME, "111", "6281234567890", "reaction",
-                Map.of("message_id", "wamid.IN1", "emoji", "\uD83D\uDC4D"), null, "queued", null, 0, null, null, clock.instant(), clock.instant());
-        assertThat(DeliverSend.payload(reaction)).containsEntry("to", "6281234567890").doesNotContainKey("biz_opaque_callback_data");
+        OutboundMessage reaction = new OutboundMessage("msg_x", ACME, new PhoneNumberId("111"), "6281234567890",
+                new OutboundContent.Reaction("wamid.IN1", "\uD83D\uDC4D"), null, SendState.QUEUED, null, 0, null, null, clock.instant(), clock.instant());
+        assertThat(DeliverSend.message(reaction).callbackData()).isNull();
     }
 }
