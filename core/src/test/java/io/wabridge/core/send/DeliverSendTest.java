@@ -357,7 +357,7 @@ class DeliverSendTest {
         assertThat(result.done()).isFalse();
         assertThat(result.retryAfter()).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(3));
         assertThat(result.state()).isEqualTo("queued");
-        assertThat(stored.get(id).state()).as("no attempt recorded").isEqualTo("queued");
+        assertThat(stored.get(id).state()).as("no attempt recorded").isEqualTo(SendState.QUEUED);
         assertThat(stored.get(id).attempts()).isZero();
         assertThat(calls).isEmpty();
     }
@@ -373,7 +373,7 @@ class DeliverSendTest {
 
         assertThat(first.retryAfter()).isEqualTo(Duration.ofHours(1));
         assertThat(second.retryAfter()).isEqualTo(Duration.ofHours(1));
-        assertThat(stored.get(id).state()).isEqualTo("retrying");
+        assertThat(stored.get(id).state()).isEqualTo(SendState.RETRYING);
         assertThat(stored.get(id).errorCode()).isEqualTo(131048);
         assertThat(bus.ofType("channel.alert")).as("one alert in the hour").singleElement()
                 .satisfies(e -> assertThat(e.detail()).containsEntry("reason", "spam_rate_limit").containsEntry("phoneNumberId", "111"));
