@@ -120,7 +120,7 @@ public final class EventBridgeDomainEvents implements DomainEvents {
     }
 
     private static Map<String, AttributeValue> logKey(String key) {
-        return Map.of("PK", AttributeValue.fromS("EVT#" + key), "SK", AttributeValue.fromS("EVT"));
+        return TableItems.eventLog(key);
     }
 
     /** The detail as JSON, with Meta's raw objects embedded as JSON rather than as strings. */
