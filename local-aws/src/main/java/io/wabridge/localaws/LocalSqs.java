@@ -29,8 +29,8 @@ public final class LocalSqs implements AutoCloseable {
         }
         Ports.PortStarter<LocalSqs> starter = port -> {
             // WRITE_DELAY=0: H2 writes each commit before it returns. By default it writes committed changes up to
-            // 500 ms later, so a SendMessage that ElasticMQ had answered (it answers once its H2 insert commits) was
-            // lost when the process was killed within that time. SQS answers only once a message is stored; so does
+            // 500 ms later, so a SendMessage that ElasticMQ answered (it answers once its H2 insert commits) would be
+            // lost if the process were killed within that time. SQS answers only once a message is stored; so does
             // this.
             String storage = dir == null ? "" : """
                     messages-storage {

@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wabridge.core.inbound.DomainEvent;
-import io.wabridge.core.inbound.DomainEvents;
+import io.wabridge.core.inbound.DomainEventBus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -21,19 +19,16 @@ import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Domain events to an EventBridge bus ({@code PutEvents}, source {@code wabridge}, detail-type the event
- * type, the tenant id in every detail), plus the event log that makes each event publish once
- * ({@code PK=EVT#{key}}, {@code SK=EVT}, expiring after 8 days).
+ * type, the tenant id in every detail). Which events were published is {@link DynamoDbPublishOnceLedger}'s.
  *
  * <p>The AWS SDK's EventBridge module is not on the Maven mirror these machines use (see
  * shared/docs/dependencies.md), so the call is made here with the SDK's own SigV4 signer and HTTP client:
  * the same wire request the SDK client sends.
  */
-public final class EventBridgeDomainEvents implements DomainEvents {
+public final class EventBridgeDomainEvents implements DomainEventBus {
 
     /** The bus refused the event or could not be reached; the update is retried. */
     public static final class PublishFailed extends RuntimeException {
@@ -43,27 +38,20 @@ public final class EventBridgeDomainEvents implements DomainEvents {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration LOG_TTL = Duration.ofDays(8);
 
     private final SdkHttpClient http;
     private final AwsCredentialsProvider credentials;
     private final String region;
     private final URI endpoint;
     private final String busName;
-    private final DynamoDbClient dynamo;
-    private final String table;
-    private final Clock clock;
 
     public EventBridgeDomainEvents(SdkHttpClient http, AwsCredentialsProvider credentials, String region, URI endpoint,
-                                   String busName, DynamoDbClient dynamo, String table, Clock clock) {
+                                   String busName) {
         this.http = http;
         this.credentials = credentials;
         this.region = region;
         this.endpoint = endpoint;
         this.busName = busName;
-        this.dynamo = dynamo;
-        this.table = table;
-        this.clock = clock;
     }
 
     @Override
@@ -104,23 +92,6 @@ public final class EventBridgeDomainEvents implements DomainEvents {
         } catch (IOException e) {
             throw new PublishFailed("EventBridge unreachable: " + e.getClass().getSimpleName());
         }
-    }
-
-    @Override
-    public boolean published(String key) {
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(logKey(key))).item();
-        return item != null && !item.isEmpty();
-    }
-
-    @Override
-    public void markPublished(String key) {
-        Map<String, AttributeValue> item = new java.util.HashMap<>(logKey(key));
-        item.put("expiresAt", AttributeValue.fromN(Long.toString(clock.instant().plus(LOG_TTL).getEpochSecond())));
-        dynamo.putItem(r -> r.tableName(table).item(item));
-    }
-
-    private static Map<String, AttributeValue> logKey(String key) {
-        return TableItems.eventLog(key);
     }
 
     /** The detail as JSON, with Meta's raw objects embedded as JSON rather than as strings. */

@@ -115,7 +115,7 @@ public final class TableItems {
                     null, "the partition", "field, WABA, phone number id and Meta's value"),
             new Type("event dedupe", "`SEEN#{key}`", "`SEEN`", null, "8 days", true, null, null, null, "expires", "nothing but the key"),
             new Type("domain event log", "`EVT#{key}`", "`EVT`", null, "8 days", true, null, null, null, "expires",
-                    "marks an event published once (EventBridgeDomainEvents)"),
+                    "marks an event published once (DynamoDbPublishOnceLedger)"),
             new Type("template", "`TENANT#{tenant}`", "`TEMPLATE#{wabaId}#{name}#{language}`", null, null, true, null, null, null,
                     "the tenant partition",
                     "status, quality, category, rejection reason and text, `pendingCategory`, `pendingCategoryAt`, `eventAt`, `shape`; "

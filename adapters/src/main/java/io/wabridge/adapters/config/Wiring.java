@@ -1,9 +1,11 @@
 package io.wabridge.adapters.config;
 
 import io.wabridge.adapters.aws.DynamoDbSecretStore;
+import io.wabridge.adapters.aws.DynamoDbPublishOnceLedger;
 import io.wabridge.adapters.aws.EventBridgeDomainEvents;
 import io.wabridge.adapters.aws.KmsEnvelopeTokenCipher;
 import io.wabridge.adapters.aws.SecretsManagerSecrets;
+import io.wabridge.core.inbound.DomainEvents;
 import io.wabridge.core.token.CachingTokenCipher;
 import io.wabridge.core.token.TokenVault;
 import java.time.Clock;
@@ -141,11 +143,11 @@ public final class Wiring {
                 config.partnerCreditLineId().orElse(null));
     }
 
-    /** Domain events to the stack's EventBridge bus, published once each (event log in the table). */
-    public EventBridgeDomainEvents domainEvents() {
+    /** Domain events to the stack's EventBridge bus, published once each (the publish-once ledger in the table). */
+    public DomainEvents domainEvents() {
         URI endpoint = config.endpoint("EVENTBRIDGE").orElse(URI.create("https://events." + region.id() + ".amazonaws.com"));
-        return new EventBridgeDomainEvents(http, credentials, region.id(), endpoint, config.eventBusName(), dynamo(),
-                config.tableName(), Clock.systemUTC());
+        return DomainEvents.of(new EventBridgeDomainEvents(http, credentials, region.id(), endpoint, config.eventBusName()),
+                new DynamoDbPublishOnceLedger(dynamo(), config.tableName(), Clock.systemUTC()));
     }
 
     /**

@@ -182,9 +182,7 @@ class TenantDataCoverageTest {
         new DynamoDbCallBudget(dynamo, table).take(WABA, 1, 100, now);
         new DynamoDbSignupSessions(dynamo, table).create(new SignupSessions.Session("s-1", TENANT, now, now.plusSeconds(600), null));
         new DynamoDbFailureLog(dynamo, table, clock).record("sqs-1", 1, "IllegalStateException");
-        Map<String, AttributeValue> published = new java.util.HashMap<>(TableItems.eventLog("message.received#wamid.IN-X"));
-        published.put(TableItems.TTL, AttributeValue.fromN(Long.toString(now.plus(Duration.ofDays(8)).getEpochSecond())));
-        dynamo.putItem(r -> r.tableName(table).item(published)); // as EventBridgeDomainEvents.markPublished writes it
+        new DynamoDbPublishOnceLedger(dynamo, table, clock).markPublished("message.received#wamid.IN-X");
         purge.start(TENANT, now, now, "op");
         contactData.audit(TENANT, "contact.export", ContactKey.pseudonym(TENANT, WA_ID), "op", Map.of(), now);
     }

@@ -1,16 +1,9 @@
 package io.wabridge.core.inbound;
 
-/** Publishes domain events (EventBridge on AWS, the local bus locally); at least once. */
-public interface DomainEvents {
+import java.util.Objects;
 
-    /** Throws if the event could not be published, so the update is retried. */
-    void publish(DomainEvent event);
-
-    /** Whether an event with this key was already published (kept 8 days). */
-    boolean published(String key);
-
-    /** Notes that the event with this key was published. */
-    void markPublished(String key);
+/** Publishes domain events, at least once, and remembers which were published so each is raised once. */
+public interface DomainEvents extends DomainEventBus, PublishOnceLedger {
 
     /** Publishes the event unless its key was published already (a retried effect raises it once). */
     default void publishOnce(DomainEvent event) {
@@ -18,5 +11,27 @@ public interface DomainEvents {
             publish(event);
             markPublished(event.key());
         }
+    }
+
+    /** Events to {@code bus}, with {@code ledger} remembering which keys were published. */
+    static DomainEvents of(DomainEventBus bus, PublishOnceLedger ledger) {
+        Objects.requireNonNull(bus, "bus");
+        Objects.requireNonNull(ledger, "ledger");
+        return new DomainEvents() {
+            @Override
+            public void publish(DomainEvent event) {
+                bus.publish(event);
+            }
+
+            @Override
+            public boolean published(String key) {
+                return ledger.published(key);
+            }
+
+            @Override
+            public void markPublished(String key) {
+                ledger.markPublished(key);
+            }
+        };
     }
 }

@@ -5,29 +5,28 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wabridge.local.lambda.LocalFunction;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Fires the template's {@code Schedule} and {@code ScheduleV2} events: {@code rate(...)} and
- * {@code cron(...)} expressions (UTC), each invoking its function with a scheduled event (or the
- * event's {@code Input}). Any schedule can also be fired by hand.
+ * Fires the template's {@code Schedule} and {@code ScheduleV2} events that use a {@code rate(...)}
+ * expression, each invoking its function with a scheduled event (or the event's {@code Input}). Any
+ * schedule can also be fired by hand. Other expressions ({@code cron(...)}, {@code at(...)}) are
+ * refused when the schedule is added, naming its function, so the runtime does not start with a
+ * schedule that would never fire.
  */
 public final class LocalScheduler implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(LocalScheduler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern RATE = Pattern.compile("rate\\(\\s*(\\d+)\\s+(minute|hour|day)s?\\s*\\)");
 
     /** One schedule: {@code name} is {@code FunctionLogicalId.EventName}. */
     public record Schedule(String name, String expression, LocalFunction function, String input, String ruleArn,
@@ -37,7 +36,19 @@ public final class LocalScheduler implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("local-scheduler").factory());
 
+    /**
+     * Adds a schedule.
+     *
+     * @throws IllegalArgumentException if its expression is not a {@code rate(...)}, naming the function
+     */
     public void add(Schedule schedule) {
+        try {
+            period(schedule.expression());
+        } catch (IllegalArgumentException e) {
+            int dot = schedule.name().indexOf('.');
+            throw new IllegalArgumentException("function " + schedule.name().substring(0, Math.max(dot, 0))
+                    + ", schedule " + schedule.name().substring(dot + 1) + ": " + e.getMessage(), e);
+        }
         schedules.put(schedule.name(), schedule);
     }
 
@@ -50,12 +61,7 @@ public final class LocalScheduler implements AutoCloseable {
     }
 
     private void arm(Schedule s) {
-        Optional<Instant> next = next(s.expression(), Instant.now());
-        if (next.isEmpty()) {
-            log.warn("schedule {} ({}) is not understood locally; fire it by hand", s.name(), s.expression());
-            return;
-        }
-        long delay = Math.max(0, Duration.between(Instant.now(), next.get()).toMillis());
+        long delay = period(s.expression()).toMillis();
         timer.schedule(() -> {
             Thread.ofVirtual().start(() -> fire(s.name()));
             arm(s);
@@ -118,24 +124,23 @@ public final class LocalScheduler implements AutoCloseable {
         return JSON.convertValue(json, type);
     }
 
-    /** The next time after {@code after} that a {@code rate(...)} or {@code cron(...)} expression fires. */
-    public static Optional<Instant> next(String expression, Instant after) {
-        String e = expression.trim();
-        if (e.startsWith("rate(") && e.endsWith(")")) {
-            String[] parts = e.substring(5, e.length() - 1).trim().split("\\s+");
-            long n = Long.parseLong(parts[0]);
-            ChronoUnit unit = switch (parts[1].replaceAll("s$", "")) {
-                case "minute" -> ChronoUnit.MINUTES;
-                case "hour" -> ChronoUnit.HOURS;
-                case "day" -> ChronoUnit.DAYS;
-                default -> throw new IllegalArgumentException("bad rate unit in " + expression);
-            };
-            return Optional.of(after.plus(n, unit));
+    /**
+     * The period of a {@code rate(value unit)} expression, the only form run locally.
+     *
+     * @throws IllegalArgumentException for any other expression
+     */
+    public static Duration period(String expression) {
+        Matcher m = RATE.matcher(expression.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("the schedule expression " + expression
+                    + " is not supported locally: only rate(...) is, e.g. rate(5 minutes), rate(1 hour), rate(1 day)");
         }
-        if (e.startsWith("cron(") && e.endsWith(")")) {
-            return Cron.parse(e.substring(5, e.length() - 1)).map(c -> c.next(ZonedDateTime.ofInstant(after, ZoneOffset.UTC)));
-        }
-        return Optional.empty();
+        ChronoUnit unit = switch (m.group(2)) {
+            case "minute" -> ChronoUnit.MINUTES;
+            case "hour" -> ChronoUnit.HOURS;
+            default -> ChronoUnit.DAYS;
+        };
+        return Duration.of(Long.parseLong(m.group(1)), unit);
     }
 
     @Override

@@ -2,39 +2,51 @@ package io.wabridge.local.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.RSAPublicKeySpec;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
+import java.util.Collection;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The HTTP API's JWT authorizer: takes the token from the identity source ({@code Authorization}, with
  * or without {@code Bearer }), fetches the issuer's JWKS through its OpenID configuration, and checks the
- * RSA signature, {@code iss}, {@code aud} (or {@code client_id}), {@code exp} and {@code nbf}. The
- * verified claims are handed to the function as strings, as API Gateway does.
+ * RSA signature, {@code iss}, {@code aud} (or {@code client_id}), {@code exp} and {@code nbf}, with no
+ * clock skew. The verified claims are handed to the function as strings, as API Gateway does.
+ * The JWS and JWKS work is nimbus-jose-jwt's; the claim rules are API Gateway's.
  */
 public final class JwtAuthorizer {
 
     /** Why a token was refused; the gateway answers 401. */
     public static final class Rejected extends Exception {
         public Rejected(String message) {
-            super(message);
+            // The reason goes into a quoted WWW-Authenticate parameter.
+            super(message.replace('"', '\''));
         }
     }
 
@@ -42,19 +54,25 @@ public final class JwtAuthorizer {
     public record Verified(Map<String, String> claims, List<String> scopes) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512);
     private static final Duration JWKS_TTL = Duration.ofHours(2);
+    private static final int HTTP_TIMEOUT_MILLIS = 5_000;
 
     private final String issuer;
     private final List<String> audiences;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private Map<String, PublicKey> keys = Map.of();
-    private long keysFetchedAt;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(HTTP_TIMEOUT_MILLIS)).build();
+    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    private JWKSource<SecurityContext> keys;
 
     public JwtAuthorizer(String issuer, List<String> audiences, Clock clock) {
         this.issuer = issuer;
         this.audiences = List.copyOf(audiences);
         this.clock = clock;
+        // API Gateway does not look at the typ header; access tokens of real issuers often say at+jwt.
+        processor.setJWSTypeVerifier((type, context) -> { });
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, (selector, context) -> keys().get(selector, context)));
+        processor.setJWTClaimsSetVerifier((claims, context) -> checkClaims(claims));
     }
 
     /** The verified claims, or {@link Rejected} saying why; any token, however malformed, gets one of the two. */
@@ -74,55 +92,39 @@ public final class JwtAuthorizer {
         if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
             token = token.substring(7).trim();
         }
-        String[] parts = token.split("\\.", -1);
-        if (parts.length != 3) {
-            throw new Rejected("token is not a JWT");
-        }
-        JsonNode header = decode(parts[0]);
-        JsonNode claims = decode(parts[1]);
-        if (!header.isObject() || !claims.isObject()) {
-            throw new Rejected("token is not a JWT");
-        }
-        String alg = header.path("alg").asText();
-        String javaAlg = switch (alg) {
-            case "RS256" -> "SHA256withRSA";
-            case "RS384" -> "SHA384withRSA";
-            case "RS512" -> "SHA512withRSA";
-            default -> throw new Rejected("signing algorithm " + alg + " is not supported");
-        };
-        PublicKey key = key(header.path("kid").asText(null));
+        JWT jwt;
         try {
-            Signature signature = Signature.getInstance(javaAlg);
-            signature.initVerify(key);
-            signature.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-            if (!signature.verify(Base64.getUrlDecoder().decode(parts[2]))) {
-                throw new Rejected("signature is invalid");
-            }
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            jwt = JWTParser.parse(token);
+        } catch (ParseException e) {
+            throw new Rejected("token is not a JWT");
+        }
+        if (!(jwt instanceof SignedJWT signed)) {
+            throw new Rejected("the token is not signed");
+        }
+        if (!ALGORITHMS.contains(signed.getHeader().getAlgorithm())) {
+            throw new Rejected("signing algorithm " + signed.getHeader().getAlgorithm() + " is not supported");
+        }
+        if (signed.getHeader().getKeyID() == null) {
+            throw new Rejected("token has no kid");
+        }
+        try {
+            processor.process(signed, null);
+        } catch (BadJWTException e) {
+            throw new Rejected(e.getMessage());
+        } catch (BadJOSEException e) {
+            throw new Rejected("signature is invalid, or no key " + signed.getHeader().getKeyID() + " in the issuer's JWKS");
+        } catch (KeySourceException e) {
+            throw new Rejected("the issuer's keys could not be fetched");
+        } catch (JOSEException e) {
             throw new Rejected("signature is invalid");
         }
-        if (!issuer.equals(claims.path("iss").asText())) {
-            throw new Rejected("the token issuer is not trusted");
-        }
-        if (!audienceMatches(claims)) {
-            throw new Rejected(claims.has("aud") || claims.has("client_id") ? "the token audience is not allowed"
-                    : "the token has no aud (or client_id) claim");
-        }
-        long now = clock.instant().getEpochSecond();
-        if (!claims.path("exp").canConvertToLong()) {
-            throw new Rejected("the token has no expiry");
-        }
-        if (claims.path("exp").asLong() <= now) {
-            throw new Rejected("the token has expired");
-        }
-        if (claims.has("nbf") && claims.path("nbf").asLong() > now) {
-            throw new Rejected("the token is not valid yet");
-        }
+        // The claims as the token has them (an aud string stays a string, exp a number), as API Gateway passes them.
+        Map<String, Object> raw = signed.getPayload().toJSONObject();
         Map<String, String> flat = new LinkedHashMap<>();
-        claims.fields().forEachRemaining(e -> flat.put(e.getKey(), flatten(e.getValue())));
+        raw.forEach((name, value) -> flat.put(name, flatten(value)));
         List<String> scopes = new ArrayList<>();
-        String scope = claims.has("scope") ? claims.path("scope").asText() : claims.path("scp").asText("");
-        for (String s : scope.split(" ")) {
+        Object scope = raw.containsKey("scope") ? raw.get("scope") : raw.get("scp");
+        for (String s : (scope instanceof String text ? text : "").split(" ")) {
             if (!s.isBlank()) {
                 scopes.add(s);
             }
@@ -130,89 +132,76 @@ public final class JwtAuthorizer {
         return new Verified(flat, scopes);
     }
 
-    private boolean audienceMatches(JsonNode claims) {
-        JsonNode aud = claims.get("aud");
-        if (aud == null) {
+    /** API Gateway's claim rules, after the signature checked: {@code iss}, {@code aud} or {@code client_id}, {@code exp}, {@code nbf}. */
+    private void checkClaims(JWTClaimsSet claims) throws BadJWTException {
+        if (!issuer.equals(claims.getIssuer())) {
+            throw new BadJWTException("the token issuer is not trusted");
+        }
+        if (!audienceMatches(claims)) {
+            boolean named = claims.getClaim("aud") != null || claims.getClaim("client_id") != null;
+            throw new BadJWTException(named ? "the token audience is not allowed" : "the token has no aud (or client_id) claim");
+        }
+        Date now = Date.from(clock.instant());
+        if (claims.getExpirationTime() == null) {
+            throw new BadJWTException("the token has no expiry");
+        }
+        if (!claims.getExpirationTime().after(now)) {
+            throw new BadJWTException("the token has expired");
+        }
+        if (claims.getNotBeforeTime() != null && claims.getNotBeforeTime().after(now)) {
+            throw new BadJWTException("the token is not valid yet");
+        }
+    }
+
+    private boolean audienceMatches(JWTClaimsSet claims) {
+        if (claims.getClaim("aud") == null) {
             // API Gateway checks client_id when a token has no aud; a token with neither is refused (never a crash).
-            JsonNode clientId = claims.get("client_id");
-            return clientId != null && clientId.isTextual() && audiences.contains(clientId.asText());
+            return claims.getClaim("client_id") instanceof String clientId && audiences.contains(clientId);
         }
-        if (aud.isArray()) {
-            for (JsonNode a : aud) {
-                if (audiences.contains(a.asText())) {
-                    return true;
-                }
+        return claims.getAudience().stream().anyMatch(audiences::contains);
+    }
+
+    private static String flatten(Object value) {
+        if (value instanceof Collection<?> items) {
+            List<String> texts = new ArrayList<>();
+            items.forEach(v -> texts.add(String.valueOf(v)));
+            return "[" + String.join(" ", texts) + "]";
+        }
+        if (value instanceof Map<?, ?> object) {
+            try {
+                return JSON.writeValueAsString(object);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
             }
-            return false;
         }
-        return audiences.contains(aud.asText());
+        return String.valueOf(value);
     }
 
-    private static String flatten(JsonNode value) {
-        if (value.isArray()) {
-            List<String> items = new ArrayList<>();
-            value.forEach(v -> items.add(v.asText()));
-            return "[" + String.join(" ", items) + "]";
-        }
-        return value.isValueNode() ? value.asText() : value.toString();
-    }
-
-    private synchronized PublicKey key(String kid) throws Rejected {
-        if (kid == null) {
-            throw new Rejected("token has no kid");
-        }
-        boolean stale = clock.millis() - keysFetchedAt > JWKS_TTL.toMillis();
-        if (stale || !keys.containsKey(kid)) {
-            keys = fetchKeys();
-            keysFetchedAt = clock.millis();
-        }
-        PublicKey key = keys.get(kid);
-        if (key == null) {
-            throw new Rejected("no key " + kid + " in the issuer's JWKS");
-        }
-        return key;
-    }
-
-    private Map<String, PublicKey> fetchKeys() throws Rejected {
-        try {
-            JsonNode config = get(URI.create(issuer.replaceAll("/$", "") + "/.well-known/openid-configuration"));
-            JsonNode jwks = get(URI.create(config.path("jwks_uri").asText()));
-            Map<String, PublicKey> out = new HashMap<>();
-            KeyFactory rsa = KeyFactory.getInstance("RSA");
-            for (JsonNode k : jwks.path("keys")) {
-                if ("RSA".equals(k.path("kty").asText())) {
-                    out.put(k.path("kid").asText(), rsa.generatePublic(new RSAPublicKeySpec(
-                            new BigInteger(1, Base64.getUrlDecoder().decode(k.path("n").asText())),
-                            new BigInteger(1, Base64.getUrlDecoder().decode(k.path("e").asText())))));
-                }
+    /** The issuer's JWKS, found through its OpenID configuration on first use; cached, and fetched again for an unknown kid. */
+    private synchronized JWKSource<SecurityContext> keys() throws KeySourceException {
+        if (keys == null) {
+            try {
+                JsonNode config = get(URI.create(issuer.replaceAll("/$", "") + "/.well-known/openid-configuration"));
+                keys = JWKSourceBuilder.create(URI.create(config.path("jwks_uri").asText()).toURL(),
+                                new DefaultResourceRetriever(HTTP_TIMEOUT_MILLIS, HTTP_TIMEOUT_MILLIS, JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT))
+                        .cache(JWKS_TTL.toMillis(), HTTP_TIMEOUT_MILLIS)
+                        .build();
+            } catch (IOException | IllegalArgumentException e) {
+                throw new KeySourceException("the issuer's OpenID configuration could not be fetched", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KeySourceException("interrupted", e);
             }
-            return out;
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-            throw new Rejected("the issuer's keys could not be fetched");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Rejected("interrupted");
         }
+        return keys;
     }
 
     private JsonNode get(URI uri) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(HTTP_TIMEOUT_MILLIS)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
             throw new IOException("HTTP " + response.statusCode() + " from " + uri);
         }
         return JSON.readTree(response.body());
-    }
-
-    private static JsonNode decode(String part) throws Rejected {
-        try {
-            JsonNode node = JSON.readTree(Base64.getUrlDecoder().decode(part));
-            if (node == null) {
-                throw new Rejected("token is not a JWT");
-            }
-            return node;
-        } catch (IOException | IllegalArgumentException e) {
-            throw new Rejected("token is not a JWT");
-        }
     }
 }

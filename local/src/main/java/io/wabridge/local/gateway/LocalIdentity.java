@@ -2,24 +2,34 @@ package io.wabridge.local.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.Signature;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,7 +44,6 @@ public final class LocalIdentity {
     public static final String PATH = "/.local/idp";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final String kid;
     private final RSAPrivateKey privateKey;
@@ -82,28 +91,34 @@ public final class LocalIdentity {
     /** An RS256 token for {@code tenant} with more claims (e.g. the tenant's plan), valid for {@code ttl}. */
     public String mint(String issuer, String audience, String tenantClaim, String tenant, Duration ttl, Map<String, String> extraClaims) {
         Instant now = Instant.now();
-        Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("iss", issuer);
-        claims.put("aud", audience);
-        claims.put("sub", "local-user@" + tenant);
-        claims.put(tenantClaim, tenant);
-        claims.put("iat", now.getEpochSecond());
-        claims.put("exp", now.plus(ttl).getEpochSecond());
-        claims.put("jti", UUID.randomUUID().toString());
-        claims.putAll(extraClaims);
-        return sign(Map.of("alg", "RS256", "typ", "JWT", "kid", kid), claims);
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .audience(audience)
+                .subject("local-user@" + tenant)
+                .claim(tenantClaim, tenant)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(ttl)))
+                .jwtID(UUID.randomUUID().toString());
+        extraClaims.forEach(claims::claim);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).keyID(kid).build(),
+                claims.build());
+        return signed(jwt);
     }
 
-    /** Signs arbitrary header and claims (tests use it to forge bad tokens too). */
+    /** Signs arbitrary header (an RS algorithm) and claims, nulls kept (tests use it to forge bad tokens too). */
     public String sign(Map<String, Object> header, Map<String, Object> claims) {
         try {
-            String signingInput = B64URL.encodeToString(JSON.writeValueAsBytes(header)) + "."
-                    + B64URL.encodeToString(JSON.writeValueAsBytes(claims));
-            Signature signature = Signature.getInstance("SHA256withRSA");
-            signature.initSign(privateKey);
-            signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-            return signingInput + "." + B64URL.encodeToString(signature.sign());
-        } catch (IOException | GeneralSecurityException e) {
+            return signed(new JWSObject(JWSHeader.parse(header), new Payload(JSON.writeValueAsBytes(claims))));
+        } catch (IOException | ParseException e) {
+            throw new IllegalStateException("cannot sign token", e);
+        }
+    }
+
+    private String signed(JWSObject jws) {
+        try {
+            jws.sign(new RSASSASigner(privateKey));
+            return jws.serialize();
+        } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign token", e);
         }
     }
@@ -119,13 +134,7 @@ public final class LocalIdentity {
     }
 
     public Map<String, Object> jwks() {
-        return Map.of("keys", List.of(Map.of("kty", "RSA", "use", "sig", "alg", "RS256", "kid", kid,
-                "n", B64URL.encodeToString(unsigned(publicKey.getModulus())),
-                "e", B64URL.encodeToString(unsigned(publicKey.getPublicExponent())))));
-    }
-
-    private static byte[] unsigned(BigInteger value) {
-        byte[] bytes = value.toByteArray();
-        return bytes[0] == 0 && bytes.length > 1 ? java.util.Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+        return new JWKSet(new RSAKey.Builder(publicKey).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256).keyID(kid).build())
+                .toJSONObject();
     }
 }

@@ -1,34 +1,48 @@
 package io.wabridge.local.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Instant;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class SchedulesTest {
 
-    private static final Instant T = Instant.parse("2026-11-21T10:15:30Z"); // a Saturday
-
     @Test
     void rateExpressions() {
-        assertThat(LocalScheduler.next("rate(5 minutes)", T)).contains(Instant.parse("2026-11-21T10:20:30Z"));
-        assertThat(LocalScheduler.next("rate(1 hour)", T)).contains(Instant.parse("2026-11-21T11:15:30Z"));
-        assertThat(LocalScheduler.next("rate(1 day)", T)).contains(Instant.parse("2026-11-22T10:15:30Z"));
+        assertThat(LocalScheduler.period("rate(5 minutes)")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(LocalScheduler.period("rate(1 minute)")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(LocalScheduler.period("rate(1 hour)")).isEqualTo(Duration.ofHours(1));
+        assertThat(LocalScheduler.period(" rate(2 days) ")).isEqualTo(Duration.ofDays(2));
     }
 
     @Test
-    void cronExpressionsInUtc() {
-        assertThat(LocalScheduler.next("cron(0 3 * * ? *)", T)).contains(Instant.parse("2026-11-22T03:00:00Z"));
-        assertThat(LocalScheduler.next("cron(0/15 * * * ? *)", T)).contains(Instant.parse("2026-11-21T10:30:00Z"));
-        assertThat(LocalScheduler.next("cron(0 9 ? * MON-FRI *)", T)).contains(Instant.parse("2026-11-23T09:00:00Z"));
-        assertThat(LocalScheduler.next("cron(30 8 1 JAN,JUL ? *)", T)).contains(Instant.parse("2027-01-01T08:30:00Z"));
-        assertThat(LocalScheduler.next("cron(0 12 ? * 1 *)", T)).contains(Instant.parse("2026-11-22T12:00:00Z"));
+    void aCronScheduleIsRefusedNamingItsFunction() {
+        try (LocalScheduler scheduler = new LocalScheduler()) {
+            assertThatThrownBy(() -> scheduler.add(schedule("TickFunction.Nightly", "cron(0 3 * * ? *)")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("function TickFunction, schedule Nightly")
+                    .hasMessageContaining("cron(0 3 * * ? *)")
+                    .hasMessageContaining("only rate(...) is");
+            assertThat(scheduler.schedules()).isEmpty();
+        }
     }
 
     @Test
-    void formsNotUnderstoodLocallyAreLeftToManualFiring() {
-        assertThat(LocalScheduler.next("cron(0 10 L * ? *)", T)).isEmpty();
-        assertThat(LocalScheduler.next("cron(0 10 ? * 6#3 *)", T)).isEmpty();
-        assertThat(LocalScheduler.next("at(2026-12-01T00:00:00)", T)).isEmpty();
+    void otherFormsAndBadRatesAreRefusedToo() {
+        try (LocalScheduler scheduler = new LocalScheduler()) {
+            for (String expression : new String[] {"at(2026-12-01T00:00:00)", "rate(5 weeks)", "rate(minutes)"}) {
+                assertThatThrownBy(() -> scheduler.add(schedule("F.E", expression)))
+                        .hasMessageContaining("function F, schedule E")
+                        .hasMessageContaining("only rate(...) is");
+            }
+            scheduler.add(schedule("F.E", "rate(1 day)"));
+            assertThat(scheduler.schedules()).containsOnlyKeys("F.E");
+        }
+    }
+
+    private static LocalScheduler.Schedule schedule(String name, String expression) {
+        return new LocalScheduler.Schedule(name, expression, null, null, "arn:aws:events:eu-west-1:000000000000:rule/x",
+                "eu-west-1", "000000000000");
     }
 }

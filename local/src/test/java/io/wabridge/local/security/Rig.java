@@ -1,6 +1,5 @@
 package io.wabridge.local.security;
 
-import static io.wabridge.local.Http.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** The safety and least-privilege rules of template.yaml (README, "Deploy to AWS"). */
+/** The safety and least-privilege rules of template.yaml (docs/deploy.md). */
 class StackTest {
 
     static final Path FILE = Path.of("../template.yaml");

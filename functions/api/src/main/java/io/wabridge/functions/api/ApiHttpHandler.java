@@ -11,7 +11,6 @@ import io.wabridge.adapters.aws.DynamoDbChannels;
 import io.wabridge.adapters.aws.DynamoDbMessageHistory;
 import io.wabridge.adapters.aws.DynamoDbOutbox;
 import io.wabridge.adapters.meta.GraphClient;
-import io.wabridge.core.consent.CheckCanSend;
 import io.wabridge.core.consent.RecordConsent;
 import io.wabridge.core.token.SecretContext;
 import io.wabridge.core.token.SecretField;

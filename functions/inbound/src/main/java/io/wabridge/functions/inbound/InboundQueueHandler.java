@@ -11,7 +11,6 @@ import io.wabridge.adapters.aws.S3Objects;
 import io.wabridge.adapters.aws.SqsInboundQueue;
 import io.wabridge.adapters.aws.SqsMediaJobs;
 import io.wabridge.adapters.aws.SqsBotJobs;
-import io.wabridge.adapters.aws.DynamoDbSettings;
 import java.util.function.Supplier;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.Invocation;

@@ -1,6 +1,5 @@
 package io.wabridge.functions.signup;
 
-import static io.wabridge.adapters.lambda.HttpResponses.claim;
 import static io.wabridge.adapters.lambda.HttpResponses.error;
 import static io.wabridge.adapters.lambda.HttpResponses.json;
 import static io.wabridge.adapters.lambda.HttpResponses.query;
@@ -20,7 +19,6 @@ import io.wabridge.adapters.lambda.HttpResponses;
 import io.wabridge.adapters.lambda.TenantGate;
 import io.wabridge.adapters.aws.DynamoDbTenantPurge;
 import io.wabridge.core.tenant.OffboardTenant;
-import io.wabridge.adapters.meta.GraphOnboarding;
 import io.wabridge.core.channel.Channel;
 import io.wabridge.core.channel.Channels;
 import io.wabridge.core.channel.ConnectChannel;
