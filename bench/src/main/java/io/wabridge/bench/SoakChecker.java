@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wabridge.adapters.aws.DynamoDbOutbox;
 import io.wabridge.adapters.aws.SqsOutboundQueue;
+import io.wabridge.adapters.aws.TableItems;
 import io.wabridge.core.inbound.MessageStatus;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.send.OutboundMessage;
@@ -120,15 +121,15 @@ final class SoakChecker {
             for (Map<String, AttributeValue> item : page.items()) {
                 String pk = item.get("PK").s();
                 String sk = item.get("SK").s();
-                if (pk.startsWith("CONV#") && sk.startsWith("MSG#") && item.containsKey("direction")
+                if (TableItems.isConversation(pk, null) && TableItems.isMessage(sk) && item.containsKey("direction")
                         && "inbound".equals(item.get("direction").s())) {
                     storedMessages.merge(item.get("wamid").s(), 1, Integer::sum);
-                } else if (pk.startsWith("WAMID#") && sk.equals("MSG")) {
-                    pointers.add(pk.substring("WAMID#".length()));
-                } else if (pk.startsWith("WAMID#") && sk.equals("STATUS")) {
-                    statusItems.put(pk.substring("WAMID#".length()), item);
-                } else if (pk.startsWith("QUEUE_FAILURE#")) {
-                    failureReasons.put(pk.substring("QUEUE_FAILURE#".length()), item.get("reason").s());
+                } else if (TableItems.isWamid(pk) && sk.equals(TableItems.POINTER)) {
+                    pointers.add(TableItems.wamidOf(pk));
+                } else if (TableItems.isWamid(pk) && sk.equals(TableItems.STATUS)) {
+                    statusItems.put(TableItems.wamidOf(pk), item);
+                } else if (TableItems.isQueueFailure(pk)) {
+                    failureReasons.put(TableItems.queueMessageIdOf(pk), item.get("reason").s());
                 }
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;

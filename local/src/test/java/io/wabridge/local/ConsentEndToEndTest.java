@@ -3,6 +3,7 @@ package io.wabridge.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wabridge.adapters.aws.TableItems;
 import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.sandbox.SandboxState;
 import java.net.http.HttpResponse;
@@ -268,7 +269,7 @@ class ConsentEndToEndTest {
         assertThat(mentions(user)).as("nothing names the number").isEmpty();
         assertThat(mentions(bsuid)).as("nothing names the BSUID").isEmpty();
         assertThat(mentions(image)).as("no message, pointer, status or bytes of the image (the event log keeps only keys for 8 days)")
-                .allMatch(found -> found.startsWith("EVT#"));
+                .allMatch(found -> TableItems.isEventLog(found));
         assertThat(call("GET", "/v1/messages/" + image, TENANT, null).statusCode()).isEqualTo(404);
         assertThat(call("GET", "/v1/messages/" + sendId, TENANT, null).statusCode()).isEqualTo(404);
 
@@ -310,9 +311,12 @@ class ConsentEndToEndTest {
         })).isTrue();
         List<String> left = mentions(tenant);
         System.out.println("left after the purge: " + left);
-        assertThat(left).as("only the audit trail and records that expire by themselves")
-                .allMatch(k -> k.startsWith("TENANT#" + tenant + "#AUDIT") || k.startsWith("OFFBOARD#") || k.startsWith("SIGNUP#") || k.startsWith("RATE#"));
-        assertThat(left).anyMatch(k -> k.startsWith("TENANT#" + tenant + "#AUDIT"));
+        assertThat(left).as("only what the catalogue keeps (the audit trail, the offboarding) and records that expire by themselves")
+                .allSatisfy(k -> assertThat(TableItems.typeOf(k.split(" / ")[0], k.split(" / ")[1]).purge()).as(k).matches("(kept|expires).*"));
+        assertThat(left).anyMatch(k -> k.startsWith(TableItems.audit(new io.wabridge.core.inbound.TenantId(tenant))));
+        for (var page : runtime.dynamo().scanPaginator(r -> r.tableName(runtime.resources().tableNames().get("Table")))) {
+            page.items().forEach(item -> TableItems.typeOf(item.get("PK").s(), item.get("SK").s())); // every item is catalogued
+        }
         assertThat(mentions(user)).isEmpty();
         assertThat(mentions("6281200004402")).isEmpty();
         assertThat(call("GET", "/v1/channels/" + co.phoneNumberId(), tenant, null).statusCode()).isEqualTo(404);

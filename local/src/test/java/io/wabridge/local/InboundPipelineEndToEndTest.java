@@ -2,6 +2,7 @@ package io.wabridge.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wabridge.adapters.aws.TableItems;
 import io.wabridge.core.webhook.WebhookSignature;
 import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.sandbox.SandboxState;
@@ -43,6 +44,8 @@ class InboundPipelineEndToEndTest {
         Routes.claim(runtime, "globex", globex.wabaId(), globex.phoneNumberId());
     }
 
+    static final io.wabridge.core.inbound.TenantId ACME = new io.wabridge.core.inbound.TenantId("acme");
+    static final io.wabridge.core.inbound.TenantId GLOBEX = new io.wabridge.core.inbound.TenantId("globex");
 
     static Map<String, AttributeValue> item(String pk, String sk) {
         return runtime.dynamo().getItem(r -> r.tableName(table).consistentRead(true)
@@ -50,7 +53,7 @@ class InboundPipelineEndToEndTest {
     }
 
     static Map<String, AttributeValue> message(String wamid) {
-        Map<String, AttributeValue> pointer = item("WAMID#" + wamid, "MSG");
+        Map<String, AttributeValue> pointer = item(TableItems.wamid(wamid), TableItems.POINTER);
         return pointer.isEmpty() ? pointer : item(pointer.get("messagePK").s(), pointer.get("messageSK").s());
     }
 
@@ -103,7 +106,7 @@ class InboundPipelineEndToEndTest {
         });
         assertThat(message(listReply).get("contextWamid").s()).isEqualTo(first);
         assertThat(message(wamids.get("unsupported")).get("content").s()).contains("131051");
-        Map<String, AttributeValue> contact = item("TENANT#acme#CHANNEL#" + acme.phoneNumberId(), "CONTACT#" + meta.user(user).bsuid);
+        Map<String, AttributeValue> contact = item(TableItems.channelContacts(ACME, acme.phoneNumberId()), TableItems.contact(meta.user(user).bsuid));
         assertThat(contact.get("waId").s()).isEqualTo(user);
         assertThat(contact.get("lastInboundAt")).isNotNull();
     }
@@ -115,8 +118,8 @@ class InboundPipelineEndToEndTest {
             post(delivery(List.of(entry("WABA-X", acme.phoneNumberId(), "\"statuses\":[{\"id\":\"" + wamid + "\",\"status\":\"" + status
                     + "\",\"timestamp\":\"" + Instant.now().getEpochSecond() + "\",\"recipient_id\":\"6281234500002\"}]"))));
         }
-        await("status stored", () -> item("WAMID#" + wamid, "STATUS").containsKey("at_delivered"));
-        assertThat(item("WAMID#" + wamid, "STATUS").get("status").s()).isEqualTo("read");
+        await("status stored", () -> item(TableItems.wamid(wamid), TableItems.STATUS).containsKey("at_delivered"));
+        assertThat(item(TableItems.wamid(wamid), TableItems.STATUS).get("status").s()).isEqualTo("read");
     }
 
     @Test
@@ -127,8 +130,8 @@ class InboundPipelineEndToEndTest {
                 entry(acme.wabaId(), acme.phoneNumberId(), textMessage(a, "6281234500003")),
                 entry(globex.wabaId(), globex.phoneNumberId(), textMessage(g, "6281234500004")))));
         await("both stored", () -> !message(a).isEmpty() && !message(g).isEmpty());
-        assertThat(message(a).get("PK").s()).startsWith("CONV#acme#");
-        assertThat(message(g).get("PK").s()).startsWith("CONV#globex#");
+        assertThat(TableItems.isConversation(message(a).get("PK").s(), ACME)).isTrue();
+        assertThat(TableItems.isConversation(message(g).get("PK").s(), GLOBEX)).isTrue();
     }
 
     @Test
@@ -136,7 +139,7 @@ class InboundPipelineEndToEndTest {
         meta.addTemplate(globex.wabaId(), "order_ready", "id", "UTILITY", "Pesanan {{1}} siap", "PENDING");
         meta.setTemplateStatus(globex.wabaId(), "order_ready", "id", "APPROVED", null);
         await("template event stored", () -> runtime.dynamo().query(r -> r.tableName(table).keyConditionExpression("PK = :p")
-                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("TENANT#globex#EVENTS")))).items().stream()
+                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(TableItems.events(GLOBEX))))).items().stream()
                 .anyMatch(i -> i.get("field").s().equals("message_template_status_update") && i.get("value").s().contains("order_ready")));
     }
 
@@ -149,33 +152,33 @@ class InboundPipelineEndToEndTest {
         // where days pass between them (delivered together, the two may be applied in either order).
         runtime.awaitIdle();
         meta.setTemplateCategory(globex.wabaId(), "promo_sale", "en", "MARKETING");
-        String templateKey = "TEMPLATE#" + globex.wabaId() + "#promo_sale#en";
+        String templateKey = TableItems.template(globex.wabaId(), "promo_sale", "en");
         await("template record complete", () -> {
-            Map<String, AttributeValue> t = item("TENANT#globex", templateKey);
+            Map<String, AttributeValue> t = item(TableItems.tenant(GLOBEX), templateKey);
             return t.containsKey("status") && t.containsKey("quality") && t.containsKey("category");
         });
         runtime.awaitIdle();
-        Map<String, AttributeValue> template = item("TENANT#globex", templateKey);
+        Map<String, AttributeValue> template = item(TableItems.tenant(GLOBEX), templateKey);
         assertThat(template.get("status").s()).isEqualTo("APPROVED");
         assertThat(template.get("quality").s()).isEqualTo("YELLOW");
         assertThat(template.get("category").s()).isEqualTo("MARKETING");
 
         meta.upgradeThroughput(globex.phoneNumberId());
         await("throughput recorded", () -> "HIGH".equals(java.util.Optional.ofNullable(
-                item("TENANT#globex", "WABA#" + globex.wabaId() + "#NUMBER#6281100000020").get("throughputLevel")).map(AttributeValue::s).orElse(null)));
+                item(TableItems.tenant(GLOBEX), TableItems.number(globex.wabaId(), "6281100000020")).get("throughputLevel")).map(AttributeValue::s).orElse(null)));
 
         String user = "6281234500011";
         meta.userSendsText(user, globex.phoneNumberId(), "halo");
         meta.setMarketingPreference(user, globex.phoneNumberId(), true);
         await("marketing stop recorded in the consent ledger", () -> "OUT".equals(java.util.Optional.ofNullable(
-                item("TENANT#globex#CONSENT#" + user, "STATE").get("marketing")).map(AttributeValue::s).orElse(null)));
+                item(TableItems.consent(GLOBEX, user), TableItems.CONSENT_STATE).get("marketing")).map(AttributeValue::s).orElse(null)));
 
         SandboxState.Customer leaving = meta.createCustomer("Leaving", "6281100000030");
         meta.subscribe(leaving.wabaId());
         Routes.claim(runtime, "leaving", leaving.wabaId(), leaving.phoneNumberId());
         meta.revokeApp(leaving.businessId());
         await("disconnection recorded", () -> "disconnected".equals(java.util.Optional.ofNullable(
-                item("TENANT#leaving", "WABA#" + leaving.wabaId()).get("connection")).map(AttributeValue::s).orElse(null)));
+                item(TableItems.tenant(new io.wabridge.core.inbound.TenantId("leaving")), TableItems.waba(leaving.wabaId())).get("connection")).map(AttributeValue::s).orElse(null)));
         // The record is written before the event is published: wait for the event too.
         await("channel.updated raised", () -> runtime.aws().events().received().stream().anyMatch(e ->
                 e.path("detail-type").asText().equals("channel.updated") && e.path("detail").path("tenantId").asText().equals("leaving")));
@@ -242,8 +245,8 @@ class InboundPipelineEndToEndTest {
     void anUnknownNumberIsRecordedAndAcknowledged() throws Exception {
         String unknownNumber = "999000111222";
         post(delivery(List.of(entry("WABA-U", unknownNumber, textMessage("wamid.unrouted-" + System.nanoTime(), "6281234500005")))));
-        String day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
-        await("unrouted recorded", () -> !item("UNROUTED#" + day, "phone#" + unknownNumber).isEmpty());
+        java.time.LocalDate day = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        await("unrouted recorded", () -> !item(TableItems.unrouted(day), "phone#" + unknownNumber).isEmpty());
     }
 
     @Test
@@ -297,7 +300,7 @@ class InboundPipelineEndToEndTest {
             post(delivery(List.of(entry("WABA-X", acme.phoneNumberId(), "\"statuses\":[{\"id\":\"" + wamid + "\",\"status\":\"" + status
                     + "\",\"timestamp\":\"" + Instant.now().getEpochSecond() + "\",\"recipient_id\":\"6281234500002\"}]"))));
         }
-        await("read stored", () -> item("WAMID#" + wamid, "STATUS").containsKey("at_read"));
+        await("read stored", () -> item(TableItems.wamid(wamid), TableItems.STATUS).containsKey("at_read"));
         var view = JSON.readTree(Http.get(URI.create(runtime.baseUrl() + "/v1/messages/" + wamid), "authorization",
                 "Bearer " + runtime.token("acme", Duration.ofMinutes(5))).body());
         assertThat(view.path("status").path("current").asText()).isEqualTo("read");

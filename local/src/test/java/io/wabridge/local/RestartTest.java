@@ -2,6 +2,7 @@ package io.wabridge.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wabridge.adapters.aws.TableItems;
 import io.wabridge.core.webhook.WebhookSignature;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ class RestartTest {
     }
 
     private static Map<String, AttributeValue> pointer(LocalRuntime runtime, String table, String wamid) {
-        return runtime.dynamo().getItem(r -> r.tableName(table).consistentRead(true).key(Map.of(
-                "PK", AttributeValue.fromS("WAMID#" + wamid), "SK", AttributeValue.fromS("MSG")))).item();
+        return runtime.dynamo().getItem(r -> r.tableName(table).consistentRead(true).key(
+                TableItems.key(TableItems.wamid(wamid), TableItems.POINTER))).item();
     }
 }

@@ -2,6 +2,7 @@ package io.wabridge.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wabridge.adapters.aws.TableItems;
 import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.sandbox.SandboxState;
 import java.time.Clock;
@@ -25,7 +26,7 @@ class SandboxEndToEndTest {
 
     private Map<String, AttributeValue> stored(String wamid) {
         return runtime.dynamo().getItem(r -> r.tableName(runtime.resources().tableNames().get("Table")).consistentRead(true)
-                .key(Map.of("PK", AttributeValue.fromS("WAMID#" + wamid), "SK", AttributeValue.fromS("MSG")))).item();
+                .key(TableItems.key(TableItems.wamid(wamid), TableItems.POINTER))).item();
     }
 
     @Test

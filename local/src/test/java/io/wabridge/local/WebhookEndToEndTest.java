@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.adapters.aws.TableItems;
 import io.wabridge.core.webhook.WebhookSignature;
 import io.wabridge.local.gateway.LocalIdentity;
 import java.net.URI;
@@ -54,8 +55,8 @@ class WebhookEndToEndTest {
     }
 
     private Map<String, AttributeValue> storedMessage(String wamid) {
-        return runtime.dynamo().getItem(r -> r.tableName(table).consistentRead(true).key(Map.of(
-                "PK", AttributeValue.fromS("WAMID#" + wamid), "SK", AttributeValue.fromS("MSG")))).item();
+        return runtime.dynamo().getItem(r -> r.tableName(table).consistentRead(true).key(
+                TableItems.key(TableItems.wamid(wamid), TableItems.POINTER))).item();
     }
 
     @Test

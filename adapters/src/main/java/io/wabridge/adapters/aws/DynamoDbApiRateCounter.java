@@ -34,7 +34,7 @@ public final class DynamoDbApiRateCounter implements ApiRateLimit.Counter {
         long window = second - Math.floorMod(second, ApiRateLimit.WINDOW_SECONDS);
         try {
             dynamo.updateItem(r -> r.tableName(table)
-                    .key(Map.of("PK", AttributeValue.fromS("RATE#" + tenant.value()), "SK", AttributeValue.fromS(Long.toString(window))))
+                    .key(TableItems.key(TableItems.rate(tenant), Long.toString(window)))
                     .updateExpression("ADD #w :one, #s :one SET expiresAt = :exp")
                     .conditionExpression("(attribute_not_exists(#w) OR #w < :window) AND (attribute_not_exists(#s) OR #s < :burst)")
                     .expressionAttributeNames(Map.of("#w", "requests", "#s", "s" + (second - window)))

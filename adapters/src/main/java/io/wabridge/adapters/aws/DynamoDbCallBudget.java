@@ -27,7 +27,7 @@ public final class DynamoDbCallBudget implements CallBudget {
         long hour = now.getEpochSecond() / 3600;
         try {
             dynamo.updateItem(r -> r.tableName(table)
-                    .key(Map.of("PK", AttributeValue.fromS("CALLS#" + wabaId), "SK", AttributeValue.fromS("HOUR#" + hour)))
+                    .key(TableItems.key(TableItems.callBudget(wabaId), TableItems.hour(hour)))
                     .updateExpression("ADD calls :n SET expiresAt = :exp")
                     .conditionExpression("attribute_not_exists(calls) OR calls <= :room")
                     .expressionAttributeValues(Map.of(":n", AttributeValue.fromN(Integer.toString(calls)),
@@ -41,8 +41,8 @@ public final class DynamoDbCallBudget implements CallBudget {
 
     /** The calls taken from the WABA's budget in the hour of {@code at} (for benchmarks and operators). */
     public int taken(String wabaId, Instant at) {
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(Map.of(
-                "PK", AttributeValue.fromS("CALLS#" + wabaId), "SK", AttributeValue.fromS("HOUR#" + at.getEpochSecond() / 3600)))).item();
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(
+                TableItems.key(TableItems.callBudget(wabaId), TableItems.hour(at.getEpochSecond() / 3600)))).item();
         return item == null || !item.containsKey("calls") ? 0 : Integer.parseInt(item.get("calls").n());
     }
 }

@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class DynamoDbChannels implements Channels {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String HEALTH_INDEX_KEY = "CHANNEL_HEALTH";
+    private static final String HEALTH_INDEX_KEY = TableItems.CHANNEL_HEALTH;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -37,7 +37,7 @@ public final class DynamoDbChannels implements Channels {
     }
 
     private static Map<String, AttributeValue> key(TenantId tenant, String phoneNumberId) {
-        return Map.of("PK", AttributeValue.fromS("TENANT#" + tenant.value()), "SK", AttributeValue.fromS("CHANNEL#" + phoneNumberId));
+        return TableItems.key(TableItems.tenant(tenant), TableItems.channel(phoneNumberId));
     }
 
     @Override
@@ -141,7 +141,7 @@ public final class DynamoDbChannels implements Channels {
             throw new IllegalArgumentException("cursor is not one this API returned");
         }
         var page = dynamo.query(r -> r.tableName(table).keyConditionExpression("PK = :p AND begins_with(SK, :c)")
-                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("TENANT#" + tenant.value()), ":c", AttributeValue.fromS("CHANNEL#")))
+                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(TableItems.tenant(tenant)), ":c", AttributeValue.fromS(TableItems.CHANNELS)))
                 .limit(limit).exclusiveStartKey(start));
         List<Channel> out = new ArrayList<>();
         page.items().forEach(item -> out.add(channel(item)));

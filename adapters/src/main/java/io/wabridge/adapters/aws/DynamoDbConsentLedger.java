@@ -37,7 +37,7 @@ public final class DynamoDbConsentLedger implements ConsentLedger {
     }
 
     static String pk(TenantId tenant, String contact) {
-        return "TENANT#" + tenant.value() + "#CONSENT#" + contact;
+        return TableItems.consent(tenant, contact);
     }
 
     @Override
@@ -46,7 +46,7 @@ public final class DynamoDbConsentLedger implements ConsentLedger {
         for (int attempt = 0; ; attempt++) {
             // First try assumes a contact new to the ledger (an import's usual case): one call, no read.
             Map<String, AttributeValue> current = attempt == 0 ? Map.of() : dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                    .key(Map.of("PK", s(pk), "SK", s("STATE")))).item();
+                    .key(TableItems.key(pk, TableItems.CONSENT_STATE))).item();
             boolean exists = current != null && !current.isEmpty();
             ConsentState before = exists ? state(current) : ConsentState.NONE;
             ConsentState after;
@@ -70,7 +70,7 @@ public final class DynamoDbConsentLedger implements ConsentLedger {
                                 .expressionAttributeValues(exists ? Map.of(":v", n(version)) : null)).build()));
                 // The tenant's counters are one item every entry would touch: kept out of the transaction so
                 // concurrent entries do not conflict on it (a crash between the two can miss one count).
-                dynamo.updateItem(u -> u.tableName(table).key(Map.of("PK", s("TENANT#" + e.tenant().value()), "SK", s("CONSENTSTATS")))
+                dynamo.updateItem(u -> u.tableName(table).key(TableItems.key(TableItems.tenant(e.tenant()), TableItems.CONSENT_STATS))
                         .updateExpression("ADD known :k, optedIn :i, optedOut :o")
                         .expressionAttributeValues(Map.of(":k", n(exists ? 0 : 1), ":i", n(delta(before.optedIn(), after.optedIn())),
                                 ":o", n(delta(before.optedOut(), after.optedOut())))));
@@ -95,7 +95,7 @@ public final class DynamoDbConsentLedger implements ConsentLedger {
     @Override
     public List<ConsentEvent> history(TenantId tenant, String contact) {
         List<ConsentEvent> out = new ArrayList<>();
-        Map<String, AttributeValue> values = Map.of(":pk", s(pk(tenant, contact)), ":log", s("LOG#"));
+        Map<String, AttributeValue> values = Map.of(":pk", s(pk(tenant, contact)), ":log", s(TableItems.CONSENT_ENTRIES));
         for (var page : dynamo.queryPaginator(r -> r.tableName(table).consistentRead(true)
                 .keyConditionExpression("PK = :pk AND begins_with(SK, :log)").expressionAttributeValues(values))) {
             for (Map<String, AttributeValue> item : page.items()) {
@@ -110,8 +110,8 @@ public final class DynamoDbConsentLedger implements ConsentLedger {
     public ConsentState state(TenantId tenant, String contact) {
         // One round trip for the contact's state and, if it was erased, the opt-out kept under its pseudonym.
         String own = pk(tenant, contact);
-        List<Map<String, AttributeValue>> keys = List.of(Map.of("PK", s(own), "SK", s("STATE")),
-                Map.of("PK", s(pk(tenant, ContactKey.pseudonym(tenant, contact))), "SK", s("STATE")));
+        List<Map<String, AttributeValue>> keys = List.of(TableItems.key(own, TableItems.CONSENT_STATE),
+                TableItems.key(pk(tenant, ContactKey.pseudonym(tenant, contact)), TableItems.CONSENT_STATE));
         Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
         Map<String, Map<String, AttributeValue>> found = new HashMap<>();
         while (!request.isEmpty()) {
@@ -140,7 +140,7 @@ public final class DynamoDbConsentLedger implements ConsentLedger {
     private static Map<String, AttributeValue> entry(String pk, ConsentEvent e) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("PK", s(pk));
-        item.put("SK", s("LOG#" + e.id()));
+        item.put("SK", s(TableItems.consentEntry(e.id())));
         item.put("tenantId", s(e.tenant().value()));
         item.put("contact", s(e.contact()));
         item.put("action", s(e.action().name()));
@@ -163,7 +163,7 @@ public final class DynamoDbConsentLedger implements ConsentLedger {
         if (item.containsKey("proof")) {
             item.get("proof").m().forEach((k, v) -> proof.put(k, v.s()));
         }
-        return new ConsentEvent(item.get("SK").s().substring("LOG#".length()), tenant, contact,
+        return new ConsentEvent(TableItems.consentEntryIdOf(item.get("SK").s()), tenant, contact,
                 ConsentEvent.Action.valueOf(item.get("action").s()), ConsentEvent.Scope.valueOf(item.get("scope").s()),
                 ConsentEvent.Source.valueOf(item.get("source").s()), Instant.parse(item.get("at").s()), proof, str(item, "recordedBy"));
     }
@@ -171,7 +171,7 @@ public final class DynamoDbConsentLedger implements ConsentLedger {
     private static Map<String, AttributeValue> stateItem(String pk, ConsentEvent e, ConsentState st, long version) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("PK", s(pk));
-        item.put("SK", s("STATE"));
+        item.put("SK", s(TableItems.CONSENT_STATE));
         item.put("tenantId", s(e.tenant().value()));
         item.put("contact", s(e.contact()));
         item.put("all", s(st.all().name()));
@@ -182,7 +182,7 @@ public final class DynamoDbConsentLedger implements ConsentLedger {
         }
         item.put("entries", n(st.entries()));
         item.put("version", n(version));
-        item.put("GSI1PK", s("TENANT#" + e.tenant().value() + "#CONSENTS")); // the tenant's ledgers, for its purge
+        item.put("GSI1PK", s(TableItems.tenantConsents(e.tenant()))); // the tenant's ledgers, for its purge
         item.put("GSI1SK", s(e.contact()));
         return item;
     }

@@ -33,7 +33,7 @@ public final class DynamoDbContactIds implements ContactIds {
     }
 
     private static String pk(TenantId tenant) {
-        return "TENANT#" + tenant.value() + "#CONTACTID";
+        return TableItems.contactIds(tenant);
     }
 
     private Map<String, AttributeValue> item(TenantId tenant, String id) {

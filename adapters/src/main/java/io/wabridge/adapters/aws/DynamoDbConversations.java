@@ -24,8 +24,7 @@ public final class DynamoDbConversations implements Conversations {
     }
 
     private Map<String, AttributeValue> key(TenantId tenant, String phoneNumberId, String contactKey) {
-        return Map.of("PK", AttributeValue.fromS("TENANT#" + tenant.value() + "#CHANNEL#" + phoneNumberId),
-                "SK", AttributeValue.fromS("CONTACT#" + ids.contactKey(tenant, contactKey)));
+        return TableItems.key(TableItems.channelContacts(tenant, phoneNumberId), TableItems.contact(ids.contactKey(tenant, contactKey)));
     }
 
     @Override

@@ -31,12 +31,12 @@ public final class DynamoDbFailureLog implements FailureLog {
     @Override
     public void record(String queueMessageId, int receiveCount, String reason) {
         try {
-            dynamo.putItem(r -> r.tableName(table).item(Map.of(
-                    "PK", AttributeValue.fromS("QUEUE_FAILURE#" + queueMessageId), "SK", AttributeValue.fromS("FAILURE"),
-                    "reason", AttributeValue.fromS(reason.length() > 1000 ? reason.substring(0, 1000) : reason),
+            Map<String, AttributeValue> item = new java.util.HashMap<>(TableItems.queueFailure(queueMessageId));
+            item.putAll(Map.of("reason", AttributeValue.fromS(reason.length() > 1000 ? reason.substring(0, 1000) : reason),
                     "receiveCount", AttributeValue.fromN(Integer.toString(receiveCount)),
                     "at", AttributeValue.fromS(clock.instant().toString()),
-                    "expiresAt", AttributeValue.fromN(Long.toString(clock.instant().plus(Duration.ofDays(14)).getEpochSecond())))));
+                    "expiresAt", AttributeValue.fromN(Long.toString(clock.instant().plus(Duration.ofDays(14)).getEpochSecond()))));
+            dynamo.putItem(r -> r.tableName(table).item(item));
         } catch (SdkException e) {
             log.warn("could not record the failure of {}: {}", queueMessageId, e.getClass().getSimpleName());
         }

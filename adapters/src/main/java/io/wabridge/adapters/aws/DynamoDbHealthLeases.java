@@ -22,7 +22,7 @@ public final class DynamoDbHealthLeases implements HealthLeases {
     }
 
     private static Map<String, AttributeValue> key(String phoneNumberId) {
-        return Map.of("PK", AttributeValue.fromS("HEALTH#" + phoneNumberId), "SK", AttributeValue.fromS("LEASE"));
+        return TableItems.healthLease(phoneNumberId);
     }
 
     @Override

@@ -8,15 +8,13 @@ import io.wabridge.core.inbound.InboundUpdate.WabaEvent;
 import io.wabridge.core.inbound.TenantId;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import io.wabridge.core.inbound.MessageStatus;
+import io.wabridge.core.inbound.StatusEffects;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import io.wabridge.core.notify.Notification;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -37,10 +35,13 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *   <li>event: {@code PK=TENANT#{tenant}#EVENTS}, {@code SK={epochMillis13}#{key}}, with the field and Meta's
  *       value, and a dedupe item {@code PK=SEEN#{key}} that expires after 8 days.</li>
  * </ul>
+ * Keys come from {@link TableItems}. What a status changes besides its own record (the send it confirms, usage,
+ * notification counters) is decided in core ({@link StatusEffects}); this class only writes it.
  */
 public final class DynamoDbInboundStore implements InboundStore, io.wabridge.core.media.MediaRecords {
 
     private static final Duration DEDUPE_TTL = Duration.ofDays(8);
+    private static final Duration SEND_CALLBACK_TTL = Duration.ofDays(8);
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -67,19 +68,10 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
         return "content/" + tenant.value() + "/" + wamid + ".json";
     }
 
-    public static String conversationKey(TenantId tenant, String phoneNumberId, String contactKey) {
-        return "CONV#" + tenant.value() + "#" + phoneNumberId + "#" + contactKey;
-    }
-
-    /** GSI1 partition of a channel's conversations. */
-    public static String conversationsIndexKey(TenantId tenant, String phoneNumberId) {
-        return "CONVS#" + tenant.value() + "#" + phoneNumberId;
-    }
-
     @Override
     public boolean saveMessageIfAbsent(TenantId tenant, MessageReceived m) {
-        String pk = conversationKey(tenant, m.phoneNumberId().value(), ids.contactKey(tenant, m.contact().key()));
-        String sk = "MSG#%013d#%s".formatted(m.sentAt().toEpochMilli(), m.wamid().value());
+        String pk = TableItems.conversation(tenant, m.phoneNumberId(), ids.contactKey(tenant, m.contact().key()));
+        String sk = TableItems.messageSk(m.sentAt(), m.wamid().value());
         Map<String, AttributeValue> message = new HashMap<>();
         message.put("PK", s(pk));
         message.put("SK", s(sk));
@@ -103,17 +95,16 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
         putIfPresent(message, "userId", m.contact().userId());
         putIfPresent(message, "profileName", m.contact().profileName());
         putIfPresent(message, "contextWamid", m.contextWamid());
-        Map<String, AttributeValue> pointer = Map.of("PK", s("WAMID#" + m.wamid().value()), "SK", s("MSG"),
-                "tenantId", s(tenant.value()), "messagePK", s(pk), "messageSK", s(sk));
+        Map<String, AttributeValue> pointer = new HashMap<>(TableItems.key(TableItems.wamid(m.wamid().value()), TableItems.POINTER));
+        pointer.putAll(Map.of("tenantId", s(tenant.value()), "messagePK", s(pk), "messageSK", s(sk)));
         // Counted in the same transaction as the message: once per message, however often it is redelivered.
-        return putWithGuard(pointer, message, usageCount(table, tenant, m.sentAt(), "in#" + m.phoneNumberId().value()));
+        return putWithGuard(pointer, message, usageCount(table, tenant, m.sentAt(), io.wabridge.core.tenant.Usage.inbound(m.phoneNumberId().value())));
     }
 
     /** Adds one to a tenant's daily usage counter ({@code TENANT#{tenant}} / {@code USAGE#{day}}). */
     static TransactWriteItem usageCount(String table, TenantId tenant, java.time.Instant at, String counter) {
-        String day = java.time.LocalDate.ofInstant(at, java.time.ZoneOffset.UTC).toString();
         return TransactWriteItem.builder().update(u -> u.tableName(table)
-                .key(Map.of("PK", s("TENANT#" + tenant.value()), "SK", s("USAGE#" + day)))
+                .key(TableItems.key(TableItems.tenant(tenant), TableItems.usage(at)))
                 .updateExpression("ADD #k :one").expressionAttributeNames(Map.of("#k", counter))
                 .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))).build();
     }
@@ -121,8 +112,7 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
     @Override
     public void touchContact(TenantId tenant, MessageReceived m) {
         String contactKey = ids.contactKey(tenant, m.contact().key());
-        Map<String, AttributeValue> key = Map.of("PK", s("TENANT#" + tenant.value() + "#CHANNEL#" + m.phoneNumberId().value()),
-                "SK", s("CONTACT#" + contactKey));
+        Map<String, AttributeValue> key = TableItems.key(TableItems.channelContacts(tenant, m.phoneNumberId()), TableItems.contact(contactKey));
         Map<String, AttributeValue> profile = new java.util.LinkedHashMap<>();
         profile.put("tenantId", s(tenant.value()));
         profile.put("phoneNumberId", s(m.phoneNumberId().value()));
@@ -132,7 +122,7 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
         setAttributes(key, profile);
         if (m.contact().userId() != null && m.contact().waId() != null) {
             // The contact is keyed by BSUID; a send addressed to the wa_id finds it through this alias.
-            dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", key.get("PK"), "SK", s("WAID#" + m.contact().waId()),
+            dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", key.get("PK"), "SK", s(TableItems.waIdAlias(m.contact().waId())),
                     "contactKey", s(contactKey))));
         }
         try {
@@ -141,16 +131,16 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
                     .updateExpression("SET lastInboundAt = :at, lastInboundWamid = :id, GSI1PK = :g, GSI1SK = :gs")
                     .conditionExpression("attribute_not_exists(lastInboundAt) OR lastInboundAt < :at")
                     .expressionAttributeValues(Map.of(":at", s(m.sentAt().toString()), ":id", s(m.wamid().value()),
-                            ":g", s(conversationsIndexKey(tenant, m.phoneNumberId().value())),
-                            ":gs", s("%013d#%s".formatted(m.sentAt().toEpochMilli(), contactKey)))));
+                            ":g", s(TableItems.conversations(tenant, m.phoneNumberId().value())),
+                            ":gs", s(TableItems.conversationsSk(m.sentAt(), contactKey)))));
         } catch (ConditionalCheckFailedException older) {
             // an older message arriving late never moves the window back
         }
     }
 
     @Override
-    public boolean applyStatus(TenantId tenant, StatusChanged st) {
-        Map<String, AttributeValue> key = Map.of("PK", s("WAMID#" + st.wamid().value()), "SK", s("STATUS"));
+    public StatusRecorded applyStatus(TenantId tenant, StatusChanged st, StatusEffects effects) {
+        Map<String, AttributeValue> key = statusKey(st);
         String at = "at_" + st.status().wireName();
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":t", s(tenant.value()));
@@ -166,15 +156,20 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
             values.put(":e", s(st.errorsJson()));
             values.put(":c", AttributeValue.fromN(Integer.toString(st.errorCode())));
         }
-        if (st.pricingCategory() != null) {
-            countUsage(tenant, st);
+        if (effects.pricing() != null) {
+            recordPricing(tenant, st, effects.pricing());
         }
-        String sendId = io.wabridge.core.messaging.CallbackData.parse(st.callbackData()).messageId();
-        if (sendId != null) {
-            // A WaBridge send (its id echoed by Meta): lets the sender settle an attempt whose answer was lost.
-            dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s("OUTCB#" + sendId), "SK", s("WAMID"),
-                    "wamid", s(st.wamid().value()), "tenantId", s(tenant.value()),
-                    "expiresAt", AttributeValue.fromN(Long.toString(clock.instant().plus(java.time.Duration.ofDays(8)).getEpochSecond())))));
+        if (effects.confirmsSend() == null && st.recipient() != null) {
+            // A message sent outside WaBridge has no send listed under the contact: its status is, so the contact's
+            // export and erasure and the tenant's purge find it. Written before the status, as a send's pointers are.
+            dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s(DynamoDbContactData.sendsPk(tenant, st.recipient())),
+                    "SK", s(TableItems.wamid(st.wamid().value())), "GSI1PK", s(TableItems.tenantSends(tenant)), "GSI1SK", s(st.wamid().value()))));
+        }
+        if (effects.confirmsSend() != null) {
+            Map<String, AttributeValue> confirmed = new HashMap<>(TableItems.key(TableItems.sendCallback(effects.confirmsSend()), TableItems.SEND_CALLBACK));
+            confirmed.putAll(Map.of("wamid", s(st.wamid().value()), "tenantId", s(tenant.value()),
+                    TableItems.TTL, AttributeValue.fromN(Long.toString(clock.instant().plus(SEND_CALLBACK_TTL).getEpochSecond()))));
+            dynamo.putItem(r -> r.tableName(table).item(confirmed));
         }
         // Usually statuses arrive in order: one conditional write records the time and advances the state.
         // If the message is already further along, the second write records only the time.
@@ -187,57 +182,45 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
                     .conditionExpression("attribute_not_exists(statusRank) OR statusRank < :rank")
                     .expressionAttributeNames(Map.of("#s", "status"))
                     .expressionAttributeValues(advanceValues).returnValues(ReturnValue.UPDATED_OLD)).attributes();
-            if (sendId != null && sendId.startsWith(Notification.SEND_ID_PREFIX)) {
-                int before = old != null && old.containsKey("statusRank") ? Integer.parseInt(old.get("statusRank").n()) : 0;
-                countNotificationStatus(tenant, st, before);
-            }
-            return true;
+            int before = old != null && old.containsKey("statusRank") ? Integer.parseInt(old.get("statusRank").n()) : 0;
+            return new StatusRecorded(true, before);
         } catch (ConditionalCheckFailedException stale) {
             dynamo.updateItem(r -> r.tableName(table).key(key).updateExpression(set.toString()).expressionAttributeValues(values));
-            return false;
+            return new StatusRecorded(false, 0);
         }
     }
 
-    /**
-     * A notification send's status counts once in the tenant's day: delivered when it first reaches delivered
-     * or beyond (a read that overtook its delivered counts both), read when it first reaches read.
-     */
-    private void countNotificationStatus(TenantId tenant, StatusChanged st, int rankBefore) {
-        int now = st.status().rank();
-        List<String> counters = new ArrayList<>();
-        if (st.status() != MessageStatus.FAILED) {
-            if (rankBefore < MessageStatus.DELIVERED.rank() && now >= MessageStatus.DELIVERED.rank()) {
-                counters.add("delivered");
-            }
-            if (rankBefore < MessageStatus.READ.rank() && now >= MessageStatus.READ.rank()) {
-                counters.add("read");
-            }
-        }
-        if (!counters.isEmpty()) {
-            new DynamoDbNotifications(dynamo, table).count(tenant, st.at(), counters);
-        }
+    @Override
+    public void countNotificationStatus(TenantId tenant, java.time.Instant at, List<String> counters) {
+        new DynamoDbNotifications(dynamo, table).count(tenant, at, counters);
+    }
+
+    private static Map<String, AttributeValue> statusKey(StatusChanged st) {
+        return TableItems.key(TableItems.wamid(st.wamid().value()), TableItems.STATUS);
     }
 
     /**
-     * Meta prices a message once (pricing rides on its sent status and on one of delivered/read): the first
-     * status that carries it records it on the status item and counts it in the tenant's day
-     * ({@code PK=TENANT#{tenant}}, {@code SK=USAGE#{yyyy-mm-dd}}, counters {@code <category>#<type>}), in one
-     * transaction, so a repeat counts nothing.
+     * Records Meta's pricing on the status item and counts it in the tenant's day ({@code USAGE#{yyyy-mm-dd}}) in one
+     * transaction, only if the item has none yet: a repeat counts nothing.
      */
-    private void countUsage(TenantId tenant, StatusChanged st) {
-        String type = st.pricingType() == null ? "unknown" : st.pricingType();
-        String day = java.time.LocalDate.ofInstant(st.at(), java.time.ZoneOffset.UTC).toString();
+    private void recordPricing(TenantId tenant, StatusChanged st, StatusEffects.Pricing pricing) {
+        Map<String, String> names = new HashMap<>();
+        StringBuilder add = new StringBuilder("ADD ");
+        for (int i = 0; i < pricing.usageCounters().size(); i++) {
+            add.append(i == 0 ? "" : ", ").append("#k").append(i).append(" :one");
+            names.put("#k" + i, pricing.usageCounters().get(i));
+        }
         try {
             dynamo.transactWriteItems(r -> r.transactItems(
                     TransactWriteItem.builder().update(u -> u.tableName(table)
-                            .key(Map.of("PK", s("WAMID#" + st.wamid().value()), "SK", s("STATUS")))
+                            .key(statusKey(st))
                             .updateExpression("SET pricingCategory = :c, pricingType = :t")
                             .conditionExpression("attribute_not_exists(pricingCategory)")
-                            .expressionAttributeValues(Map.of(":c", s(st.pricingCategory()), ":t", s(type)))).build(),
+                            .expressionAttributeValues(Map.of(":c", s(pricing.category()), ":t", s(pricing.type())))).build(),
                     TransactWriteItem.builder().update(u -> u.tableName(table)
-                            .key(Map.of("PK", s("TENANT#" + tenant.value()), "SK", s("USAGE#" + day)))
-                            .updateExpression("ADD #k :one, #all :one")
-                            .expressionAttributeNames(Map.of("#k", st.pricingCategory() + "#" + type, "#all", "priced"))
+                            .key(TableItems.key(TableItems.tenant(tenant), TableItems.usage(st.at())))
+                            .updateExpression(add.toString())
+                            .expressionAttributeNames(names)
                             .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))).build()));
         } catch (TransactionCanceledException e) {
             if (e.cancellationReasons().stream().map(CancellationReason::code).noneMatch("ConditionalCheckFailed"::equals)) {
@@ -250,7 +233,7 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
     public void applyChange(TenantId tenant, AccountChange change) {
         Map<String, AttributeValue> set = new java.util.LinkedHashMap<>();
         set.put("updatedAt", s(clock.instant().toString()));
-        String pk = "TENANT#" + tenant.value();
+        String pk = TableItems.tenant(tenant);
         String sk;
         switch (change) {
             case AccountChange.TemplateChange t -> {
@@ -258,14 +241,14 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
                 return;
             }
             case AccountChange.WabaChange w -> {
-                sk = "WABA#" + w.wabaId();
+                sk = TableItems.waba(w.wabaId());
                 set.put("lastAccountEvent", s(w.event()));
                 if (w.disconnects()) {
                     set.put("connection", s("disconnected"));
                 }
             }
             case AccountChange.NumberChange n -> {
-                sk = "WABA#" + n.wabaId() + "#NUMBER#" + n.displayPhoneNumber();
+                sk = TableItems.number(n.wabaId(), n.displayPhoneNumber());
                 putIfPresent(set, "lastNumberEvent", n.event());
                 putIfPresent(set, "qualityRating", n.qualityRating());
                 putIfPresent(set, "messagingLimit", n.messagingLimit());
@@ -276,7 +259,7 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
                 return; // kept in the consent ledger (InboundConsent), not here
             }
         }
-        setAttributes(Map.of("PK", s(pk), "SK", s(sk)), set);
+        setAttributes(TableItems.key(pk, sk), set);
     }
 
     /**
@@ -321,7 +304,7 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
         String when = condition;
         try {
             dynamo.updateItem(r -> r.tableName(table)
-                    .key(Map.of("PK", s("TENANT#" + tenant.value()), "SK", s("TEMPLATE#" + t.wabaId() + "#" + t.name() + "#" + t.language())))
+                    .key(TableItems.key(TableItems.tenant(tenant), TableItems.template(t.wabaId(), t.name(), t.language())))
                     .updateExpression(expression.toString()).conditionExpression(when)
                     .expressionAttributeNames(names).expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException older) {
@@ -348,11 +331,9 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
     @Override
     public boolean saveEventIfAbsent(TenantId tenant, WabaEvent e) {
         long now = clock.millis();
-        Map<String, AttributeValue> seen = Map.of("PK", s("SEEN#" + e.eventKey()), "SK", s("SEEN"),
-                "expiresAt", AttributeValue.fromN(Long.toString(clock.instant().plus(DEDUPE_TTL).getEpochSecond())));
-        Map<String, AttributeValue> event = new HashMap<>();
-        event.put("PK", s("TENANT#" + tenant.value() + "#EVENTS"));
-        event.put("SK", s("%013d#%s".formatted(now, e.eventKey())));
+        Map<String, AttributeValue> seen = new HashMap<>(TableItems.key(TableItems.seen(e.eventKey()), TableItems.SEEN));
+        seen.put(TableItems.TTL, AttributeValue.fromN(Long.toString(clock.instant().plus(DEDUPE_TTL).getEpochSecond())));
+        Map<String, AttributeValue> event = new HashMap<>(TableItems.key(TableItems.events(tenant), TableItems.eventSk(now, e.eventKey())));
         event.put("tenantId", s(tenant.value()));
         event.put("field", s(e.field()));
         event.put("wabaId", s(e.wabaId()));
@@ -379,7 +360,7 @@ public final class DynamoDbInboundStore implements InboundStore, io.wabridge.cor
     /** Sets the message's {@code media} map, found through its wamid pointer. */
     private void setMedia(io.wabridge.core.media.MediaJob job, Map<String, AttributeValue> media) {
         Map<String, AttributeValue> pointer = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(Map.of("PK", s("WAMID#" + job.wamid()), "SK", s("MSG")))).item();
+                .key(TableItems.key(TableItems.wamid(job.wamid()), TableItems.POINTER))).item();
         if (pointer.isEmpty() || !job.tenant().value().equals(pointer.get("tenantId").s())) {
             throw new IllegalStateException("message " + job.wamid() + " is not stored for its tenant");
         }

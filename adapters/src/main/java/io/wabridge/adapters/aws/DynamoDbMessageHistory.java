@@ -47,11 +47,11 @@ public final class DynamoDbMessageHistory implements MessageHistory {
     @Override
     public Page<Conversation> conversations(TenantId tenant, String phoneNumberId, int limit, String cursor) {
         QueryResponse page = query(r -> r.tableName(table).indexName("GSI1").keyConditionExpression("GSI1PK = :p")
-                .expressionAttributeValues(Map.of(":p", s(DynamoDbInboundStore.conversationsIndexKey(tenant, phoneNumberId))))
+                .expressionAttributeValues(Map.of(":p", s(TableItems.conversations(tenant, phoneNumberId))))
                 .scanIndexForward(false).limit(limit).exclusiveStartKey(decode(cursor)));
         List<Conversation> out = new ArrayList<>();
         for (Map<String, AttributeValue> item : page.items()) {
-            out.add(new Conversation(item.get("SK").s().substring("CONTACT#".length()), str(item, "waId"), str(item, "userId"),
+            out.add(new Conversation(TableItems.contactKeyOf(item.get("SK").s()), str(item, "waId"), str(item, "userId"),
                     str(item, "profileName"), Instant.parse(item.get("lastInboundAt").s())));
         }
         return new Page<>(out, encode(page));
@@ -60,8 +60,8 @@ public final class DynamoDbMessageHistory implements MessageHistory {
     @Override
     public Page<StoredMessage> messages(TenantId tenant, String phoneNumberId, String contactKey, int limit, String cursor) {
         QueryResponse page = query(r -> r.tableName(table).keyConditionExpression("PK = :p AND begins_with(SK, :m)")
-                .expressionAttributeValues(Map.of(":p", s(DynamoDbInboundStore.conversationKey(tenant, phoneNumberId, ids.contactKey(tenant, contactKey))),
-                        ":m", s("MSG#")))
+                .expressionAttributeValues(Map.of(":p", s(TableItems.conversation(tenant, phoneNumberId, ids.contactKey(tenant, contactKey))),
+                        ":m", s(TableItems.MESSAGES)))
                 .scanIndexForward(false).limit(limit).exclusiveStartKey(decode(cursor)));
         List<StoredMessage> out = new ArrayList<>();
         for (Map<String, AttributeValue> item : page.items()) {
@@ -72,7 +72,7 @@ public final class DynamoDbMessageHistory implements MessageHistory {
 
     @Override
     public Optional<StoredMessage> message(TenantId tenant, String wamid) {
-        Map<String, AttributeValue> pointer = get("WAMID#" + wamid, "MSG");
+        Map<String, AttributeValue> pointer = get(TableItems.wamid(wamid), TableItems.POINTER);
         Map<String, AttributeValue> status = status(wamid);
         if (!pointer.isEmpty() && tenant.value().equals(pointer.get("tenantId").s())) {
             return Optional.of(message(get(pointer.get("messagePK").s(), pointer.get("messageSK").s()), status));
@@ -113,7 +113,7 @@ public final class DynamoDbMessageHistory implements MessageHistory {
     }
 
     private Map<String, AttributeValue> status(String wamid) {
-        return get("WAMID#" + wamid, "STATUS");
+        return get(TableItems.wamid(wamid), TableItems.STATUS);
     }
 
     private Map<String, AttributeValue> get(String pk, String sk) {

@@ -14,7 +14,6 @@ import io.wabridge.core.notify.Notifications;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,11 +54,11 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
     }
 
     private static String pk(TenantId tenant, String id) {
-        return "TENANT#" + tenant.value() + "#NOTIF#" + id;
+        return TableItems.notification(tenant, id);
     }
 
     private static Map<String, AttributeValue> key(TenantId tenant, String id) {
-        return Map.of("PK", s(pk(tenant, id)), "SK", s("NOTIF"));
+        return TableItems.key(pk(tenant, id), TableItems.NOTIFICATION);
     }
 
     @Override
@@ -68,7 +67,7 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
         for (Notification.Recipient r : recipients) {
             Map<String, AttributeValue> item = new HashMap<>();
             item.put("PK", s(pk(n.tenant(), n.id())));
-            item.put("SK", s(String.format("TO#%06d", r.index())));
+            item.put("SK", s(TableItems.recipient(r.index())));
             item.put("to", s(r.to()));
             if (r.components() != null) {
                 item.put("components", s(json(r.components())));
@@ -85,7 +84,7 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
         }
         // Listed in the tenant's partition (for its purge), then the header last: a notification is due only
         // once all its recipients are written.
-        dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s("TENANT#" + n.tenant().value()), "SK", s("NOTIF#" + n.id()),
+        dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s(TableItems.tenant(n.tenant())), "SK", s(TableItems.notificationListed(n.id())),
                 "createdAt", s(n.createdAt().toString()))));
         Map<String, AttributeValue> item = new HashMap<>(key(n.tenant(), n.id()));
         item.put("tenantId", s(n.tenant().value()));
@@ -102,7 +101,7 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
         if (n.createdBy() != null) {
             item.put("createdBy", s(n.createdBy()));
         }
-        item.put("GSI1PK", s("NOTIFDUE#" + Math.floorMod(n.id().hashCode(), BUCKETS)));
+        item.put("GSI1PK", s(TableItems.notificationsDue(Math.floorMod(n.id().hashCode(), BUCKETS))));
         item.put("GSI1SK", s(dueKey(n.dueAt(), n.tenant().value() + "#" + n.id())));
         dynamo.putItem(r -> r.tableName(table).item(item));
     }
@@ -126,7 +125,7 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
 
     @Override
     public List<Due> due(Instant now, int limit) {
-        return dueItems("NOTIFDUE#", now, limit).stream().map(item -> new Due(new TenantId(item.get("tenantId").s()), item.get("id").s())).toList();
+        return dueItems(TableItems::notificationsDue, now, limit).stream().map(item -> new Due(new TenantId(item.get("tenantId").s()), item.get("id").s())).toList();
     }
 
     /** The sort key of a due index: the due time (epoch ms, 15 digits, so it sorts as text) and what is due. */
@@ -134,14 +133,14 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
         return String.format("%015d", due.toEpochMilli()) + "#" + what;
     }
 
-    /** Up to {@code limit} items of the bucketed due index {@code prefix{0..7}} due at {@code now}. */
-    private List<Map<String, AttributeValue>> dueItems(String prefix, Instant now, int limit) {
+    /** Up to {@code limit} items of the bucketed due index ({@code bucket} keys 0..7) due at {@code now}. */
+    private List<Map<String, AttributeValue>> dueItems(java.util.function.IntFunction<String> bucketKey, Instant now, int limit) {
         List<Map<String, AttributeValue>> out = new ArrayList<>();
         String upper = dueKey(now, "~");
         for (int bucket = 0; bucket < BUCKETS && out.size() < limit; bucket++) {
             int b = bucket;
             out.addAll(dynamo.query(r -> r.tableName(table).indexName("GSI1").keyConditionExpression("GSI1PK = :p AND GSI1SK <= :u")
-                    .expressionAttributeValues(Map.of(":p", s(prefix + b), ":u", s(upper))).limit(limit)).items());
+                    .expressionAttributeValues(Map.of(":p", s(bucketKey.apply(b)), ":u", s(upper))).limit(limit)).items());
         }
         return out.size() > limit ? out.subList(0, limit) : out;
     }
@@ -165,10 +164,10 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
         List<Notification.Recipient> out = new ArrayList<>();
         var page = dynamo.query(r -> r.tableName(table).consistentRead(true)
                 .keyConditionExpression("PK = :pk AND SK BETWEEN :from AND :to")
-                .expressionAttributeValues(Map.of(":pk", s(pk(tenant, id)), ":from", s(String.format("TO#%06d", after + 1)),
-                        ":to", s("TO#999999"))).limit(limit));
+                .expressionAttributeValues(Map.of(":pk", s(pk(tenant, id)), ":from", s(TableItems.recipient(after + 1)),
+                        ":to", s(TableItems.recipient(999_999)))).limit(limit));
         for (Map<String, AttributeValue> item : page.items()) {
-            out.add(new Notification.Recipient(Integer.parseInt(item.get("SK").s().substring(3)), str(item, "to"),
+            out.add(new Notification.Recipient(TableItems.recipientIndexOf(item.get("SK").s()), str(item, "to"),
                     item.containsKey("components") ? list(str(item, "components")) : null, str(item, "outcome"), str(item, "reason"),
                     str(item, "messageId"), item.containsKey("decidedAt") ? Instant.parse(str(item, "decidedAt")) : null));
         }
@@ -187,7 +186,7 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
             values.put(":m", s(r.messageId()));
         }
         try {
-            dynamo.updateItem(u -> u.tableName(table).key(Map.of("PK", s(pk(tenant, id)), "SK", s(String.format("TO#%06d", r.index()))))
+            dynamo.updateItem(u -> u.tableName(table).key(TableItems.key(pk(tenant, id), TableItems.recipient(r.index())))
                     .updateExpression(set.toString()).conditionExpression("attribute_not_exists(outcome)").expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException decided) {
             return false;
@@ -210,7 +209,7 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
             names.put("#c" + i, counters.get(i));
         }
         dynamo.updateItem(u -> u.tableName(table)
-                .key(Map.of("PK", s("TENANT#" + tenant.value()), "SK", s("NOTIFSTATS#" + LocalDate.ofInstant(at, ZoneOffset.UTC))))
+                .key(TableItems.key(TableItems.tenant(tenant), TableItems.notificationDay(at)))
                 .updateExpression(add.toString()).expressionAttributeNames(names).expressionAttributeValues(Map.of(":one", num(1))));
     }
 
@@ -218,8 +217,8 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
     public Map<String, Long> stats(TenantId tenant, LocalDate from, LocalDate to) {
         Map<String, Long> sum = new HashMap<>();
         for (var page : dynamo.queryPaginator(r -> r.tableName(table).keyConditionExpression("PK = :pk AND SK BETWEEN :a AND :b")
-                .expressionAttributeValues(Map.of(":pk", s("TENANT#" + tenant.value()), ":a", s("NOTIFSTATS#" + from),
-                        ":b", s("NOTIFSTATS#" + to))))) {
+                .expressionAttributeValues(Map.of(":pk", s(TableItems.tenant(tenant)), ":a", s(TableItems.notificationDay(from)),
+                        ":b", s(TableItems.notificationDay(to)))))) {
             for (Map<String, AttributeValue> item : page.items()) {
                 item.forEach((k, v) -> {
                     if (v.n() != null) {
@@ -234,7 +233,7 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
     /** The tenant's consent counters: known, optedIn, optedOut contacts. */
     public Map<String, Long> consentStats(TenantId tenant) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table)
-                .key(Map.of("PK", s("TENANT#" + tenant.value()), "SK", s("CONSENTSTATS")))).item();
+                .key(TableItems.key(TableItems.tenant(tenant), TableItems.CONSENT_STATS))).item();
         Map<String, Long> out = new HashMap<>(Map.of("known", 0L, "optedIn", 0L, "optedOut", 0L));
         if (item != null) {
             item.forEach((k, v) -> {
@@ -266,8 +265,7 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
     @Override
     public void save(OptInLinks.Link link) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put("PK", s("OPTIN#" + link.nonce()));
-        item.put("SK", s("LINK"));
+        item.putAll(TableItems.key(TableItems.optInLink(link.nonce()), TableItems.LINK));
         item.put("tenantId", s(link.tenant().value()));
         item.put("contact", s(link.contact()));
         item.put("scope", s(link.scope().name()));
@@ -282,7 +280,7 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
     @Override
     public Optional<OptInLinks.Link> get(String nonce) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(Map.of("PK", s("OPTIN#" + nonce), "SK", s("LINK")))).item();
+                .key(TableItems.key(TableItems.optInLink(nonce), TableItems.LINK))).item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
@@ -294,7 +292,7 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
     @Override
     public boolean use(String nonce, Instant at) {
         try {
-            dynamo.updateItem(r -> r.tableName(table).key(Map.of("PK", s("OPTIN#" + nonce), "SK", s("LINK")))
+            dynamo.updateItem(r -> r.tableName(table).key(TableItems.key(TableItems.optInLink(nonce), TableItems.LINK))
                     .updateExpression("SET usedAt = :at").conditionExpression("attribute_exists(PK) AND attribute_not_exists(usedAt)")
                     .expressionAttributeValues(Map.of(":at", s(at.toString()))));
             return true;
@@ -306,7 +304,7 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
     // ----- opt-in reminders ---------------------------------------------------------------------------------------
 
     private static Map<String, AttributeValue> reminderKey(TenantId tenant, String contact) {
-        return Map.of("PK", s(DynamoDbConsentLedger.pk(tenant, contact)), "SK", s("REMINDER"));
+        return TableItems.key(TableItems.consent(tenant, contact), TableItems.REMINDER);
     }
 
     @Override
@@ -316,7 +314,7 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
                     .updateExpression("SET GSI1PK = :p, GSI1SK = :sk, phoneNumberId = :pn, tenantId = :t, contact = :c")
                     .conditionExpression("attribute_not_exists(GSI1PK) AND (attribute_not_exists(sent) OR sent < :max)"
                             + " AND (attribute_not_exists(lastSentAt) OR lastSentAt < :dayAgo)")
-                    .expressionAttributeValues(Map.of(":p", s("REMINDDUE#" + Math.floorMod(contact.hashCode(), BUCKETS)),
+                    .expressionAttributeValues(Map.of(":p", s(TableItems.remindersDue(Math.floorMod(contact.hashCode(), BUCKETS))),
                             ":sk", s(dueKey(dueAt, tenant.value() + "#" + contact)),
                             ":pn", s(phoneNumberId), ":t", s(tenant.value()), ":c", s(contact), ":max", num(max),
                             ":dayAgo", s(now.minus(Duration.ofDays(1)).toString()))));
@@ -328,7 +326,7 @@ public final class DynamoDbNotifications implements Notifications, OptInLinks.St
 
     @Override
     public List<OptInReminders.Store.Reminder> dueReminders(Instant now, int limit) {
-        return dueItems("REMINDDUE#", now, limit).stream().map(item -> new OptInReminders.Store.Reminder(new TenantId(str(item, "tenantId")),
+        return dueItems(TableItems::remindersDue, now, limit).stream().map(item -> new OptInReminders.Store.Reminder(new TenantId(str(item, "tenantId")),
                 str(item, "contact"), str(item, "phoneNumberId"), item.containsKey("sent") ? Integer.parseInt(item.get("sent").n()) : 0)).toList();
     }
 

@@ -61,15 +61,15 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
 
     @Override
     public Optional<Reservation> reserve(TenantId tenant, String idempotencyKey, String fingerprint, String messageId) {
-        String pk = "IDEMP#" + tenant.value() + "#" + idempotencyKey;
+        String pk = TableItems.idempotency(tenant, idempotencyKey);
         try {
-            dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s(pk), "SK", s("KEY"), "messageId", s(messageId),
+            dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s(pk), "SK", s(TableItems.IDEMPOTENCY), "messageId", s(messageId),
                             "fingerprint", s(fingerprint),
                             "expiresAt", AttributeValue.fromN(Long.toString(clock.instant().plus(IDEMPOTENCY_TTL).getEpochSecond()))))
                     .conditionExpression("attribute_not_exists(PK)"));
             return Optional.empty();
         } catch (ConditionalCheckFailedException e) {
-            Map<String, AttributeValue> first = get(pk, "KEY");
+            Map<String, AttributeValue> first = get(pk, TableItems.IDEMPOTENCY);
             // A key reserved before fingerprints were kept has none (it then matches any request, as it did).
             return Optional.of(new Reservation(first.get("messageId").s(), str(first, "fingerprint")));
         }
@@ -80,8 +80,8 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
         // The pointers first (rewriting them is harmless), so a record never exists without them.
         // Found by contact for a data export or erasure (DynamoDbContactData).
         // Also in the tenant's list of sends (GSI1), for its purge.
-        dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s(DynamoDbContactData.sendsPk(m.tenant(), m.to())), "SK", s("OUT#" + m.id()),
-                "GSI1PK", s("TENANT#" + m.tenant().value() + "#SENDS"), "GSI1SK", s(m.id()))));
+        dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", s(DynamoDbContactData.sendsPk(m.tenant(), m.to())), "SK", s(TableItems.send(m.id())),
+                "GSI1PK", s(TableItems.tenantSends(m.tenant())), "GSI1SK", s(m.id()))));
         try {
             dynamo.putItem(r -> r.tableName(table).item(item(m)).conditionExpression("attribute_not_exists(PK)"));
             return true;
@@ -99,10 +99,10 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
             try {
                 dynamo.transactWriteItems(r -> r.transactItems(
                         software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().put(p -> p.tableName(table)
-                                .item(Map.of("PK", s("WAMID#" + m.wamid().value()), "SK", s("OUT"), "tenantId", s(m.tenant().value()),
+                                .item(Map.of("PK", s(TableItems.wamid(m.wamid().value())), "SK", s(TableItems.SEND_POINTER), "tenantId", s(m.tenant().value()),
                                         "messageId", s(m.id())))
                                 .conditionExpression("attribute_not_exists(PK)")).build(),
-                        DynamoDbInboundStore.usageCount(table, m.tenant(), m.updatedAt(), "out#" + m.phoneNumberId().value())));
+                        DynamoDbInboundStore.usageCount(table, m.tenant(), m.updatedAt(), io.wabridge.core.tenant.Usage.outbound(m.phoneNumberId().value()))));
             } catch (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException e) {
                 if (e.cancellationReasons().stream().noneMatch(reason -> "ConditionalCheckFailed".equals(reason.code()))) {
                     throw e;
@@ -114,8 +114,7 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
 
     private static Map<String, AttributeValue> item(OutboundMessage m) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put("PK", s("OUT#" + m.id()));
-        item.put("SK", s("MSG"));
+        item.putAll(TableItems.key(TableItems.send(m.id()), TableItems.SEND));
         item.put("tenantId", s(m.tenant().value()));
         item.put("phoneNumberId", s(m.phoneNumberId().value()));
         item.put("to", s(m.to()));
@@ -148,7 +147,7 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
             item.put("error", s(m.error()));
         }
         if (m.state() == SendState.HELD) {
-            item.put("GSI1PK", s("HELD#" + m.tenant().value() + "#" + m.phoneNumberId().value()));
+            item.put("GSI1PK", s(TableItems.held(m.tenant(), m.phoneNumberId().value())));
             item.put("GSI1SK", s(m.createdAt() + "#" + m.id()));
         }
         return item;
@@ -156,7 +155,7 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
 
     @Override
     public Optional<OutboundMessage> get(TenantId tenant, String id) {
-        Map<String, AttributeValue> item = get("OUT#" + id, "MSG");
+        Map<String, AttributeValue> item = get(TableItems.send(id), TableItems.SEND);
         if (item.isEmpty() || !tenant.value().equals(item.get("tenantId").s())) {
             return Optional.empty();
         }
@@ -165,23 +164,23 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
 
     /** A send by Meta's wamid, for the read API. */
     public Optional<OutboundMessage> byWamid(TenantId tenant, String wamid) {
-        Map<String, AttributeValue> pointer = get("WAMID#" + wamid, "OUT");
+        Map<String, AttributeValue> pointer = get(TableItems.wamid(wamid), TableItems.SEND_POINTER);
         return pointer.isEmpty() ? Optional.empty() : get(tenant, pointer.get("messageId").s());
     }
 
     @Override
     public Optional<Wamid> confirmedWamid(String id) {
-        Map<String, AttributeValue> item = get("OUTCB#" + id, "WAMID");
+        Map<String, AttributeValue> item = get(TableItems.sendCallback(id), TableItems.SEND_CALLBACK);
         return item.isEmpty() ? Optional.empty() : Optional.of(new Wamid(item.get("wamid").s()));
     }
 
     @Override
     public List<OutboundMessage> held(TenantId tenant, PhoneNumberId phoneNumberId, int limit) {
         var page = dynamo.query(r -> r.tableName(table).indexName("GSI1").keyConditionExpression("GSI1PK = :p")
-                .expressionAttributeValues(Map.of(":p", s("HELD#" + tenant.value() + "#" + phoneNumberId.value()))).limit(limit));
+                .expressionAttributeValues(Map.of(":p", s(TableItems.held(tenant, phoneNumberId.value())))).limit(limit));
         List<OutboundMessage> out = new ArrayList<>();
         for (Map<String, AttributeValue> key : page.items()) {
-            get(tenant, key.get("PK").s().substring("OUT#".length())).filter(m -> m.state() == SendState.HELD).ifPresent(out::add);
+            get(tenant, TableItems.sendIdOf(key.get("PK").s())).filter(m -> m.state() == SendState.HELD).ifPresent(out::add);
         }
         return out;
     }
@@ -193,7 +192,7 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
         } catch (com.fasterxml.jackson.core.JsonProcessingException | io.wabridge.core.send.SendRejected e) {
             throw new IllegalStateException("stored content is not readable", e);
         }
-        return new OutboundMessage(item.get("PK").s().substring("OUT#".length()), new TenantId(item.get("tenantId").s()),
+        return new OutboundMessage(TableItems.sendIdOf(item.get("PK").s()), new TenantId(item.get("tenantId").s()),
                 new PhoneNumberId(item.get("phoneNumberId").s()), item.get("to").s(), content, str(item, "replyTo"),
                 SendState.of(item.get("state").s()), str(item, "wamid") == null ? null : new Wamid(str(item, "wamid")), Integer.parseInt(item.get("attempts").n()),
                 item.containsKey("errorCode") ? Integer.valueOf(item.get("errorCode").n()) : null, str(item, "error"),
@@ -205,15 +204,15 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
 
     @Override
     public Optional<ContactFacts> contact(TenantId tenant, String phoneNumberId, String to) {
-        String pk = "TENANT#" + tenant.value() + "#CHANNEL#" + phoneNumberId;
+        String pk = TableItems.channelContacts(tenant, phoneNumberId);
         String key = ids.contactKey(tenant, to.startsWith("+") ? to.substring(1) : to);
-        Map<String, AttributeValue> item = get(pk, "CONTACT#" + key);
+        Map<String, AttributeValue> item = get(pk, TableItems.contact(key));
         if (item.isEmpty()) {
-            Map<String, AttributeValue> alias = get(pk, "WAID#" + key);
+            Map<String, AttributeValue> alias = get(pk, TableItems.waIdAlias(key));
             if (alias.isEmpty()) {
                 return Optional.empty();
             }
-            item = get(pk, "CONTACT#" + alias.get("contactKey").s());
+            item = get(pk, TableItems.contact(alias.get("contactKey").s()));
             if (item.isEmpty()) {
                 return Optional.empty();
             }
@@ -223,7 +222,7 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
 
     @Override
     public Optional<TemplateFacts> template(TenantId tenant, WabaId wabaId, String name, String language) {
-        Map<String, AttributeValue> item = get("TENANT#" + tenant.value(), "TEMPLATE#" + wabaId.value() + "#" + name + "#" + language);
+        Map<String, AttributeValue> item = get(TableItems.tenant(tenant), TableItems.template(wabaId.value(), name, language));
         return item.isEmpty() ? Optional.empty() : Optional.of(new TemplateFacts(str(item, "status"), str(item, "category"),
                 str(item, "pendingCategory"), str(item, "pendingCategoryAt") == null ? null : Instant.parse(str(item, "pendingCategoryAt")),
                 io.wabridge.core.send.TemplateShape.decode(str(item, "shape"))));
@@ -231,6 +230,6 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
 
     @Override
     public boolean templatesSynced(TenantId tenant, WabaId wabaId) {
-        return !get("TENANT#" + tenant.value(), DynamoDbTemplates.syncedSortKey(wabaId.value())).isEmpty();
+        return !get(TableItems.tenant(tenant), DynamoDbTemplates.syncedSortKey(wabaId.value())).isEmpty();
     }
 }

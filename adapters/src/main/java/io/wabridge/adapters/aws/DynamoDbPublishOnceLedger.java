@@ -9,15 +9,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The publish-once ledger in the table: one item per published event key ({@code PK=EVT#{key}}, {@code SK=EVT}),
+ * The publish-once ledger in the table: one item per published event key ({@link TableItems#eventLog}),
  * expiring after 8 days, read with a consistent read.
  */
 public final class DynamoDbPublishOnceLedger implements PublishOnceLedger {
 
-    /** The partition key prefix of a ledger item. */
-    public static final String KEY_PREFIX = "EVT#";
-    /** The sort key of a ledger item. */
-    public static final String SORT_KEY = "EVT";
     /** How long a published key is remembered: longer than any retry of the effect that raised it. */
     public static final Duration TTL = Duration.ofDays(8);
 
@@ -40,11 +36,11 @@ public final class DynamoDbPublishOnceLedger implements PublishOnceLedger {
     @Override
     public void markPublished(String key) {
         Map<String, AttributeValue> item = new HashMap<>(itemKey(key));
-        item.put("expiresAt", AttributeValue.fromN(Long.toString(clock.instant().plus(TTL).getEpochSecond())));
+        item.put(TableItems.TTL, AttributeValue.fromN(Long.toString(clock.instant().plus(TTL).getEpochSecond())));
         dynamo.putItem(r -> r.tableName(table).item(item));
     }
 
     private static Map<String, AttributeValue> itemKey(String key) {
-        return Map.of("PK", AttributeValue.fromS(KEY_PREFIX + key), "SK", AttributeValue.fromS(SORT_KEY));
+        return TableItems.eventLog(key);
     }
 }

@@ -43,12 +43,12 @@ public final class DynamoDbRouting implements Routing, io.wabridge.core.channel.
 
     @Override
     public Optional<TenantId> byPhoneNumber(PhoneNumberId id) {
-        return lookup("PHONE#" + id.value());
+        return lookup(TableItems.phoneRoute(id.value()));
     }
 
     @Override
     public Optional<TenantId> byWaba(String wabaId) {
-        return lookup("WABA#" + wabaId);
+        return lookup(TableItems.wabaRoute(wabaId));
     }
 
     private Optional<TenantId> lookup(String pk) {
@@ -58,7 +58,7 @@ public final class DynamoDbRouting implements Routing, io.wabridge.core.channel.
             return hit.tenant();
         }
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table)
-                .key(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS("ROUTE")))).item();
+                .key(TableItems.key(pk, TableItems.ROUTE))).item();
         Optional<TenantId> tenant = item == null || !item.containsKey("tenantId") ? Optional.empty()
                 : Optional.of(new TenantId(item.get("tenantId").s()));
         if (tenant.isPresent()) {
@@ -81,10 +81,10 @@ public final class DynamoDbRouting implements Routing, io.wabridge.core.channel.
     public boolean claim(TenantId tenant, String wabaId, String phoneNumberId) {
         try {
             dynamo.transactWriteItems(r -> r.transactItems(
-                    t -> t.put(claimPut("WABA#" + wabaId, tenant, wabaId)),
-                    t -> t.put(claimPut("PHONE#" + phoneNumberId, tenant, wabaId))));
-            cache.remove("WABA#" + wabaId);
-            cache.remove("PHONE#" + phoneNumberId);
+                    t -> t.put(claimPut(TableItems.wabaRoute(wabaId), tenant, wabaId)),
+                    t -> t.put(claimPut(TableItems.phoneRoute(phoneNumberId), tenant, wabaId))));
+            cache.remove(TableItems.wabaRoute(wabaId));
+            cache.remove(TableItems.phoneRoute(phoneNumberId));
             return true;
         } catch (TransactionCanceledException e) {
             if (e.cancellationReasons().stream().anyMatch(reason -> "ConditionalCheckFailed".equals(reason.code()))) {
@@ -96,17 +96,17 @@ public final class DynamoDbRouting implements Routing, io.wabridge.core.channel.
 
     @Override
     public Optional<TenantId> numberOwner(String phoneNumberId) {
-        return owner("PHONE#" + phoneNumberId);
+        return owner(TableItems.phoneRoute(phoneNumberId));
     }
 
     @Override
     public Optional<TenantId> wabaOwner(String wabaId) {
-        return owner("WABA#" + wabaId);
+        return owner(TableItems.wabaRoute(wabaId));
     }
 
     private Optional<TenantId> owner(String pk) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS("ROUTE")))).item();
+                .key(TableItems.key(pk, TableItems.ROUTE))).item();
         return item == null || !item.containsKey("tenantId") ? Optional.empty() : Optional.of(new TenantId(item.get("tenantId").s()));
     }
 
@@ -118,8 +118,8 @@ public final class DynamoDbRouting implements Routing, io.wabridge.core.channel.
     public boolean move(TenantId to, TenantId from, String wabaId, String phoneNumberId, String reason, Instant at) {
         try {
             dynamo.transactWriteItems(r -> r.transactItems(
-                    t -> t.put(movePut("WABA#" + wabaId, to, from, wabaId)),
-                    t -> t.put(movePut("PHONE#" + phoneNumberId, to, from, wabaId)),
+                    t -> t.put(movePut(TableItems.wabaRoute(wabaId), to, from, wabaId)),
+                    t -> t.put(movePut(TableItems.phoneRoute(phoneNumberId), to, from, wabaId)),
                     t -> t.put(audit(from, "channel.ownership_lost", phoneNumberId, wabaId, reason, at)),
                     t -> t.put(audit(to, "channel.ownership_gained", phoneNumberId, wabaId, reason, at))));
         } catch (TransactionCanceledException e) {
@@ -128,20 +128,20 @@ public final class DynamoDbRouting implements Routing, io.wabridge.core.channel.
             }
             throw e;
         }
-        cache.remove("WABA#" + wabaId);
-        cache.remove("PHONE#" + phoneNumberId);
+        cache.remove(TableItems.wabaRoute(wabaId));
+        cache.remove(TableItems.phoneRoute(phoneNumberId));
         return true;
     }
 
     private Put movePut(String pk, TenantId to, TenantId from, String wabaId) {
-        return Put.builder().tableName(table).item(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS("ROUTE"),
+        return Put.builder().tableName(table).item(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS(TableItems.ROUTE),
                         "tenantId", AttributeValue.fromS(to.value()), "wabaId", AttributeValue.fromS(wabaId)))
                 .conditionExpression("attribute_not_exists(PK) OR tenantId = :t OR tenantId = :f")
                 .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(to.value()), ":f", AttributeValue.fromS(from.value()))).build();
     }
 
     private Put audit(TenantId tenant, String action, String phoneNumberId, String wabaId, String reason, Instant at) {
-        return Put.builder().tableName(table).item(Map.of("PK", AttributeValue.fromS("TENANT#" + tenant.value() + "#AUDIT"),
+        return Put.builder().tableName(table).item(Map.of("PK", AttributeValue.fromS(TableItems.audit(tenant)),
                 "SK", AttributeValue.fromS(at + "#" + java.util.UUID.randomUUID()), "action", AttributeValue.fromS(action),
                 "subject", AttributeValue.fromS(phoneNumberId), "who", AttributeValue.fromS("signup"),
                 "wabaId", AttributeValue.fromS(wabaId), "reason", AttributeValue.fromS(reason))).build();
@@ -152,7 +152,7 @@ public final class DynamoDbRouting implements Routing, io.wabridge.core.channel.
     }
 
     private Put claimPut(String pk, TenantId tenant, String wabaId) {
-        return Put.builder().tableName(table).item(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS("ROUTE"),
+        return Put.builder().tableName(table).item(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS(TableItems.ROUTE),
                         "tenantId", AttributeValue.fromS(tenant.value()), "wabaId", AttributeValue.fromS(wabaId)))
                 .conditionExpression("attribute_not_exists(PK) OR tenantId = :t")
                 .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenant.value()))).build();
@@ -164,15 +164,15 @@ public final class DynamoDbRouting implements Routing, io.wabridge.core.channel.
      */
     @Override
     public void release(TenantId tenant, String wabaId, String phoneNumberId, boolean releaseWaba) {
-        release("PHONE#" + phoneNumberId, tenant);
+        release(TableItems.phoneRoute(phoneNumberId), tenant);
         if (releaseWaba) {
-            release("WABA#" + wabaId, tenant);
+            release(TableItems.wabaRoute(wabaId), tenant);
         }
     }
 
     private void release(String pk, TenantId tenant) {
         try {
-            dynamo.deleteItem(r -> r.tableName(table).key(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS("ROUTE")))
+            dynamo.deleteItem(r -> r.tableName(table).key(TableItems.key(pk, TableItems.ROUTE))
                     .conditionExpression("tenantId = :t").expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenant.value()))));
         } catch (ConditionalCheckFailedException e) {
             // not ours (or gone already): nothing to release
@@ -182,9 +182,9 @@ public final class DynamoDbRouting implements Routing, io.wabridge.core.channel.
 
     @Override
     public void recordUnrouted(String kind, String id) {
-        String day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString();
+        LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         dynamo.updateItem(r -> r.tableName(table)
-                .key(Map.of("PK", AttributeValue.fromS("UNROUTED#" + day), "SK", AttributeValue.fromS(kind + "#" + id)))
+                .key(TableItems.key(TableItems.unrouted(day), kind + "#" + id))
                 .updateExpression("ADD seen :one SET lastSeenAt = :now, expiresAt = :exp")
                 .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"),
                         ":now", AttributeValue.fromS(clock.instant().toString()),

@@ -22,8 +22,6 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  */
 public final class DynamoDbSecretStore implements SecretStore {
 
-    private static final String SK_PREFIX = "SECRET#";
-
     private final DynamoDbClient dynamo;
     private final String table;
 
@@ -33,8 +31,8 @@ public final class DynamoDbSecretStore implements SecretStore {
     }
 
     private static Map<String, AttributeValue> key(SecretContext c) {
-        return Map.of("PK", AttributeValue.fromS("TENANT#" + c.tenantId()),
-                "SK", AttributeValue.fromS(SK_PREFIX + c.phoneNumberId() + "#" + c.field().wireName()));
+        return TableItems.key(TableItems.tenant(c.tenantId()),
+                TableItems.secret(c.phoneNumberId(), c.field().wireName()));
     }
 
     private static Map<String, AttributeValue> item(SecretContext c, EncryptedSecret secret) {
@@ -82,7 +80,7 @@ public final class DynamoDbSecretStore implements SecretStore {
             ScanResponse page = dynamo.scan(r -> r.tableName(table).limit(Math.max(limit, 25))
                     .exclusiveStartKey(from)
                     .filterExpression("begins_with(SK, :prefix) AND keyId <> :key")
-                    .expressionAttributeValues(Map.of(":prefix", AttributeValue.fromS(SK_PREFIX), ":key", AttributeValue.fromS(keyId))));
+                    .expressionAttributeValues(Map.of(":prefix", AttributeValue.fromS(TableItems.SECRETS), ":key", AttributeValue.fromS(keyId))));
             for (Map<String, AttributeValue> item : page.items()) {
                 out.add(new Stored(context(item), EncryptedSecret.decode(item.get("secret").s())));
             }
@@ -94,8 +92,8 @@ public final class DynamoDbSecretStore implements SecretStore {
     }
 
     private static SecretContext context(Map<String, AttributeValue> item) {
-        String tenant = item.get("PK").s().substring("TENANT#".length());
-        String[] sk = item.get("SK").s().substring(SK_PREFIX.length()).split("#", 2);
+        String tenant = TableItems.tenantOf(item.get("PK").s());
+        String[] sk = TableItems.secretOf(item.get("SK").s());
         return new SecretContext(tenant, sk[0], SecretField.fromWireName(sk[1]));
     }
 

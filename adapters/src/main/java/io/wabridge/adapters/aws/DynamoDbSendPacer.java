@@ -28,7 +28,7 @@ public final class DynamoDbSendPacer implements SendPacer {
         long second = clock.millis() / 1000;
         try {
             dynamo.updateItem(r -> r.tableName(table)
-                    .key(Map.of("PK", AttributeValue.fromS("PACE#" + phoneNumberId), "SK", AttributeValue.fromS(Long.toString(second))))
+                    .key(TableItems.key(TableItems.pace(phoneNumberId), Long.toString(second)))
                     .updateExpression("ADD sent :one SET expiresAt = :exp")
                     .conditionExpression("attribute_not_exists(sent) OR sent < :limit")
                     .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":limit", AttributeValue.fromN(Integer.toString(perSecond)),

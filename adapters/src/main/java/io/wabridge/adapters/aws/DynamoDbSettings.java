@@ -45,7 +45,7 @@ public final class DynamoDbSettings implements SettingsStore {
     @Override
     public Optional<TenantSettings> get(TenantId tenant) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(Map.of("PK", AttributeValue.fromS("TENANT#" + tenant.value()), "SK", AttributeValue.fromS("SETTINGS")))).item();
+                .key(TableItems.key(TableItems.tenant(tenant), TableItems.SETTINGS))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(settings(item));
     }
 
@@ -67,8 +67,7 @@ public final class DynamoDbSettings implements SettingsStore {
     @Override
     public boolean save(TenantId tenant, TenantSettings s, long expectedVersion) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put("PK", AttributeValue.fromS("TENANT#" + tenant.value()));
-        item.put("SK", AttributeValue.fromS("SETTINGS"));
+        item.putAll(TableItems.key(TableItems.tenant(tenant), TableItems.SETTINGS));
         item.put("tenantId", AttributeValue.fromS(tenant.value()));
         if (s.botHookUrl() != null) {
             item.put("botHookUrl", AttributeValue.fromS(s.botHookUrl().toString()));
@@ -94,7 +93,7 @@ public final class DynamoDbSettings implements SettingsStore {
             item.put("updatedBy", AttributeValue.fromS(s.updatedBy()));
         }
         Map<String, AttributeValue> history = new HashMap<>(item);
-        history.put("SK", AttributeValue.fromS("SETTINGS#V%010d".formatted(s.version())));
+        history.put("SK", AttributeValue.fromS(TableItems.settingsVersion(s.version())));
         try {
             dynamo.transactWriteItems(r -> r.transactItems(
                     t -> t.put(Put.builder().tableName(table).item(item)

@@ -22,16 +22,16 @@ public final class DynamoDbSignupSessions implements SignupSessions {
     }
 
     private static Map<String, AttributeValue> key(String id) {
-        return Map.of("PK", AttributeValue.fromS("SIGNUP#" + id), "SK", AttributeValue.fromS("SESSION"));
+        return TableItems.signupSession(id);
     }
 
     @Override
     public void create(Session s) {
-        dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", AttributeValue.fromS("SIGNUP#" + s.id()), "SK", AttributeValue.fromS("SESSION"),
-                        "tenantId", AttributeValue.fromS(s.tenant().value()), "createdAt", AttributeValue.fromS(s.createdAt().toString()),
+        Map<String, AttributeValue> item = new java.util.HashMap<>(key(s.id()));
+        item.putAll(Map.of("tenantId", AttributeValue.fromS(s.tenant().value()), "createdAt", AttributeValue.fromS(s.createdAt().toString()),
                         "sessionExpiresAt", AttributeValue.fromS(s.expiresAt().toString()),
-                        "expiresAt", AttributeValue.fromN(Long.toString(s.expiresAt().plus(Duration.ofDays(1)).getEpochSecond()))))
-                .conditionExpression("attribute_not_exists(PK)"));
+                        "expiresAt", AttributeValue.fromN(Long.toString(s.expiresAt().plus(Duration.ofDays(1)).getEpochSecond()))));
+        dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(PK)"));
     }
 
     @Override

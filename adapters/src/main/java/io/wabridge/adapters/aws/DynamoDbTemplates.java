@@ -54,8 +54,7 @@ public final class DynamoDbTemplates implements TemplateCatalog.Store {
             }
         });
         dynamo.updateItem(r -> r.tableName(table)
-                .key(Map.of("PK", AttributeValue.fromS("TENANT#" + tenant.value()),
-                        "SK", AttributeValue.fromS("TEMPLATE#" + t.wabaId() + "#" + t.name() + "#" + t.language())))
+                .key(TableItems.key(TableItems.tenant(tenant), TableItems.template(t.wabaId(), t.name(), t.language())))
                 .updateExpression(set.toString()).expressionAttributeNames(names).expressionAttributeValues(av));
     }
 
@@ -64,8 +63,8 @@ public final class DynamoDbTemplates implements TemplateCatalog.Store {
         List<TemplateCatalog.Template> out = new ArrayList<>();
         for (Map<String, AttributeValue> item : dynamo.queryPaginator(r -> r.tableName(table)
                 .keyConditionExpression("PK = :p AND begins_with(SK, :s)")
-                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("TENANT#" + tenant.value()),
-                        ":s", AttributeValue.fromS("TEMPLATE#" + wabaId + "#")))).items()) {
+                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(TableItems.tenant(tenant)),
+                        ":s", AttributeValue.fromS(TableItems.templates(wabaId))))).items()) {
             out.add(new TemplateCatalog.Template(wabaId, str(item, "templateId"), str(item, "name"), str(item, "language"),
                     str(item, "category"), str(item, "status"), str(item, "quality"), str(item, "reason"), str(item, "reasonText"),
                     str(item, "pendingCategory"), str(item, "pendingCategoryAt") == null ? null : java.time.Instant.parse(str(item, "pendingCategoryAt")),
@@ -76,12 +75,12 @@ public final class DynamoDbTemplates implements TemplateCatalog.Store {
 
     /** The sort key of a WABA's sync record. */
     static String syncedSortKey(String wabaId) {
-        return "TEMPLATESYNC#" + wabaId;
+        return TableItems.templateSync(wabaId);
     }
 
     @Override
     public void markSynced(TenantId tenant, String wabaId) {
-        dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", AttributeValue.fromS("TENANT#" + tenant.value()),
+        dynamo.putItem(r -> r.tableName(table).item(Map.of("PK", AttributeValue.fromS(TableItems.tenant(tenant)),
                 "SK", AttributeValue.fromS(syncedSortKey(wabaId)), "syncedAt", AttributeValue.fromS(clock.instant().toString()))));
     }
 

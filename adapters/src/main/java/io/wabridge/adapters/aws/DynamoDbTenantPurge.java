@@ -19,8 +19,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * record of the tenant without a scan: its own partition ({@code TENANT#{tenant}}: settings, channels,
  * templates, secrets, counters, notification list), each channel's contacts and their conversations, media
  * and sends ({@link DynamoDbContactData}), every send through its list ({@code GSI1PK=TENANT#{tenant}#SENDS}),
- * every consent ledger through its list ({@code GSI1PK=TENANT#{tenant}#CONSENTS}), every notification, and
- * the account event log. Records that expire by themselves within days (rate counts, idempotency keys,
+ * every consent ledger through its list ({@code GSI1PK=TENANT#{tenant}#CONSENTS}) and, for reminders of
+ * contacts without a ledger, through the contact ids; every notification, and the account event log
+ * ({@link TableItems#TYPES} says how each item type is reached). Records that expire by themselves within days (rate counts, idempotency keys,
  * event log markers, opt-in links) are left to their TTL.
  */
 public final class DynamoDbTenantPurge implements OffboardTenant.Store {
@@ -36,7 +37,7 @@ public final class DynamoDbTenantPurge implements OffboardTenant.Store {
     }
 
     private static Map<String, AttributeValue> key(TenantId tenant) {
-        return Map.of("PK", s("OFFBOARD#" + tenant.value()), "SK", s("STATE"));
+        return TableItems.offboarding(tenant);
     }
 
     @Override
@@ -49,7 +50,7 @@ public final class DynamoDbTenantPurge implements OffboardTenant.Store {
             if (who != null) {
                 item.put("by", s(who));
             }
-            item.put("GSI1PK", s("PURGEDUE"));
+            item.put("GSI1PK", s(TableItems.PURGE_DUE));
             item.put("GSI1SK", s(DynamoDbNotifications.dueKey(purgeAfter, tenant.value())));
             dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(PK)"));
         } catch (ConditionalCheckFailedException already) {
@@ -73,7 +74,7 @@ public final class DynamoDbTenantPurge implements OffboardTenant.Store {
         List<TenantId> out = new ArrayList<>();
         for (Map<String, AttributeValue> item : dynamo.query(r -> r.tableName(table).indexName("GSI1")
                 .keyConditionExpression("GSI1PK = :p AND GSI1SK <= :u")
-                .expressionAttributeValues(Map.of(":p", s("PURGEDUE"), ":u", s(DynamoDbNotifications.dueKey(now, "~")))).limit(limit))
+                .expressionAttributeValues(Map.of(":p", s(TableItems.PURGE_DUE), ":u", s(DynamoDbNotifications.dueKey(now, "~")))).limit(limit))
                 .items()) {
             out.add(new TenantId(str(item, "tenantId")));
         }
@@ -82,32 +83,37 @@ public final class DynamoDbTenantPurge implements OffboardTenant.Store {
 
     @Override
     public int purge(TenantId tenant) {
-        String t = tenant.value();
         int n = 0;
-        List<Map<String, AttributeValue>> own = partition("TENANT#" + t);
+        // A contact who wrote but never opted in may have reminders and no ledger state: found through the ids the
+        // tenant knows, before the contact erasures below forget them.
+        for (Map<String, AttributeValue> id : partition(TableItems.contactIds(tenant))) {
+            n += deleteAll(partition(TableItems.consent(tenant, id.get("SK").s())));
+        }
+        List<Map<String, AttributeValue>> own = partition(TableItems.tenant(tenant));
         for (Map<String, AttributeValue> item : own) {
             String sk = item.get("SK").s();
-            if (sk.startsWith("CHANNEL#")) {
-                String pn = sk.substring("CHANNEL#".length());
-                for (Map<String, AttributeValue> c : partition("TENANT#" + t + "#CHANNEL#" + pn)) {
-                    if (c.get("SK").s().startsWith("CONTACT#")) {
-                        n += contacts.erase(tenant, c.get("SK").s().substring("CONTACT#".length()), List.of(pn));
+            if (TableItems.isChannel(sk)) {
+                String pn = TableItems.phoneNumberIdOfChannel(sk);
+                String contactsPk = TableItems.channelContacts(tenant, pn);
+                for (Map<String, AttributeValue> c : partition(contactsPk)) {
+                    if (TableItems.isContact(c.get("SK").s())) {
+                        n += contacts.eraseRecords(tenant, TableItems.contactKeyOf(c.get("SK").s()), List.of(pn));
                     }
                 }
-                n += deleteAll(partition("TENANT#" + t + "#CHANNEL#" + pn));
-            } else if (sk.startsWith("NOTIF#")) {
-                n += deleteAll(partition("TENANT#" + t + "#NOTIF#" + sk.substring("NOTIF#".length())));
+                n += deleteAll(partition(contactsPk));
+            } else if (TableItems.isNotificationListed(sk)) {
+                n += deleteAll(partition(TableItems.notification(tenant, TableItems.notificationIdOf(sk))));
             }
         }
-        for (Map<String, AttributeValue> pointer : index("TENANT#" + t + "#SENDS")) {
-            n += contacts.erase(tenant, pointer.get("PK").s().substring(("TENANT#" + t + "#CONTACTOUT#").length()), List.of());
+        for (Map<String, AttributeValue> pointer : index(TableItems.tenantSends(tenant))) {
+            n += contacts.eraseRecords(tenant, TableItems.contactOfSends(tenant, pointer.get("PK").s()), List.of());
         }
-        for (Map<String, AttributeValue> state : index("TENANT#" + t + "#CONSENTS")) {
+        for (Map<String, AttributeValue> state : index(TableItems.tenantConsents(tenant))) {
             n += deleteAll(partition(state.get("PK").s()));
         }
-        n += deleteAll(partition("TENANT#" + t + "#EVENTS"));
-        n += deleteAll(partition("TENANT#" + t + "#CONTACTID"));
-        n += deleteAll(partition("TENANT#" + t));
+        n += deleteAll(partition(TableItems.events(tenant)));
+        n += deleteAll(partition(TableItems.contactIds(tenant)));
+        n += deleteAll(partition(TableItems.tenant(tenant)));
         return n;
     }
 

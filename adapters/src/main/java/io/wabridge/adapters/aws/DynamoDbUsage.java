@@ -25,8 +25,8 @@ public final class DynamoDbUsage implements Usage.Counts {
     public List<Usage.Day> days(TenantId tenant, LocalDate from, LocalDate to) {
         List<Usage.Day> out = new ArrayList<>();
         var pages = dynamo.queryPaginator(r -> r.tableName(table).keyConditionExpression("PK = :p AND SK BETWEEN :a AND :b")
-                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("TENANT#" + tenant.value()),
-                        ":a", AttributeValue.fromS("USAGE#" + from), ":b", AttributeValue.fromS("USAGE#" + to))));
+                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(TableItems.tenant(tenant)),
+                        ":a", AttributeValue.fromS(TableItems.usage(from)), ":b", AttributeValue.fromS(TableItems.usage(to)))));
         for (Map<String, AttributeValue> item : pages.items()) {
             Map<String, Long> counters = new TreeMap<>();
             item.forEach((k, v) -> {
@@ -34,7 +34,7 @@ public final class DynamoDbUsage implements Usage.Counts {
                     counters.put(k, Long.parseLong(v.n()));
                 }
             });
-            out.add(new Usage.Day(LocalDate.parse(item.get("SK").s().substring("USAGE#".length())), counters));
+            out.add(new Usage.Day(TableItems.dayOfUsage(item.get("SK").s()), counters));
         }
         return out;
     }

@@ -9,12 +9,10 @@ import io.wabridge.core.tenant.ApiRateLimit;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 @ExtendWith(LocalAws.class)
 class DynamoDbApiRateCounterTest {
@@ -71,8 +69,8 @@ class DynamoDbApiRateCounterTest {
         now = Instant.parse("2026-11-21T10:00:10Z");
         assertThat(take(ACME, plan).admitted()).isTrue();
 
-        var item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(Map.of("PK", AttributeValue.fromS("RATE#acme"),
-                "SK", AttributeValue.fromS(Long.toString(Instant.parse("2026-11-21T10:00:00Z").getEpochSecond()))))).item();
+        var item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(TableItems.key(TableItems.rate(ACME),
+                Long.toString(Instant.parse("2026-11-21T10:00:00Z").getEpochSecond())))).item();
         assertThat(item.get("requests").n()).isEqualTo("20");
         assertThat(item.get("s0").n()).isEqualTo("15");
         assertThat(Long.parseLong(item.get("expiresAt").n())).as("expires a minute after its window")

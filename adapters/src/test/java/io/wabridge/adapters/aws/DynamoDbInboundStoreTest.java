@@ -8,7 +8,9 @@ import io.wabridge.core.inbound.Contact;
 import io.wabridge.core.inbound.InboundUpdate.MessageReceived;
 import io.wabridge.core.inbound.InboundUpdate.StatusChanged;
 import io.wabridge.core.inbound.InboundUpdate.WabaEvent;
+import io.wabridge.core.inbound.InboundStore;
 import io.wabridge.core.inbound.MessageStatus;
+import io.wabridge.core.inbound.StatusEffects;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.messaging.PhoneNumberId;
 import io.wabridge.core.messaging.Wamid;
@@ -48,7 +50,7 @@ class DynamoDbInboundStoreTest {
                 Instant.ofEpochSecond(3000), "unsupported", null, big);
         assertThat(store.saveMessageIfAbsent(ACME, m)).isTrue();
         assertThat(store.saveMessageIfAbsent(ACME, m)).isFalse();
-        var pointer = get("WAMID#wamid.BIG", "MSG");
+        var pointer = get(TableItems.wamid("wamid.BIG"), TableItems.POINTER);
         var item = get(pointer.get("messagePK").s(), pointer.get("messageSK").s());
         assertThat(item).doesNotContainKey("content");
         assertThat(item.get("contentKey").s()).isEqualTo("content/acme/wamid.BIG.json");
@@ -72,14 +74,14 @@ class DynamoDbInboundStoreTest {
         assertThat(store.saveMessageIfAbsent(ACME, message("wamid.A", 2000))).isFalse();
         store.touchContact(ACME, message("wamid.A", 2000));
         store.touchContact(ACME, message("wamid.OLD", 1000));
-        var pointer = get("WAMID#wamid.A", "MSG");
+        var pointer = get(TableItems.wamid("wamid.A"), TableItems.POINTER);
         assertThat(pointer.get("tenantId").s()).isEqualTo("acme");
         var item = get(pointer.get("messagePK").s(), pointer.get("messageSK").s());
-        assertThat(item.get("PK").s()).isEqualTo("CONV#acme#106540352242922#ID.55500000001");
+        assertThat(item.get("PK").s()).isEqualTo(TableItems.conversation(ACME, NUMBER, "ID.55500000001"));
         assertThat(item.get("type").s()).isEqualTo("image");
         assertThat(item.get("contextWamid").s()).isEqualTo("wamid.ctx");
         assertThat(item.get("content").s()).contains("\"id\":\"9\"");
-        var contact = get("TENANT#acme#CHANNEL#106540352242922", "CONTACT#ID.55500000001");
+        var contact = get(TableItems.channelContacts(ACME, NUMBER), TableItems.contact("ID.55500000001"));
         assertThat(contact.get("lastInboundAt").s()).isEqualTo(Instant.ofEpochSecond(2000).toString());
         assertThat(contact.get("waId").s()).isEqualTo("6281234567890");
         assertThat(contact.get("profileName").s()).isEqualTo("Sari");
@@ -88,27 +90,52 @@ class DynamoDbInboundStoreTest {
     @Test
     void statusesEndAtTheHighestWhateverTheOrder() {
         Wamid wamid = new Wamid("wamid.OUT");
-        assertThat(store.applyStatus(ACME, status(wamid, MessageStatus.READ, 30))).isTrue();
-        assertThat(store.applyStatus(ACME, status(wamid, MessageStatus.SENT, 10))).isFalse();
-        assertThat(store.applyStatus(ACME, status(wamid, MessageStatus.DELIVERED, 20))).isFalse();
-        assertThat(store.applyStatus(ACME, status(wamid, MessageStatus.READ, 30))).isFalse();
-        var item = get("WAMID#wamid.OUT", "STATUS");
+        assertThat(apply(status(wamid, MessageStatus.READ, 30))).isEqualTo(new InboundStore.StatusRecorded(true, 0));
+        assertThat(apply(status(wamid, MessageStatus.SENT, 10)).advanced()).isFalse();
+        assertThat(apply(status(wamid, MessageStatus.DELIVERED, 20)).advanced()).isFalse();
+        assertThat(apply(status(wamid, MessageStatus.READ, 30)).advanced()).isFalse();
+        var item = get(TableItems.wamid("wamid.OUT"), TableItems.STATUS);
         assertThat(item.get("status").s()).isEqualTo("read");
         assertThat(item.get("at_sent").s()).isEqualTo(Instant.ofEpochSecond(10).toString());
         assertThat(item.get("at_delivered").s()).isEqualTo(Instant.ofEpochSecond(20).toString());
         assertThat(item.get("pricingCategory").s()).isEqualTo("utility");
         // Priced once, however many statuses carried the pricing.
-        var usage = get("TENANT#acme", "USAGE#1970-01-01");
+        var usage = get(TableItems.tenant(ACME), TableItems.usage(java.time.LocalDate.EPOCH));
         assertThat(usage.get("utility#regular").n()).isEqualTo("1");
         assertThat(usage.get("priced").n()).isEqualTo("1");
     }
 
     @Test
+    void aStatusSaysTheRankItMovedFromAndANotificationDayCountsWhatCoreDecided() {
+        Wamid wamid = new Wamid("wamid.NTF");
+        assertThat(apply(status(wamid, MessageStatus.SENT, 10))).isEqualTo(new InboundStore.StatusRecorded(true, 0));
+        assertThat(apply(status(wamid, MessageStatus.DELIVERED, 20))).isEqualTo(new InboundStore.StatusRecorded(true, MessageStatus.SENT.rank()));
+        store.countNotificationStatus(ACME, Instant.ofEpochSecond(20), java.util.List.of("delivered", "read"));
+        store.countNotificationStatus(ACME, Instant.ofEpochSecond(30), java.util.List.of("read"));
+        assertThat(new DynamoDbNotifications(dynamo, table).stats(ACME, java.time.LocalDate.EPOCH, java.time.LocalDate.EPOCH))
+                .containsEntry("delivered", 1L).containsEntry("read", 2L);
+    }
+
+    @Test
+    void aWaBridgeSendsStatusIsRecordedForTheSenderAndAForeignMessagesStatusIsListedUnderItsContact() {
+        String send = "msg_0123456789abcdef0123456789abcdef";
+        apply(new StatusChanged(NUMBER, new Wamid("wamid.OURS"), MessageStatus.SENT, Instant.ofEpochSecond(10), "6281234567890", null, null,
+                null, null, send + "|order-7"));
+        assertThat(new DynamoDbOutbox(dynamo, table, Clock.systemUTC()).confirmedWamid(send)).contains(new Wamid("wamid.OURS"));
+        apply(new StatusChanged(NUMBER, new Wamid("wamid.THEIRS"), MessageStatus.SENT, Instant.ofEpochSecond(10), "6281234567890", null, null,
+                null, null, null));
+        assertThat(get(TableItems.contactSends(ACME, "6281234567890"), TableItems.wamid("wamid.THEIRS")).get("GSI1PK").s())
+                .isEqualTo(TableItems.tenantSends(ACME));
+        assertThat(get(TableItems.contactSends(ACME, "6281234567890"), TableItems.wamid("wamid.OURS"))).as("a WaBridge send is listed by its send")
+                .isEmpty();
+    }
+
+    @Test
     void aFailedStatusKeepsMetasErrors() {
         Wamid wamid = new Wamid("wamid.FAIL");
-        store.applyStatus(ACME, new StatusChanged(NUMBER, wamid, MessageStatus.FAILED, Instant.ofEpochSecond(5), "62811", 131047,
+        apply(new StatusChanged(NUMBER, wamid, MessageStatus.FAILED, Instant.ofEpochSecond(5), "62811", 131047,
                 "[{\"code\":131047}]", null, null));
-        var item = get("WAMID#wamid.FAIL", "STATUS");
+        var item = get(TableItems.wamid("wamid.FAIL"), TableItems.STATUS);
         assertThat(item.get("status").s()).isEqualTo("failed");
         assertThat(item.get("errorCode").n()).isEqualTo("131047");
     }
@@ -118,7 +145,7 @@ class DynamoDbInboundStoreTest {
         WabaEvent event = new WabaEvent("W1", null, "message_template_status_update", "key-1", "{\"event\":\"APPROVED\"}", null);
         assertThat(store.saveEventIfAbsent(ACME, event)).isTrue();
         assertThat(store.saveEventIfAbsent(ACME, event)).isFalse();
-        assertThat(get("SEEN#key-1", "SEEN").get("expiresAt").n()).isNotBlank();
+        assertThat(get(TableItems.seen("key-1"), TableItems.SEEN).get("expiresAt").n()).isNotBlank();
 
         DynamoDbRouting routing = new DynamoDbRouting(dynamo, table, Clock.systemUTC());
         assertThat(routing.byPhoneNumber(NUMBER)).isEmpty();
@@ -129,8 +156,12 @@ class DynamoDbInboundStoreTest {
         assertThat(new DynamoDbRouting(dynamo, table, Clock.systemUTC()).byWaba("W1")).contains(ACME);
         routing.recordUnrouted("phone", "999");
         routing.recordUnrouted("phone", "999");
-        String day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
-        assertThat(get("UNROUTED#" + day, "phone#999").get("seen").n()).isEqualTo("2");
+        java.time.LocalDate day = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        assertThat(get(TableItems.unrouted(day), "phone#999").get("seen").n()).isEqualTo("2");
+    }
+
+    private InboundStore.StatusRecorded apply(StatusChanged st) {
+        return store.applyStatus(ACME, st, StatusEffects.of(st));
     }
 
     private static StatusChanged status(Wamid wamid, MessageStatus s, long at) {
@@ -142,7 +173,7 @@ class DynamoDbInboundStoreTest {
         DynamoDbFailureLog failures = new DynamoDbFailureLog(dynamo, table, Clock.systemUTC());
         failures.record("msg-1", 1, "IllegalStateException: throttled");
         failures.record("msg-1", 2, "X".repeat(5000));
-        var item = get("QUEUE_FAILURE#msg-1", "FAILURE");
+        var item = get(TableItems.queueFailure("msg-1").get("PK").s(), TableItems.queueFailure("msg-1").get("SK").s());
         assertThat(item.get("receiveCount").n()).isEqualTo("2");
         assertThat(item.get("reason").s()).hasSize(1000);
         assertThat(item.get("expiresAt").n()).isNotBlank();

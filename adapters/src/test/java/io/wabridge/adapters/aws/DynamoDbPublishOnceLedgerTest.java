@@ -35,8 +35,8 @@ class DynamoDbPublishOnceLedgerTest {
         assertThat(ledger.published("wamid.1")).isTrue();
         assertThat(ledger.published("wamid.2")).isFalse();
 
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(Map.of(
-                "PK", AttributeValue.fromS("EVT#wamid.1"), "SK", AttributeValue.fromS("EVT")))).item();
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(
+                TableItems.eventLog("wamid.1"))).item();
         assertThat(Long.parseLong(item.get("expiresAt").n())).isEqualTo(Instant.parse("2026-12-11T10:00:00Z").getEpochSecond());
     }
 

@@ -70,7 +70,15 @@ public final class ProcessInboundUpdate {
                 return stored ? Outcome.STORED : Outcome.DUPLICATE;
             });
             case StatusChanged s -> route(routing.byPhoneNumber(s.phoneNumberId()), "phone", s.phoneNumberId().value(), tenant -> {
-                boolean advanced = store.applyStatus(tenant, s);
+                StatusEffects effects = StatusEffects.of(s);
+                InboundStore.StatusRecorded recorded = store.applyStatus(tenant, s, effects);
+                boolean advanced = recorded.advanced();
+                if (advanced) {
+                    java.util.List<String> counters = effects.notificationCounters(recorded.rankBefore(), s.status());
+                    if (!counters.isEmpty()) {
+                        store.countNotificationStatus(tenant, s.at(), counters);
+                    }
+                }
                 consent.onStatus(tenant, s);
                 raise(Events.status(tenant, s, advanced), advanced);
                 return advanced ? Outcome.STATUS_ADVANCED : Outcome.STATUS_STALE;

@@ -22,6 +22,27 @@ public final class Usage {
     /** The counters of one day, as stored: {@code in#{pn}}, {@code out#{pn}}, {@code {category}#{type}}, {@code priced}. */
     public record Day(LocalDate day, Map<String, Long> counters) {}
 
+    /** The counter of messages received on a channel. */
+    public static String inbound(String phoneNumberId) {
+        return "in#" + phoneNumberId;
+    }
+
+    /** The counter of messages Meta accepted from a channel. */
+    public static String outbound(String phoneNumberId) {
+        return "out#" + phoneNumberId;
+    }
+
+    /** The counter of all messages Meta priced. */
+    public static final String PRICED = "priced";
+
+    /** The pricing type counted when Meta gives none. */
+    public static final String UNKNOWN_TYPE = "unknown";
+
+    /** The counter of messages Meta priced in {@code category} with {@code type}. */
+    public static String priced(String category, String type) {
+        return category + "#" + (type == null ? UNKNOWN_TYPE : type);
+    }
+
     public interface Counts {
         List<Day> days(TenantId tenant, LocalDate from, LocalDate to);
     }

@@ -72,13 +72,19 @@ class ProcessInboundUpdateTest {
             contacts.merge(t + "/" + m.contact().key(), m.sentAt(), (a, b) -> a.isAfter(b) ? a : b);
         }
 
-        public boolean applyStatus(TenantId t, StatusChanged s) {
+        final List<String> notificationCounts = new ArrayList<>();
+
+        public StatusRecorded applyStatus(TenantId t, StatusChanged s, StatusEffects effects) {
             MessageStatus current = statuses.get(s.wamid().value());
             if (current != null && !current.precedes(s.status())) {
-                return false;
+                return new StatusRecorded(false, 0);
             }
             statuses.put(s.wamid().value(), s.status());
-            return true;
+            return new StatusRecorded(true, current == null ? 0 : current.rank());
+        }
+
+        public void countNotificationStatus(TenantId t, Instant at, List<String> counters) {
+            notificationCounts.addAll(counters);
         }
 
         final List<AccountChange> changes = new ArrayList<>();
@@ -234,5 +240,19 @@ class ProcessInboundUpdateTest {
         assertThat(status("wamid.S", MessageStatus.READ).toString()).doesNotContain("6281100011");
         assertThat(message("wamid.M", 1).toString()).doesNotContain("6281100011").doesNotContain("Sari");
         assertThat(new Contact("6281234567890", null, "Sari").toString()).doesNotContain("628123456").doesNotContain("Sari");
+    }
+
+    @Test
+    void aNotificationSendsDeliveredAndReadCountOnceWhateverTheOrderAndOtherSendsCountNothing() {
+        String notificationSend = io.wabridge.core.notify.Notification.SEND_ID_PREFIX + "0123456789abcdef0123456789abcdef";
+        process.process(new StatusChanged(ACME_NUMBER, new Wamid("wamid.N1"), MessageStatus.READ, Instant.ofEpochSecond(30), "6281100011",
+                null, null, null, null, notificationSend));
+        process.process(new StatusChanged(ACME_NUMBER, new Wamid("wamid.N1"), MessageStatus.DELIVERED, Instant.ofEpochSecond(20), "6281100011",
+                null, null, null, null, notificationSend));
+        process.process(new StatusChanged(ACME_NUMBER, new Wamid("wamid.N1"), MessageStatus.READ, Instant.ofEpochSecond(30), "6281100011",
+                null, null, null, null, notificationSend));
+        process.process(new StatusChanged(ACME_NUMBER, new Wamid("wamid.O1"), MessageStatus.READ, Instant.ofEpochSecond(30), "6281100011",
+                null, null, null, null, "msg_0123456789abcdef0123456789abcdef"));
+        assertThat(fakes.notificationCounts).containsExactly("delivered", "read");
     }
 }

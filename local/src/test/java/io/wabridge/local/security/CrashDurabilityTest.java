@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.adapters.aws.TableItems;
 import io.wabridge.adapters.aws.DynamoDbRouting;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.messaging.PhoneNumberId;
@@ -181,10 +182,10 @@ class CrashDurabilityTest {
     static List<String> storedFor(DynamoDbClient dynamo, String table, String user) {
         List<String> out = new ArrayList<>();
         dynamo.queryPaginator(r -> r.tableName(table).consistentRead(true).keyConditionExpression("PK = :pk")
-                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CONV#" + TENANT + "#" + NUMBER + "#" + user))))
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(TableItems.conversation(new io.wabridge.core.inbound.TenantId(TENANT), NUMBER, user)))))
                 .items().forEach(item -> {
                     String sk = item.get("SK").s();
-                    if (sk.startsWith("MSG#")) {
+                    if (TableItems.isMessage(sk)) {
                         out.add(sk.substring(sk.indexOf('#', 4) + 1));
                     }
                 });

@@ -3,6 +3,7 @@ package io.wabridge.local.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wabridge.adapters.aws.DynamoDbRouting;
+import io.wabridge.adapters.aws.TableItems;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.messaging.PhoneNumberId;
 import io.wabridge.core.webhook.WebhookSignature;
@@ -72,7 +73,7 @@ class PoisonUpdateTest {
 
     static boolean stored(String wamid) {
         Map<String, AttributeValue> item = runtime.dynamo().getItem(r -> r.tableName(runtime.resources().tableNames().get("Table"))
-                .consistentRead(true).key(Map.of("PK", AttributeValue.fromS("WAMID#" + wamid), "SK", AttributeValue.fromS("MSG")))).item();
+                .consistentRead(true).key(TableItems.key(TableItems.wamid(wamid), TableItems.POINTER))).item();
         return item != null && !item.isEmpty();
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.adapters.aws.TableItems;
 import io.wabridge.adapters.config.AppConfig;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.local.EndToEnd;
@@ -139,7 +140,7 @@ class SignupSquattingTest {
         Wiring wiring = new Wiring(AppConfig.of(runtime.function("SignupFunction").definition().environment()));
         for (String tenant : List.of("seller", "buyer")) {
             List<Map<String, AttributeValue>> audit = wiring.dynamo().query(q -> q.tableName(wiring.config().tableName())
-                    .keyConditionExpression("PK = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("TENANT#" + tenant + "#AUDIT")))).items();
+                    .keyConditionExpression("PK = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(TableItems.audit(new io.wabridge.core.inbound.TenantId(tenant)))))).items();
             assertThat(audit).as("audit record for " + tenant)
                     .anyMatch(a -> a.get("action").s().startsWith("channel.ownership_") && a.get("subject").s().equals(c.phoneNumberId()));
         }

@@ -47,8 +47,11 @@ class InboundQueueHandlerTest {
         public void touchContact(TenantId t, InboundUpdate.MessageReceived m) {
         }
 
-        public boolean applyStatus(TenantId t, InboundUpdate.StatusChanged s) {
-            return statuses.add(s.wamid() + ":" + s.status());
+        public StatusRecorded applyStatus(TenantId t, InboundUpdate.StatusChanged s, io.wabridge.core.inbound.StatusEffects effects) {
+            return new StatusRecorded(statuses.add(s.wamid() + ":" + s.status()), 0);
+        }
+
+        public void countNotificationStatus(TenantId t, java.time.Instant at, List<String> counters) {
         }
 
         public void applyChange(TenantId t, io.wabridge.core.inbound.AccountChange c) {
@@ -187,8 +190,11 @@ class InboundQueueHandlerTest {
             public void touchContact(TenantId t, InboundUpdate.MessageReceived m) {
             }
 
-            public boolean applyStatus(TenantId t, InboundUpdate.StatusChanged s) {
-                return true;
+            public StatusRecorded applyStatus(TenantId t, InboundUpdate.StatusChanged s, io.wabridge.core.inbound.StatusEffects effects) {
+                return new StatusRecorded(true, 0);
+            }
+
+            public void countNotificationStatus(TenantId t, java.time.Instant at, List<String> counters) {
             }
 
             public void applyChange(TenantId t, io.wabridge.core.inbound.AccountChange c) {
