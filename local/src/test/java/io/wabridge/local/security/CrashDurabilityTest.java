@@ -302,7 +302,7 @@ class CrashDurabilityTest {
             sendAndKill(first, shop, to, 8, 0, 25, asked, accepted);
             JsonNode second = startChild(12, "--meta-url", metaUrl, "--port", port);
             redeliver(meta, second);
-            sendAndKill(second, shop, to, 2, 50, 60, asked, accepted);
+            sendAndKill(second, shop, to, 4, 50, 60, asked, accepted);
             JsonNode third = startChild(13, "--meta-url", metaUrl, "--port", port);
             redeliver(meta, third);
             String token = token(third);
