@@ -70,11 +70,12 @@ public final class LocalRuntime implements AutoCloseable {
     /** @param dynamoThrottle the functions reach DynamoDB through a {@link DynamoDbThrottle} front (off until told) */
     /** @param dynamoInMemory the local DynamoDB keeps its tables in memory, not under {@code dataDir} (lost at stop) */
     /** @param gatewayHost the address the gateway listens on; null for loopback (every other part is loopback only) */
+    /** @param metaUrl a Meta sandbox already running there, used instead of starting one; null to start one (see {@link #withMetaUrl}) */
     public record Options(int port, Path dataDir, Path template, Path openApi, int sandboxPort, String eventsUrl,
-                          Map<String, String> parameters, boolean dynamoThrottle, boolean dynamoInMemory, String gatewayHost) {
+                          Map<String, String> parameters, boolean dynamoThrottle, boolean dynamoInMemory, String gatewayHost, URI metaUrl) {
         public Options(int port, Path dataDir, Path template, Path openApi, int sandboxPort, String eventsUrl,
                        Map<String, String> parameters) {
-            this(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, false, false, null);
+            this(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, false, false, null, null);
         }
 
         /** Free ports for the gateway and the Meta sandbox, no event target (tests). */
@@ -83,12 +84,12 @@ public final class LocalRuntime implements AutoCloseable {
         }
 
         public Options withParameters(Map<String, String> overrides) {
-            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, overrides, dynamoThrottle, dynamoInMemory, gatewayHost);
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, overrides, dynamoThrottle, dynamoInMemory, gatewayHost, metaUrl);
         }
 
         /** The functions' DynamoDB calls go through a throttling front (the soak benchmark). */
         public Options withDynamoThrottle() {
-            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, true, dynamoInMemory, gatewayHost);
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, true, dynamoInMemory, gatewayHost, metaUrl);
         }
 
         /**
@@ -96,12 +97,23 @@ public final class LocalRuntime implements AutoCloseable {
          * that keep nothing (the soak benchmark).
          */
         public Options withDynamoInMemory() {
-            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, dynamoThrottle, true, gatewayHost);
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, dynamoThrottle, true, gatewayHost, metaUrl);
         }
 
         /** The gateway (only it) listens on {@code host} (e.g. {@code 0.0.0.0}), as {@code ./wabridge local --host} asks. */
         public Options withGatewayHost(String host) {
-            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, dynamoThrottle, dynamoInMemory, host);
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, dynamoThrottle, dynamoInMemory, host, metaUrl);
+        }
+
+        /**
+         * Meta is the sandbox already running at {@code url} ({@code ./wabridge local --meta-url}), e.g. in the process of a
+         * test that kills and restarts the runtime and must count what reached Meta across the restarts. That sandbox must
+         * have been started with the app secret this data folder holds ({@code wabridge-local/meta-app-secret} in
+         * {@code secrets.json}); the runtime registers its webhook callback there. Tech Provider mode only (the Solution
+         * Partner's token and credit line are the in-process sandbox's).
+         */
+        public Options withMetaUrl(URI url) {
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, dynamoThrottle, dynamoInMemory, gatewayHost, url);
         }
     }
 
@@ -170,14 +182,16 @@ public final class LocalRuntime implements AutoCloseable {
         String issuer = baseUrl() + LocalIdentity.PATH;
         String appSecretArn = secrets.ensure(APP_SECRET_NAME, 32);
         secrets.ensure(EVENTS_SECRET_NAME, 32);
-        // The sandbox plays Meta, including the Solution Partner's own business: its system-user token goes in
-        // a local secret and its credit line id in the template parameters.
-        sandbox = track(MetaSandbox.start(META_APP_ID, secrets.value(APP_SECRET_NAME).orElseThrow(), options.sandboxPort(), Clock.systemUTC()));
-        String partnerTokenArn = secrets.put(PARTNER_TOKEN_NAME, sandbox.partnerSystemUserToken());
         Map<String, String> parameters = new LinkedHashMap<>(Map.of(
                 "MetaAppId", META_APP_ID, "MetaAppSecretArn", appSecretArn,
-                "JwtIssuer", issuer, "JwtAudience", AUDIENCE, "EmbeddedSignupConfigId", SIGNUP_CONFIG_ID,
-                "PartnerSystemUserTokenArn", partnerTokenArn, "PartnerCreditLineId", sandbox.partnerCreditLineId()));
+                "JwtIssuer", issuer, "JwtAudience", AUDIENCE, "EmbeddedSignupConfigId", SIGNUP_CONFIG_ID));
+        if (options.metaUrl() == null) {
+            // The sandbox plays Meta, including the Solution Partner's own business: its system-user token goes in
+            // a local secret and its credit line id in the template parameters.
+            sandbox = track(MetaSandbox.start(META_APP_ID, secrets.value(APP_SECRET_NAME).orElseThrow(), options.sandboxPort(), Clock.systemUTC()));
+            parameters.put("PartnerSystemUserTokenArn", secrets.put(PARTNER_TOKEN_NAME, sandbox.partnerSystemUserToken()));
+            parameters.put("PartnerCreditLineId", sandbox.partnerCreditLineId());
+        }
         parameters.putAll(options.parameters());
         resources = new LocalResources(template, STACK, REGION, ACCOUNT, parameters);
         resources.create(dynamo, sqs, secrets, aws.kms(), aws.events(), aws.s3());
@@ -204,7 +218,7 @@ public final class LocalRuntime implements AutoCloseable {
         eventSources.forEach(SqsEventSource::start);
         scheduler.start();
         // Meta verifies the app's callback with the GET handshake before it sends anything: so does the sandbox.
-        if (!webhookVerifyToken().isEmpty() && !sandbox.configureCallback(baseUrl() + "/webhook", webhookVerifyToken())) {
+        if (!webhookVerifyToken().isEmpty() && !configureCallback(baseUrl() + "/webhook", webhookVerifyToken())) {
             log.warn("the Meta sandbox could not verify the webhook callback {}/webhook", baseUrl());
         }
         startMillis = (System.nanoTime() - started) / 1_000_000;
@@ -213,6 +227,30 @@ public final class LocalRuntime implements AutoCloseable {
                 (System.nanoTime() - resourcesUp) / 1_000_000);
         localConfig = describe(issuer);
         Files.writeString(data.resolve("local.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(localConfig));
+    }
+
+    /** The sandbox's own, or the external one's {@code POST /_sandbox/callback} (which verifies it with the GET handshake). */
+    private boolean configureCallback(String url, String verifyToken) {
+        if (sandbox != null) {
+            return sandbox.configureCallback(url, verifyToken);
+        }
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(metaUrl().resolve("/_sandbox/callback"))
+                    .timeout(Duration.ofSeconds(10)).header("content-type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("url", url, "verify_token", verifyToken))))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Where Meta (the Graph API, the signup SDK, the sandbox's control API) is: the sandbox's or {@code --meta-url}. */
+    private URI metaUrl() {
+        return sandbox != null ? sandbox.baseUrl() : URI.create(options.metaUrl().toString().replaceAll("/+$", ""));
     }
 
     private void startFunctions(SamTemplate template) {
@@ -230,9 +268,9 @@ public final class LocalRuntime implements AutoCloseable {
             env.put("AWS_ENDPOINT_URL_KMS", awsJson.endpoint().toString());
             env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", awsJson.endpoint().toString());
             env.put("AWS_ENDPOINT_URL_S3", aws.s3().endpoint().toString());
-            env.put("GRAPH_API_BASE_URL", sandbox.baseUrl().toString());
-            env.put("FACEBOOK_SDK_URL", sandbox.baseUrl() + "/en_US/sdk.js");
-            env.put("SIGNUP_MESSAGE_ORIGINS", sandbox.baseUrl().toString().replaceAll("/+$", ""));
+            env.put("GRAPH_API_BASE_URL", metaUrl().toString());
+            env.put("FACEBOOK_SDK_URL", metaUrl() + "/en_US/sdk.js");
+            env.put("SIGNUP_MESSAGE_ORIGINS", metaUrl().toString());
             env.put("ALLOW_LOCAL_URLS", "true"); // a bot hook on the developer's machine (http, loopback)
             resolveVariables(map(map(globals.get("Environment")).get("Variables")), env);
             resolveVariables(map(map(props.get("Environment")).get("Variables")), env);
@@ -381,7 +419,9 @@ public final class LocalRuntime implements AutoCloseable {
         out.put("admin", adminUrl().toString());
         out.put("webhookUrl", baseUrl() + "/webhook");
         out.put("openApi", baseUrl() + "/openapi.yaml");
-        out.put("metaSandbox", Map.of("url", sandbox.baseUrl().toString(), "graph", sandbox.graphUrl("v25.0"),
+        out.put("metaSandbox", sandbox == null
+                ? Map.of("url", metaUrl().toString(), "graph", metaUrl() + "/v25.0", "control", metaUrl() + "/_sandbox/state")
+                : Map.of("url", sandbox.baseUrl().toString(), "graph", sandbox.graphUrl("v25.0"),
                 "control", sandbox.baseUrl() + "/_sandbox/state", "partnerBusinessId", sandbox.partnerBusinessId(),
                 "partnerCreditLineId", sandbox.partnerCreditLineId()));
         out.put("startupMillis", startMillis);
@@ -485,7 +525,7 @@ public final class LocalRuntime implements AutoCloseable {
         return aws;
     }
 
-    /** The Meta sandbox playing Meta's side for this runtime. */
+    /** The Meta sandbox playing Meta's side for this runtime; null when it runs elsewhere ({@link Options#withMetaUrl}). */
     public MetaSandbox sandbox() {
         return sandbox;
     }

@@ -17,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The {@code ./wabridge} commands:
  * <pre>
- *   local [--port 8080] [--host 127.0.0.1] [--sandbox-port 8081] [--data .wabridge] [--template template.yaml]   start the local runtime
+ *   local [--port 8080] [--host 127.0.0.1] [--sandbox-port 8081 | --meta-url URL] [--data .wabridge] [--template template.yaml]   start the local runtime
  *   token --tenant T [--plan P] [--data .wabridge] [--ttl-minutes 60]  print a JWT the local gateway accepts
  *   fire NAME [--data .wabridge]                                       fire a schedule by hand
  *   invoke FunctionId ['{json}'] [--data .wabridge]                    invoke a function with a JSON event
@@ -67,6 +67,10 @@ public final class Main {
         if (flags.containsKey("host")) {
             // Only on request: the gateway serves /webhook and the JWT API, nothing of the runtime's own.
             options = options.withGatewayHost(flags.get("host"));
+        }
+        if (flags.containsKey("meta-url")) {
+            // A sandbox already running elsewhere (e.g. in a test that restarts this process) instead of one of our own.
+            options = options.withMetaUrl(URI.create(flags.get("meta-url")));
         }
         LocalRuntime runtime = LocalRuntime.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -183,7 +187,8 @@ public final class Main {
     private static void usage() {
         System.out.println("""
                 usage: ./wabridge <command>
-                  local [--port 8080] [--host 127.0.0.1] [--sandbox-port 8081] [--data .wabridge] [--events-url URL] [--signup-mode tech_provider|solution_partner]  start the local runtime
+                  local [--port 8080] [--host 127.0.0.1] [--sandbox-port 8081 | --meta-url URL] [--data .wabridge]
+                        [--events-url URL] [--signup-mode tech_provider|solution_partner]              start the local runtime
                   token --tenant T [--plan P] [--ttl-minutes 60] [--data .wabridge]  print a JWT for tenant T (on plan P)
                   fire FunctionId.EventName [--data .wabridge]                       fire a schedule by hand
                   invoke FunctionId ['{json}'] [--data .wabridge]                    invoke a function (Lambda Invoke API)

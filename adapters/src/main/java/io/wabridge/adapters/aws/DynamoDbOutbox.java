@@ -92,8 +92,28 @@ public final class DynamoDbOutbox implements Outbox, SendFacts {
 
     @Override
     public void save(OutboundMessage m) {
-        Map<String, AttributeValue> item = item(m);
-        dynamo.putItem(r -> r.tableName(table).item(item));
+        // The wamid pointer (and the usage count) first, as create() writes its pointers first: a process killed between
+        // the two writes leaves a pointer to a record not yet sent (written again when the send is settled), never a sent
+        // record that its wamid does not find and the tenant's usage does not count.
+        wamidPointer(m);
+        dynamo.putItem(r -> r.tableName(table).item(item(m)));
+    }
+
+    @Override
+    public boolean replace(OutboundMessage m, OutboundMessage expected) {
+        wamidPointer(m);
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(item(m)).conditionExpression("#state = :state AND attempts = :attempts AND updatedAt = :at")
+                    .expressionAttributeNames(Map.of("#state", "state"))
+                    .expressionAttributeValues(Map.of(":state", s(expected.state().wireName()), ":attempts", AttributeValue.fromN(Integer.toString(expected.attempts())),
+                            ":at", s(expected.updatedAt().toString()))));
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+        return true;
+    }
+
+    private void wamidPointer(OutboundMessage m) {
         if (m.wamid() != null) {
             // The read API finds a send by Meta's wamid too; the first time, the send is counted in the tenant's usage.
             try {

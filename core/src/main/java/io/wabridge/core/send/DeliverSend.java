@@ -24,7 +24,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * per number, record the attempt before calling Meta, and act on Meta's answer by error class — retry with
  * backoff and jitter, retry the pair limit at 4^n seconds, defer a per-user marketing cap by a day, fail
  * permanent errors with Meta's code and a {@code message.status} event, and on an invalid token put the
- * channel in {@code needs_reauth} and hold its sends. An attempt whose answer was lost is not sent again
+ * channel in {@code needs_reauth} and hold its sends. An attempt is recorded only over the record it was read from,
+ * so two deliveries of one send that overlap never both call Meta. An attempt whose answer was lost is not sent again
  * until a check shows Meta did not take it.
  *
  * <p>That check is Meta's status webhook, which echoes our id ({@code biz_opaque_callback_data}) and reaches
@@ -68,6 +69,11 @@ public final class DeliverSend {
         boolean idle();
     }
     static final Duration PACE_WAIT = Duration.ofSeconds(10);
+    /**
+     * When a job whose send another delivery is attempting comes back: that delivery's Graph call has usually ended by
+     * then; if not, the job waits for it as for any attempt whose answer is not recorded.
+     */
+    static final Duration CLAIMED_ELSEWHERE = Duration.ofSeconds(10);
     /**
      * How long a queued send without a record is taken to be one the API has not recorded (yet): past it, the record
      * was erased (contact erasure, tenant purge) and is not brought back.
@@ -149,7 +155,8 @@ public final class DeliverSend {
             }
             Duration waited = Duration.between(m.updatedAt(), clock.instant());
             if (waited.compareTo(CONFIRM_WAIT) < 0 || (waited.compareTo(CONFIRM_MAX) < 0 && !inbound.idle())) {
-                outbox.save(m.with(SendState.UNCONFIRMED, null, m.attempts(), m.errorCode(), m.error(), m.updatedAt()));
+                // Only over what was read: the attempt this one waits for may have recorded its answer since.
+                outbox.replace(m.with(SendState.UNCONFIRMED, null, m.attempts(), m.errorCode(), m.error(), m.updatedAt()), m);
                 return Result.retry(nextConfirmCheck(waited), SendState.UNCONFIRMED);
             }
             // No status, and none can still be on its way: Meta did not take it; send again.
@@ -186,7 +193,12 @@ public final class DeliverSend {
         }
         int attempt = m.attempts() + 1;
         OutboundMessage sending = m.with(SendState.SENDING, null, attempt, m.errorCode(), m.error(), clock.instant());
-        outbox.save(sending);
+        if (!outbox.replace(sending, m)) {
+            // Another delivery of this send read it at the same time and recorded its attempt first (the job received again
+            // while this one worked on it, or queued twice by a retry with the same key): that one calls Meta. This job comes
+            // back later and finds what became of it (a sent send, or an attempt to confirm).
+            return Result.retry(CLAIMED_ELSEWHERE, m.state());
+        }
         try {
             // Meta's answer may hold a marketing template for quality assessment: it has a wamid, so it is sent (never sent
             // again); the record keeps Meta's message_status, and the status webhooks that follow carry on as for any send.

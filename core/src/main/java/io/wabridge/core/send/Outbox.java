@@ -27,6 +27,12 @@ public interface Outbox {
     /** Replaces the record of a send that exists. */
     void save(OutboundMessage message);
 
+    /**
+     * Replaces the record of a send only if it is still {@code expected} (same state, attempts and update time): whether
+     * it did. Two deliveries of one send that overlap both read it before either writes; only one may go on.
+     */
+    boolean replace(OutboundMessage message, OutboundMessage expected);
+
     Optional<OutboundMessage> get(TenantId tenant, String id);
 
     /** The wamid a status webhook reported for this message id (Meta echoes our id as callback data). */

@@ -35,6 +35,8 @@ class DeliverSendTest {
 
     final Map<String, OutboundMessage> stored = new HashMap<>();
     final Map<String, String> confirmations = new HashMap<>();
+    /** Runs once, after the next read of a send and before the reader sees it: what another delivery does meanwhile. */
+    Runnable afterRead;
     final Outbox outbox = new Outbox() {
         public Optional<Reservation> reserve(TenantId t, String key, String fingerprint, String id) {
             return Optional.empty();
@@ -48,8 +50,24 @@ class DeliverSendTest {
             stored.put(m.id(), m);
         }
 
+        public boolean replace(OutboundMessage m, OutboundMessage expected) {
+            OutboundMessage now = stored.get(m.id());
+            boolean same = now != null && now.state().equals(expected.state()) && now.attempts() == expected.attempts()
+                    && now.updatedAt().equals(expected.updatedAt());
+            if (same) {
+                stored.put(m.id(), m);
+            }
+            return same;
+        }
+
         public Optional<OutboundMessage> get(TenantId t, String id) {
-            return Optional.ofNullable(stored.get(id));
+            Optional<OutboundMessage> read = Optional.ofNullable(stored.get(id));
+            Runnable meanwhile = afterRead;
+            afterRead = null;
+            if (meanwhile != null) {
+                meanwhile.run();
+            }
+            return read;
         }
 
         public Optional<Wamid> confirmedWamid(String id) {
@@ -147,6 +165,24 @@ class DeliverSendTest {
         assertThat(deliver.deliver(ACME, id, carried, Instant.MAX).state()).isEqualTo("missing");
         assertThat(stored).doesNotContainKey(id);
         assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void twoDeliveriesOfOneSendThatReadItAtOnceCallMetaOnce() {
+        // The job is received again while a first delivery works on it (a visibility timeout shorter than the work; seen
+        // with the local runtime under load in CrashDurabilityTest): both read it queued before either records its attempt.
+        String id = queued();
+        DeliverSend.Result[] other = new DeliverSend.Result[1];
+        afterRead = () -> other[0] = deliver.deliver(ACME, id);
+        DeliverSend.Result first = deliver.deliver(ACME, id);
+        assertThat(other[0].state()).isEqualTo("sent");
+        assertThat(calls).hasSize(1);
+        assertThat(first.done()).as("the later delivery comes back to see what became of it").isFalse();
+        assertThat(first.retryAfter()).isEqualTo(DeliverSend.CLAIMED_ELSEWHERE);
+        clock.advance(first.retryAfter());
+        assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
+        assertThat(stored.get(id).wamid()).isEqualTo("wamid.OK1");
+        assertThat(calls).hasSize(1);
     }
 
     @Test

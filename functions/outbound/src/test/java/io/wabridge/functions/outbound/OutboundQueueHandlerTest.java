@@ -68,6 +68,16 @@ class OutboundQueueHandlerTest {
             stored.put(m.id(), m);
         }
 
+        public boolean replace(OutboundMessage m, OutboundMessage expected) {
+            OutboundMessage now = stored.get(m.id());
+            boolean same = now != null && now.state().equals(expected.state()) && now.attempts() == expected.attempts()
+                    && now.updatedAt().equals(expected.updatedAt());
+            if (same) {
+                stored.put(m.id(), m);
+            }
+            return same;
+        }
+
         public Optional<OutboundMessage> get(TenantId t, String id) {
             return Optional.ofNullable(stored.get(id));
         }
