@@ -33,7 +33,7 @@ class ContractTest {
             String handler = e.getValue().get("Handler").toString();
             Class<?> type = Class.forName(handler.substring(0, handler.indexOf("::")));
             assertThat(type.getConstructor()).as(e.getKey() + " needs the no-arg constructor Lambda uses").isNotNull();
-            assertThat(type.getConstructor(io.wabridge.adapters.config.Wiring.class)).as(e.getKey()).isNotNull();
+            assertThat(type.getConstructor(io.wabridge.adapters.config.Components.class)).as(e.getKey()).isNotNull();
             assertThat(e.getValue().get("CodeUri").toString()).as(e.getKey() + " CodeUri")
                     .matches("functions/[a-z]+/target/wabridge-function-[a-z]+-lambda\\.jar");
         }

@@ -40,7 +40,7 @@ class OptInSecurityTest {
     static void start() throws Exception {
         runtime = Rig.start(data);
         Wiring wiring = new Wiring(AppConfig.of(runtime.function("SignupFunction").definition().environment()));
-        links = wiring.optInLinks(wiring.secrets().get(wiring.config().signupStateSecretArn()).getBytes(StandardCharsets.UTF_8));
+        links = new io.wabridge.adapters.config.Components(wiring).optInLinks();
     }
 
     @AfterAll

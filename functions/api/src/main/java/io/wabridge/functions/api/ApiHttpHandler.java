@@ -7,16 +7,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import io.wabridge.adapters.aws.DynamoDbChannels;
-import io.wabridge.adapters.aws.DynamoDbMessageHistory;
-import io.wabridge.adapters.aws.DynamoDbOutbox;
-import io.wabridge.adapters.meta.GraphClient;
-import io.wabridge.core.consent.CheckCanSend;
-import io.wabridge.core.consent.RecordConsent;
-import io.wabridge.core.token.SecretContext;
-import io.wabridge.core.token.SecretField;
-import java.time.Clock;
-import io.wabridge.adapters.config.Wiring;
+import io.wabridge.adapters.config.Components;
 import io.wabridge.adapters.lambda.HttpResponses;
 import io.wabridge.adapters.lambda.TenantGate;
 import io.wabridge.core.inbound.MessageHistory;
@@ -38,69 +29,15 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
     private final io.wabridge.core.channel.Channels channels;
 
     public ApiHttpHandler() {
-        this(Wiring.fromSystem());
+        this(Components.fromEnvironment());
     }
 
-    public ApiHttpHandler(Wiring wiring) {
-        this(TenantGate.of(wiring), new DynamoDbMessageHistory(wiring.dynamo(), wiring.config().tableName(), wiring::media),
-                (key, ttl) -> wiring.media().link(key, ttl).toString(), wiring);
-    }
-
-    private ApiHttpHandler(TenantGate gate, MessageHistory history, ReadApi.MediaLinks links, Wiring wiring) {
-        this(gate, history, links, new DynamoDbChannels(wiring.dynamo(), wiring.config().tableName()), sendApi(wiring, history), new TenantApi(new io.wabridge.core.tenant.Handoff(
-                new io.wabridge.adapters.aws.DynamoDbConversations(wiring.dynamo(), wiring.config().tableName()), wiring.domainEvents(),
-                Clock.systemUTC()), new io.wabridge.core.tenant.Usage(new io.wabridge.adapters.aws.DynamoDbUsage(wiring.dynamo(),
-                wiring.config().tableName()), wiring.config().usageRateCard()), new io.wabridge.core.tenant.TemplateCatalog(
-                new DynamoDbChannels(wiring.dynamo(), wiring.config().tableName()), wiring.tokenVault(),
-                new io.wabridge.adapters.meta.GraphTemplates(wiring.graph()),
-                new io.wabridge.adapters.aws.DynamoDbTemplates(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()))),
-                consentApi(wiring), notificationsApi(wiring));
-    }
-
-    private static NotificationsApi notificationsApi(Wiring wiring) {
-        String table = wiring.config().tableName();
-        var store = new io.wabridge.adapters.aws.DynamoDbNotifications(wiring.dynamo(), table);
-        return new NotificationsApi(new io.wabridge.core.notify.ScheduleNotification(new DynamoDbChannels(wiring.dynamo(), table),
-                new DynamoDbOutbox(wiring.dynamo(), table, Clock.systemUTC()), store, Clock.systemUTC()), store);
-    }
-
-    private static ConsentApi consentApi(Wiring wiring) {
-        var ledger = wiring.consentLedger();
-        DynamoDbChannels channels = new DynamoDbChannels(wiring.dynamo(), wiring.config().tableName());
-        return new ConsentApi(new RecordConsent(ledger, Clock.systemUTC()), ledger, wiring.sendPolicy(), channels,
-                new io.wabridge.core.tenant.ContactPrivacy(channels,
-                new io.wabridge.adapters.aws.DynamoDbContactData(wiring.dynamo(), wiring.config().tableName(), wiring::media), ledger,
-                Clock.systemUTC()));
-    }
-
-    private static SendApi sendApi(Wiring wiring, MessageHistory history) {
-        String table = wiring.config().tableName();
-        DynamoDbOutbox outbox = new DynamoDbOutbox(wiring.dynamo(), table, Clock.systemUTC());
-        GraphClient graph = wiring.graph();
-        return new SendApi(wiring.acceptSend(),
-                new SendApi.Sends() {
-                    public java.util.Optional<io.wabridge.core.send.OutboundMessage> byId(TenantId t, String id) {
-                        return outbox.get(t, id);
-                    }
-
-                    public java.util.Optional<io.wabridge.core.send.OutboundMessage> byWamid(TenantId t, String wamid) {
-                        return outbox.byWamid(t, wamid);
-                    }
-                }, history, (tenant, phoneNumberId, wamid, typing) -> {
-                    Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("messaging_product", "whatsapp", "status", "read",
-                            "message_id", wamid));
-                    if (typing) {
-                        body.put("typing_indicator", Map.of("type", "text"));
-                    }
-                    graph.post(token(wiring, tenant, phoneNumberId), phoneNumberId + "/messages", body);
-                }, (tenant, phoneNumberId, mime, filename, bytes) -> graph.postFile(token(wiring, tenant, phoneNumberId),
-                        phoneNumberId + "/media", Map.of("messaging_product", "whatsapp", "type", mime), "file", filename, mime, bytes)
-                        .path("id").asText());
-    }
-
-    private static String token(Wiring wiring, TenantId tenant, String phoneNumberId) {
-        return wiring.tokenVault().reveal(new SecretContext(tenant.value(), phoneNumberId, SecretField.BUSINESS_TOKEN))
-                .orElseThrow(() -> new IllegalStateException("the channel has no business token; run signup again")).reveal();
+    public ApiHttpHandler(Components c) {
+        this(c.tenantGate(), c.messageHistory(), c::mediaLink, c.channels(),
+                new SendApi(c.acceptSend(), c.outbox(), c.messageHistory(), c.channelCalls()::markRead, c.channelCalls()::upload),
+                new TenantApi(c.handoff(), c.usage(), c.templateCatalog()),
+                new ConsentApi(c.recordConsent(), c.consentLedger(), c.sendPolicy(), c.channels(), c.contactPrivacy()),
+                new NotificationsApi(c.scheduleNotification(), c.notifications()));
     }
 
     ApiHttpHandler(TenantGate gate, MessageHistory history, ReadApi.MediaLinks links, io.wabridge.core.channel.Channels channels,

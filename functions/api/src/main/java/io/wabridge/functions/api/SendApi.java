@@ -14,6 +14,7 @@ import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.meta.MetaApiException;
 import io.wabridge.core.send.AcceptSend;
 import io.wabridge.core.send.OutboundMessage;
+import io.wabridge.core.send.Sends;
 import io.wabridge.core.send.SendRejected;
 import io.wabridge.core.send.SendRequest;
 import java.io.IOException;
@@ -78,13 +79,6 @@ final class SendApi {
         }
     }
 
-    /** Finds a send by WaBridge id or by Meta's wamid. */
-    interface Sends {
-        Optional<OutboundMessage> byId(TenantId tenant, String id);
-
-        Optional<OutboundMessage> byWamid(TenantId tenant, String wamid);
-    }
-
     private final AcceptSend accept;
     private final Sends sends;
     private final MessageHistory history;
@@ -143,7 +137,7 @@ final class SendApi {
 
     /** A send by its WaBridge id ({@code msg_...}), with Meta's statuses once it has a wamid. */
     Optional<APIGatewayV2HTTPResponse> read(TenantId tenant, String id) {
-        Optional<OutboundMessage> m = id.startsWith("msg_") ? sends.byId(tenant, id) : sends.byWamid(tenant, id);
+        Optional<OutboundMessage> m = id.startsWith("msg_") ? sends.get(tenant, id) : sends.byWamid(tenant, id);
         return m.map(message -> json(200, view(tenant, message)));
     }
 

@@ -11,28 +11,20 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.wabridge.adapters.aws.DynamoDbChannels;
-import io.wabridge.adapters.aws.DynamoDbRouting;
-import io.wabridge.adapters.aws.DynamoDbSignupSessions;
-import io.wabridge.adapters.config.AppConfig;
-import io.wabridge.adapters.config.Wiring;
+import io.wabridge.adapters.config.Components;
 import io.wabridge.adapters.lambda.HttpResponses;
 import io.wabridge.adapters.lambda.TenantGate;
-import io.wabridge.adapters.aws.DynamoDbTenantPurge;
 import io.wabridge.core.tenant.OffboardTenant;
-import io.wabridge.adapters.meta.GraphOnboarding;
 import io.wabridge.core.channel.Channel;
 import io.wabridge.core.channel.Channels;
 import io.wabridge.core.channel.ConnectChannel;
 import io.wabridge.core.channel.OnboardingStep;
 import io.wabridge.core.channel.SignupRejected;
-import io.wabridge.core.channel.SignupState;
 import io.wabridge.core.inbound.TenantId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,45 +57,14 @@ public final class SignupHttpHandler implements RequestHandler<APIGatewayV2HTTPE
     private final String pageHtml = resource("signup/page.html");
 
     public SignupHttpHandler() {
-        this(Wiring.fromSystem());
+        this(Components.fromEnvironment());
     }
 
-    public SignupHttpHandler(Wiring wiring) {
-        this(wiring.config(), wiring);
-    }
-
-    private SignupHttpHandler(AppConfig config, Wiring wiring) {
-        this(config, wiring, wiring.secrets().get(config.signupStateSecretArn()).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** @param stateKey signs signup states and opt-in links (each with its own prefix, so one cannot pass for the other) */
-    private SignupHttpHandler(AppConfig config, Wiring wiring, byte[] stateKey) {
-        this(TenantGate.of(wiring), new ConnectChannel(
-                        new SignupState(stateKey),
-                        new DynamoDbSignupSessions(wiring.dynamo(), config.tableName()),
-                        wiring.metaOnboarding(),
-                        new DynamoDbRouting(wiring.dynamo(), config.tableName(), Clock.systemUTC()),
-                        new DynamoDbChannels(wiring.dynamo(), config.tableName()), wiring.tokenVault(), wiring.domainEvents(),
-                        config.signupMode(), Clock.systemUTC(),
-                        new io.wabridge.core.send.ReleaseHeld(new io.wabridge.adapters.aws.DynamoDbOutbox(wiring.dynamo(), config.tableName(),
-                                Clock.systemUTC()), new io.wabridge.adapters.aws.SqsOutboundQueue(wiring.sqs(), config.outboundQueueUrl()),
-                                Clock.systemUTC())),
-                new DynamoDbChannels(wiring.dynamo(), config.tableName()),
-                new FrontEnd(config.metaAppId(), config.metaConfigId(), config.graphApiVersion(), config.facebookSdkUrl(),
-                        config.signupMessageOrigins()),
-                new OptInPage(wiring.optInLinks(stateKey), t -> wiring.settings().cached(t).orElse(io.wabridge.core.tenant.TenantSettings.defaults()),
-                        resource("optin/page.html")), wiring);
-    }
-
-    private SignupHttpHandler(TenantGate gate, ConnectChannel connect, Channels channels, FrontEnd frontEnd, OptInPage optIn, Wiring wiring) {
-        this(gate, connect, channels, frontEnd, optIn, offboard(channels, connect, wiring,
-                new io.wabridge.adapters.aws.DynamoDbContactData(wiring.dynamo(), wiring.config().tableName(), wiring::media)),
-                new TenantSettingsApi(new io.wabridge.core.tenant.UpdateSettings(wiring.settings(), wiring.tokenVault(), Clock.systemUTC(), wiring.tenantUrls())));
-    }
-
-    private static OffboardTenant offboard(Channels channels, ConnectChannel connect, Wiring wiring, io.wabridge.adapters.aws.DynamoDbContactData contacts) {
-        return new OffboardTenant(channels, (t, pn) -> connect.disconnect(t, pn, false), wiring.tokenVault(),
-                new DynamoDbTenantPurge(wiring.dynamo(), wiring.config().tableName(), contacts), contacts, Clock.systemUTC());
+    public SignupHttpHandler(Components c) {
+        this(c.tenantGate(), c.connectChannel(), c.channels(), new FrontEnd(c.config().metaAppId(), c.config().metaConfigId(),
+                        c.config().graphApiVersion(), c.config().facebookSdkUrl(), c.config().signupMessageOrigins()),
+                new OptInPage(c.optInLinks(), c::cachedSettings, resource("optin/page.html")), c.offboardTenant(),
+                new TenantSettingsApi(c.updateSettings()));
     }
 
     SignupHttpHandler(TenantGate gate, ConnectChannel connect, Channels channels, FrontEnd frontEnd, OptInPage optIn, OffboardTenant offboard,
