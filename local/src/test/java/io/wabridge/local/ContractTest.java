@@ -52,7 +52,7 @@ class ContractTest {
      */
     @Test
     void everyRefusalCodeTheApiAnswersIsDocumentedAsAnErrorResponse() throws Exception {
-        java.util.regex.Pattern refusal = java.util.regex.Pattern.compile("\\(\\s*([45][0-9]{2}),\\s*\"([a-z][a-z_]+)\"");
+        java.util.regex.Pattern refusal = java.util.regex.Pattern.compile("\\(\\s*([45][0-9]{2}|(?:Refusal\\.)?Kind\\.[A-Z_]+),\\s*\"([a-z][a-z_]+)\"");
         Set<String> codes = new TreeSet<>();
         for (String root : java.util.List.of("../functions", "../core/src/main/java", "../adapters/src/main/java")) {
             try (var files = java.nio.file.Files.walk(Path.of(root))) {

@@ -60,10 +60,7 @@ final class NotificationsApi {
                     b.path("category").asText(null), t.has("components") ? list(t.get("components")) : null, recipients, due), who);
             return json(201, header(n));
         } catch (io.wabridge.core.send.SendRejected e) {
-            if (e.rows().isEmpty()) {
-                return error(e.status(), e.code(), e.getMessage(), e.field());
-            }
-            return json(e.status(), Map.of("error", Map.of("code", e.code(), "message", e.getMessage(), "field", e.field(), "rows", e.rows())));
+            return io.wabridge.adapters.lambda.HttpRefusals.response(e);
         }
     }
 

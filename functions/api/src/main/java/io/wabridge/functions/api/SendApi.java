@@ -55,7 +55,7 @@ final class SendApi {
      * {@code POST /v1/media?channel=..&filename=..}: the raw file as the body, its MIME type as Content-Type.
      * Through API Gateway and Lambda a body stops at 6 MB; larger documents are sent by https link instead.
      */
-    APIGatewayV2HTTPResponse uploadMedia(TenantId tenant, APIGatewayV2HTTPEvent event, io.wabridge.core.channel.Channels channels) {
+    APIGatewayV2HTTPResponse uploadMedia(TenantId tenant, APIGatewayV2HTTPEvent event) {
         String channel = HttpResponses.query(event, "channel").orElse("");
         if (!channel.matches("[0-9]{1,32}") || channels.get(tenant, channel).filter(c -> c.status() == io.wabridge.core.channel.Channel.Status.ACTIVE).isEmpty()) {
             return error(404, "channel_unknown", "channel must be one of your active channels (?channel=<phone number id>)", "channel");
@@ -84,8 +84,11 @@ final class SendApi {
     private final MessageHistory history;
     private final ReadReceipts receipts;
     private final MediaUploads uploads;
+    private final io.wabridge.core.channel.Channels channels;
 
-    SendApi(AcceptSend accept, Sends sends, MessageHistory history, ReadReceipts receipts, MediaUploads uploads) {
+    SendApi(AcceptSend accept, Sends sends, MessageHistory history, ReadReceipts receipts, MediaUploads uploads,
+            io.wabridge.core.channel.Channels channels) {
+        this.channels = channels;
         this.accept = accept;
         this.sends = sends;
         this.history = history;
@@ -127,7 +130,7 @@ final class SendApi {
             }
             return json(202, out);
         } catch (SendRejected e) {
-            return error(e.status(), e.code(), e.getMessage(), e.field());
+            return io.wabridge.adapters.lambda.HttpRefusals.response(e);
         } catch (io.wabridge.core.send.OutboundQueue.Unavailable e) {
             // Nothing was recorded or sent; a retry with the same Idempotency-Key queues this send under the same id.
             log.warn("send not queued: {}", e.getMessage());

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ApiHttpHandlerTest {
 
     private final ApiHttpHandler handler = new ApiHttpHandler(new io.wabridge.adapters.lambda.TenantGate("tenant_id", "plan", null), null, null, null,
-            null, null, null, null);
+            null, null);
 
     @Test
     void whoamiAnswersTheTenantFromTheVerifiedClaims() {
