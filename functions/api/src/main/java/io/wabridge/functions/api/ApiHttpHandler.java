@@ -1,7 +1,5 @@
 package io.wabridge.functions.api;
 
-import static io.wabridge.adapters.lambda.HttpResponses.json;
-
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -18,45 +16,43 @@ public final class ApiHttpHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     private final HttpRouter router;
 
-    /** Who the verified token names. */
-    record WhoAmI(String tenantId, String subject) {}
-
     public ApiHttpHandler() {
         this(Components.fromEnvironment());
     }
 
     public ApiHttpHandler(Components c) {
-        this(c.tenantGate(), new ReadApi(c.messageHistory(), c::mediaLink, c.channels()),
-                new SendApi(c.acceptSend(), c.outbox(), c.messageHistory(), c.channelCalls()::markRead, c.channelCalls()::upload, c.channels()),
-                new TenantApi(c.handoff(), c.usage(), c.templateCatalog()),
-                new ConsentApi(c.recordConsent(), c.consentLedger(), c.sendPolicy(), c.channels(), c.contactPrivacy()),
-                new NotificationsApi(c.scheduleNotification(), c.notifications()));
+        this(c.tenantGate(), new TenantController(c.usage()), new MessagesController(c.acceptSend(), c.outbox(), c.messageHistory(),
+                        c.channelCalls()::markRead, c.channelCalls()::upload, c.channels(), c::mediaLink),
+                new ConversationsController(c.messageHistory(), c.channels(), c.handoff()), new TemplatesController(c.templateCatalog()),
+                new ConsentController(c.recordConsent(), c.consentLedger(), c.sendPolicy(), c.channels()),
+                new ContactsController(c.contactPrivacy()), new NotificationsController(c.scheduleNotification(), c.notifications()));
     }
 
-    ApiHttpHandler(TenantGate gate, ReadApi read, SendApi send, TenantApi tenantApi, ConsentApi consent, NotificationsApi notifications) {
+    ApiHttpHandler(TenantGate gate, TenantController tenant, MessagesController messages, ConversationsController conversations,
+                   TemplatesController templates, ConsentController consent, ContactsController contacts, NotificationsController notifications) {
         this.router = new HttpRouter(gate)
-                .jwt("GET", "/v1/whoami", r -> json(200, new WhoAmI(r.tenant().value(), r.claim("sub").orElse(""))))
-                .jwt("GET", "/v1/channels/{phoneNumberId}/conversations", r -> read.conversations(r.tenant(), r.event()))
-                .jwt("GET", "/v1/channels/{phoneNumberId}/conversations/{contact}/messages", r -> read.messages(r.tenant(), r.event()))
-                .jwt("GET", "/v1/messages/{wamid}", r -> send.read(r.tenant(), r.path("wamid")).orElseGet(() -> read.message(r.tenant(), r.event())))
-                .jwt("POST", "/v1/messages", r -> send.send(r.tenant(), r.event()))
-                .jwt("POST", "/v1/media", r -> send.uploadMedia(r.tenant(), r.event()))
-                .jwt("GET", "/v1/usage", r -> tenantApi.usage(r.tenant(), r.event()))
-                .jwt("GET", "/v1/templates", r -> tenantApi.templates(r.tenant(), r.event(), false))
-                .jwt("POST", "/v1/templates", r -> tenantApi.createTemplate(r.tenant(), r.event()))
-                .jwt("POST", "/v1/templates/sync", r -> tenantApi.templates(r.tenant(), r.event(), true))
-                .jwt("DELETE", "/v1/templates/{name}", r -> tenantApi.deleteTemplate(r.tenant(), r.event()))
-                .jwt("POST", "/v1/conversations/{id}/handoff", r -> tenantApi.handoff(r.tenant(), r.event(), true))
-                .jwt("POST", "/v1/conversations/{id}/resume", r -> tenantApi.handoff(r.tenant(), r.event(), false))
-                .jwt("POST", "/v1/messages/{wamid}/read", r -> send.markRead(r.tenant(), r.event()))
-                .jwt("GET", "/v1/messages/{wamid}/media", r -> read.media(r.tenant(), r.event()))
+                .jwt("GET", "/v1/whoami", tenant::whoami)
+                .jwt("GET", "/v1/usage", r -> tenant.usage(r.tenant(), r.event()))
+                .jwt("POST", "/v1/messages", r -> messages.send(r.tenant(), r.event()))
+                .jwt("GET", "/v1/messages/{wamid}", r -> messages.read(r.tenant(), r.path("wamid")).orElseGet(() -> messages.message(r.tenant(), r.event())))
+                .jwt("POST", "/v1/messages/{wamid}/read", r -> messages.markRead(r.tenant(), r.event()))
+                .jwt("GET", "/v1/messages/{wamid}/media", r -> messages.media(r.tenant(), r.event()))
+                .jwt("POST", "/v1/media", r -> messages.uploadMedia(r.tenant(), r.event()))
+                .jwt("GET", "/v1/channels/{phoneNumberId}/conversations", r -> conversations.conversations(r.tenant(), r.event()))
+                .jwt("GET", "/v1/channels/{phoneNumberId}/conversations/{contact}/messages", r -> conversations.messages(r.tenant(), r.event()))
+                .jwt("POST", "/v1/conversations/{id}/handoff", r -> conversations.handoff(r.tenant(), r.event(), true))
+                .jwt("POST", "/v1/conversations/{id}/resume", r -> conversations.handoff(r.tenant(), r.event(), false))
+                .jwt("GET", "/v1/templates", r -> templates.templates(r.tenant(), r.event(), false))
+                .jwt("POST", "/v1/templates", r -> templates.createTemplate(r.tenant(), r.event()))
+                .jwt("POST", "/v1/templates/sync", r -> templates.templates(r.tenant(), r.event(), true))
+                .jwt("DELETE", "/v1/templates/{name}", r -> templates.deleteTemplate(r.tenant(), r.event()))
                 .jwt("POST", "/v1/contacts/{contact}/consent", r -> consent.record(r.tenant(), r.event(), r.claim("sub").orElse(null)))
                 .jwt("GET", "/v1/contacts/{contact}/consent", r -> consent.read(r.tenant(), r.event()))
                 .jwt("GET", "/v1/contacts/{contact}/can-send", r -> consent.canSend(r.tenant(), r.event()))
-                .jwt("GET", "/v1/contacts/{contact}/export", r -> consent.export(r.tenant(), r.event(), r.claim("sub").orElse(null)))
-                .jwt("DELETE", "/v1/contacts/{contact}", r -> consent.erase(r.tenant(), r.event(), r.claim("sub").orElse(null)))
                 .jwt("POST", "/v1/consent/import", r -> consent.importRows(r.tenant(), r.event(), r.claim("sub").orElse(null)))
                 .jwt("GET", "/v1/consent/metrics", r -> notifications.metrics(r.tenant(), r.event()))
+                .jwt("GET", "/v1/contacts/{contact}/export", r -> contacts.export(r.tenant(), r.event(), r.claim("sub").orElse(null)))
+                .jwt("DELETE", "/v1/contacts/{contact}", r -> contacts.erase(r.tenant(), r.event(), r.claim("sub").orElse(null)))
                 .jwt("POST", "/v1/notifications", r -> notifications.create(r.tenant(), r.event(), r.claim("sub").orElse(null)))
                 .jwt("GET", "/v1/notifications/{id}", r -> notifications.read(r.tenant(), r.event()));
     }

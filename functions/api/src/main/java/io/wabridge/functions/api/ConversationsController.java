@@ -6,35 +6,34 @@ import static io.wabridge.adapters.lambda.HttpResponses.query;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wabridge.adapters.lambda.HttpResponses;
 import io.wabridge.core.inbound.MessageHistory;
 import io.wabridge.core.inbound.MessageHistory.StoredMessage;
 import io.wabridge.core.inbound.TenantId;
+import io.wabridge.core.tenant.SettingsRejected;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The read API: a tenant's conversations and message history, newest first, paged with opaque cursors. */
-final class ReadApi {
+/**
+ * A tenant's conversations and their message history (newest first, paged with opaque cursors), and the bot/human
+ * handoff of a conversation.
+ */
+final class ConversationsController {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** How long a media link works. */
-    static final java.time.Duration MEDIA_LINK_TTL = java.time.Duration.ofMinutes(15);
-
-    /** Signs a time-limited download link for a key in the media store. */
-    interface MediaLinks {
-        String link(String key, java.time.Duration ttl);
-    }
-
     private final MessageHistory history;
-    private final MediaLinks links;
+    private final io.wabridge.core.tenant.Handoff handoff;
     private final io.wabridge.core.channel.Channels channels;
 
-    ReadApi(MessageHistory history, MediaLinks links, io.wabridge.core.channel.Channels channels) {
+    ConversationsController(MessageHistory history, io.wabridge.core.channel.Channels channels, io.wabridge.core.tenant.Handoff handoff) {
+        this.handoff = handoff;
         this.history = history;
-        this.links = links;
         this.channels = channels;
     }
 
@@ -46,28 +45,6 @@ final class ReadApi {
         boolean known = channels.get(tenant, channel).isPresent() || !history.conversations(tenant, channel, 1, null).items().isEmpty();
         return known ? java.util.Optional.empty()
                 : java.util.Optional.of(error(404, "channel_unknown", "no channel " + channel + " for this tenant"));
-    }
-
-    /** A time-limited link to the media bytes of an inbound message, once the media function stored them. */
-    APIGatewayV2HTTPResponse media(TenantId tenant, APIGatewayV2HTTPEvent event) {
-        String wamid = event.getPathParameters().get("wamid");
-        var message = history.message(tenant, wamid);
-        if (message.isEmpty()) {
-            return error(404, "message_unknown", "no message " + wamid + " for this tenant");
-        }
-        MessageHistory.MediaState media = message.get().media();
-        if (media == null) {
-            return error(404, "media_none", "message " + wamid + " has no media, or its fetch has not finished; retry shortly");
-        }
-        if (!"stored".equals(media.status())) {
-            return error(410, "media_unavailable", "Meta no longer has this media (" + media.reason() + ")");
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("url", links.link(media.key(), MEDIA_LINK_TTL));
-        out.put("expiresInSeconds", MEDIA_LINK_TTL.toSeconds());
-        out.put("mimeType", media.mimeType());
-        out.put("size", media.size());
-        return json(200, out);
     }
 
     APIGatewayV2HTTPResponse conversations(TenantId tenant, APIGatewayV2HTTPEvent event) {
@@ -106,12 +83,6 @@ final class ReadApi {
         });
     }
 
-    APIGatewayV2HTTPResponse message(TenantId tenant, APIGatewayV2HTTPEvent event) {
-        String wamid = event.getPathParameters().get("wamid");
-        return history.message(tenant, wamid).map(m -> json(200, view(m)))
-                .orElseGet(() -> error(404, "message_unknown", "no message " + wamid + " for this tenant"));
-    }
-
     private interface PageQuery {
         Map<String, Object> run(int limit, String cursor);
     }
@@ -140,7 +111,7 @@ final class ReadApi {
         return out;
     }
 
-    private static Map<String, Object> view(StoredMessage m) {
+    static Map<String, Object> view(StoredMessage m) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", m.wamid());
         out.put("channel", m.phoneNumberId());
@@ -190,5 +161,31 @@ final class ReadApi {
             }
         });
         return out;
+    }
+
+    /** {@code POST /v1/conversations/{id}/handoff} ({@code {"timeoutMinutes"}} optional) and {@code .../resume}. */
+    APIGatewayV2HTTPResponse handoff(TenantId tenant, APIGatewayV2HTTPEvent event, boolean toHuman) {
+        try {
+            var id = io.wabridge.core.tenant.Handoff.ConversationId.parse(event.getPathParameters().get("id"));
+            boolean found;
+            if (toHuman) {
+                Map<String, Object> body = HttpResponses.rawBody(event).length == 0 ? Map.of()
+                        : JSON.readValue(HttpResponses.rawBody(event), new TypeReference<Map<String, Object>>() { });
+                Object minutes = body.get("timeoutMinutes");
+                if (minutes != null && !(minutes instanceof Number)) {
+                    throw new SettingsRejected("timeoutMinutes", "timeoutMinutes must be a number");
+                }
+                found = handoff.handoff(tenant, id, minutes == null ? null : java.time.Duration.ofMinutes(((Number) minutes).longValue()),
+                        HttpResponses.claim(event, "sub").orElse("unknown"));
+            } else {
+                found = handoff.resume(tenant, id);
+            }
+            return found ? json(200, Map.of("conversation", event.getPathParameters().get("id"), "answeredBy", toHuman ? "human" : "bot"))
+                    : HttpResponses.error(404, "conversation_unknown", "no conversation " + event.getPathParameters().get("id") + " for this tenant");
+        } catch (IOException e) {
+            return HttpResponses.error(400, "body_invalid", "the body must be a JSON object (or empty)");
+        } catch (SettingsRejected e) {
+            return HttpResponses.error(400, "invalid_" + e.field(), e.getMessage(), e.field());
+        }
     }
 }

@@ -21,12 +21,16 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import io.wabridge.core.inbound.MessageHistory.StoredMessage;
 
-/** {@code POST /v1/messages} (accepted for the sender, 202), reading a send back, and mark-as-read. */
-final class SendApi {
+/**
+ * Messages: {@code POST /v1/messages} (accepted for the sender, 202), reading a send or a stored message back, its media
+ * link, mark-as-read, and media uploads.
+ */
+final class MessagesController {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SendApi.class);
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MessagesController.class);
 
     /** Marks an inbound message read (optionally showing the typing indicator) with the channel's token. */
     interface ReadReceipts {
@@ -85,9 +89,11 @@ final class SendApi {
     private final ReadReceipts receipts;
     private final MediaUploads uploads;
     private final io.wabridge.core.channel.Channels channels;
+    private final MediaLinks links;
 
-    SendApi(AcceptSend accept, Sends sends, MessageHistory history, ReadReceipts receipts, MediaUploads uploads,
-            io.wabridge.core.channel.Channels channels) {
+    MessagesController(AcceptSend accept, Sends sends, MessageHistory history, ReadReceipts receipts, MediaUploads uploads,
+                       io.wabridge.core.channel.Channels channels, MediaLinks links) {
+        this.links = links;
         this.channels = channels;
         this.accept = accept;
         this.sends = sends;
@@ -257,4 +263,40 @@ final class SendApi {
     private static String string(Map<String, Object> body, String key) {
         return body.get(key) instanceof String s ? s : body.get(key) == null ? null : String.valueOf(body.get(key));
     }
+    /** How long a media link works. */
+    static final java.time.Duration MEDIA_LINK_TTL = java.time.Duration.ofMinutes(15);
+
+    /** Signs a time-limited download link for a key in the media store. */
+    interface MediaLinks {
+        String link(String key, java.time.Duration ttl);
+    }
+
+    /** A time-limited link to the media bytes of an inbound message, once the media function stored them. */
+    APIGatewayV2HTTPResponse media(TenantId tenant, APIGatewayV2HTTPEvent event) {
+        String wamid = event.getPathParameters().get("wamid");
+        var message = history.message(tenant, wamid);
+        if (message.isEmpty()) {
+            return error(404, "message_unknown", "no message " + wamid + " for this tenant");
+        }
+        MessageHistory.MediaState media = message.get().media();
+        if (media == null) {
+            return error(404, "media_none", "message " + wamid + " has no media, or its fetch has not finished; retry shortly");
+        }
+        if (!"stored".equals(media.status())) {
+            return error(410, "media_unavailable", "Meta no longer has this media (" + media.reason() + ")");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("url", links.link(media.key(), MEDIA_LINK_TTL));
+        out.put("expiresInSeconds", MEDIA_LINK_TTL.toSeconds());
+        out.put("mimeType", media.mimeType());
+        out.put("size", media.size());
+        return json(200, out);
+    }
+
+    APIGatewayV2HTTPResponse message(TenantId tenant, APIGatewayV2HTTPEvent event) {
+        String wamid = event.getPathParameters().get("wamid");
+        return history.message(tenant, wamid).map(m -> json(200, ConversationsController.view(m)))
+                .orElseGet(() -> error(404, "message_unknown", "no message " + wamid + " for this tenant"));
+    }
+
 }

@@ -13,22 +13,14 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/**
- * The tenant's templates, usage report and bot/human handoff. (Its settings are served by the signup function,
- * which may seal the bot hook secret.)
- */
-final class TenantApi {
+/** The tenant's message templates: list, create, sync from Meta, delete. */
+final class TemplatesController {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final io.wabridge.core.tenant.Handoff handoff;
-    private final io.wabridge.core.tenant.Usage usage;
     private final io.wabridge.core.tenant.TemplateCatalog templates;
 
-    TenantApi(io.wabridge.core.tenant.Handoff handoff, io.wabridge.core.tenant.Usage usage,
-              io.wabridge.core.tenant.TemplateCatalog templates) {
-        this.handoff = handoff;
-        this.usage = usage;
+    TemplatesController(io.wabridge.core.tenant.TemplateCatalog templates) {
         this.templates = templates;
     }
 
@@ -128,67 +120,5 @@ final class TenantApi {
         }
     }
 
-    /** {@code GET /v1/usage?from=YYYY-MM-DD&to=YYYY-MM-DD&granularity=day|month}. */
-    APIGatewayV2HTTPResponse usage(TenantId tenant, APIGatewayV2HTTPEvent event) {
-        java.time.LocalDate from;
-        java.time.LocalDate to;
-        try {
-            to = java.time.LocalDate.parse(HttpResponses.query(event, "to").orElse(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString()));
-            from = java.time.LocalDate.parse(HttpResponses.query(event, "from").orElse(to.withDayOfMonth(1).toString()));
-        } catch (java.time.format.DateTimeParseException e) {
-            return HttpResponses.error(400, "invalid_date", "from and to are dates like 2026-11-01", "from");
-        }
-        String granularity = HttpResponses.query(event, "granularity").orElse("day");
-        if (!granularity.equals("day") && !granularity.equals("month")) {
-            return HttpResponses.error(400, "invalid_granularity", "granularity is day or month", "granularity");
-        }
-        try {
-            java.util.List<Map<String, Object>> items = new java.util.ArrayList<>();
-            for (var p : usage.report(tenant, from, to, granularity.equals("month"))) {
-                Map<String, Object> item = new LinkedHashMap<>();
-                item.put("period", p.period());
-                item.put("inbound", p.inbound());
-                item.put("outbound", p.outbound());
-                item.put("priced", p.priced());
-                item.put("estimatedCost", p.estimatedCost());
-                items.add(item);
-            }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("from", from.toString());
-            out.put("to", to.toString());
-            out.put("granularity", granularity);
-            out.put("currency", usage.rates().currency());
-            out.put("markupPercent", usage.rates().markupPercent());
-            out.put("items", items);
-            return json(200, out);
-        } catch (SettingsRejected e) {
-            return HttpResponses.error(400, "invalid_range", e.getMessage(), e.field());
-        }
-    }
 
-    /** {@code POST /v1/conversations/{id}/handoff} ({@code {"timeoutMinutes"}} optional) and {@code .../resume}. */
-    APIGatewayV2HTTPResponse handoff(TenantId tenant, APIGatewayV2HTTPEvent event, boolean toHuman) {
-        try {
-            var id = io.wabridge.core.tenant.Handoff.ConversationId.parse(event.getPathParameters().get("id"));
-            boolean found;
-            if (toHuman) {
-                Map<String, Object> body = HttpResponses.rawBody(event).length == 0 ? Map.of()
-                        : JSON.readValue(HttpResponses.rawBody(event), new TypeReference<Map<String, Object>>() { });
-                Object minutes = body.get("timeoutMinutes");
-                if (minutes != null && !(minutes instanceof Number)) {
-                    throw new SettingsRejected("timeoutMinutes", "timeoutMinutes must be a number");
-                }
-                found = handoff.handoff(tenant, id, minutes == null ? null : java.time.Duration.ofMinutes(((Number) minutes).longValue()),
-                        HttpResponses.claim(event, "sub").orElse("unknown"));
-            } else {
-                found = handoff.resume(tenant, id);
-            }
-            return found ? json(200, Map.of("conversation", event.getPathParameters().get("id"), "answeredBy", toHuman ? "human" : "bot"))
-                    : HttpResponses.error(404, "conversation_unknown", "no conversation " + event.getPathParameters().get("id") + " for this tenant");
-        } catch (IOException e) {
-            return HttpResponses.error(400, "body_invalid", "the body must be a JSON object (or empty)");
-        } catch (SettingsRejected e) {
-            return HttpResponses.error(400, "invalid_" + e.field(), e.getMessage(), e.field());
-        }
-    }
 }

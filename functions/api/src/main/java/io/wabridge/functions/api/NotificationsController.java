@@ -22,15 +22,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code POST /v1/notifications}, {@code GET /v1/notifications/{id}} and {@code GET /v1/consent/metrics}. */
-final class NotificationsApi {
+/**
+ * {@code POST /v1/notifications}, {@code GET /v1/notifications/{id}} and {@code GET /v1/consent/metrics} (opt-in
+ * conversion of notifications).
+ */
+final class NotificationsController {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ScheduleNotification schedule;
     private final DynamoDbNotifications store;
 
-    NotificationsApi(ScheduleNotification schedule, DynamoDbNotifications store) {
+    NotificationsController(ScheduleNotification schedule, DynamoDbNotifications store) {
         this.schedule = schedule;
         this.store = store;
     }
