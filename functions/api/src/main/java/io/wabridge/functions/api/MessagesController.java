@@ -263,6 +263,9 @@ final class MessagesController {
     private static String string(Map<String, Object> body, String key) {
         return body.get(key) instanceof String s ? s : body.get(key) == null ? null : String.valueOf(body.get(key));
     }
+    /** A time-limited download link of a message's media. */
+    record MediaLink(String url, long expiresInSeconds, String mimeType, Long size) {}
+
     /** How long a media link works. */
     static final java.time.Duration MEDIA_LINK_TTL = java.time.Duration.ofMinutes(15);
 
@@ -285,17 +288,12 @@ final class MessagesController {
         if (!"stored".equals(media.status())) {
             return error(410, "media_unavailable", "Meta no longer has this media (" + media.reason() + ")");
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("url", links.link(media.key(), MEDIA_LINK_TTL));
-        out.put("expiresInSeconds", MEDIA_LINK_TTL.toSeconds());
-        out.put("mimeType", media.mimeType());
-        out.put("size", media.size());
-        return json(200, out);
+        return json(200, new MediaLink(links.link(media.key(), MEDIA_LINK_TTL), MEDIA_LINK_TTL.toSeconds(), media.mimeType(), media.size()));
     }
 
     APIGatewayV2HTTPResponse message(TenantId tenant, APIGatewayV2HTTPEvent event) {
         String wamid = event.getPathParameters().get("wamid");
-        return history.message(tenant, wamid).map(m -> json(200, ConversationsController.view(m)))
+        return history.message(tenant, wamid).map(m -> json(200, MessageView.of(m)))
                 .orElseGet(() -> error(404, "message_unknown", "no message " + wamid + " for this tenant"));
     }
 

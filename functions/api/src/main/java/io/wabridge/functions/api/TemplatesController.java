@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wabridge.adapters.lambda.HttpResponses;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.tenant.SettingsRejected;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,6 +19,25 @@ import java.util.Map;
 final class TemplatesController {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A template submitted for Meta's review. */
+    record Created(String id, String name, String language, String category, String status) {}
+
+    /** A template's record: its review status and quality, why Meta rejected it, and a category change Meta announced. */
+    @JsonInclude(Include.NON_NULL)
+    record TemplateView(@JsonInclude(Include.ALWAYS) String id, @JsonInclude(Include.ALWAYS) String name,
+                        @JsonInclude(Include.ALWAYS) String language, @JsonInclude(Include.ALWAYS) String category,
+                        @JsonInclude(Include.ALWAYS) String status, @JsonInclude(Include.ALWAYS) String quality,
+                        @JsonInclude(Include.ALWAYS) String rejectedReason, String rejectedReasonText, PendingCategory pendingCategory) {
+
+        static TemplateView of(io.wabridge.core.tenant.TemplateCatalog.Template t) {
+            return new TemplateView(t.id(), t.name(), t.language(), t.category(), t.status(), t.quality(), t.reason(), t.reasonText(),
+                    t.pendingCategory() == null ? null : new PendingCategory(t.pendingCategory(),
+                            t.pendingCategoryAt() == null ? "" : t.pendingCategoryAt().toString()));
+        }
+    }
+
+    record PendingCategory(String category, String effectiveAt) {}
 
     private final io.wabridge.core.tenant.TemplateCatalog templates;
 
@@ -30,13 +51,7 @@ final class TemplatesController {
             Map<String, Object> body = JSON.readValue(HttpResponses.rawBody(event), new TypeReference<Map<String, Object>>() { });
             var t = templates.create(tenant, HttpResponses.query(event, "waba").orElse(null), str(body.get("name")), str(body.get("language")),
                     str(body.get("category")), body.get("components") instanceof java.util.List<?> l ? l : null);
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("id", t.id());
-            out.put("name", t.name());
-            out.put("language", t.language());
-            out.put("category", t.category());
-            out.put("status", t.status());
-            return json(201, out);
+            return json(201, new Created(t.id(), t.name(), t.language(), t.category(), t.status()));
         } catch (IOException e) {
             return HttpResponses.error(400, "body_invalid", "the body must be a JSON object {name, language, category, components}");
         } catch (SettingsRejected e) {
@@ -93,25 +108,7 @@ final class TemplatesController {
             if (sync) {
                 return json(200, Map.of("waba", waba, "synced", templates.sync(tenant, waba)));
             }
-            java.util.List<Map<String, Object>> items = new java.util.ArrayList<>();
-            for (var t : templates.list(tenant, waba)) {
-                Map<String, Object> item = new LinkedHashMap<>();
-                item.put("id", t.id());
-                item.put("name", t.name());
-                item.put("language", t.language());
-                item.put("category", t.category());
-                item.put("status", t.status());
-                item.put("quality", t.quality());
-                item.put("rejectedReason", t.reason());
-                if (t.reasonText() != null) {
-                    item.put("rejectedReasonText", t.reasonText());
-                }
-                if (t.pendingCategory() != null) {
-                    item.put("pendingCategory", Map.of("category", t.pendingCategory(),
-                            "effectiveAt", t.pendingCategoryAt() == null ? "" : t.pendingCategoryAt().toString()));
-                }
-                items.add(item);
-            }
+            var items = templates.list(tenant, waba).stream().map(TemplateView::of).toList();
             return json(200, Map.of("waba", waba, "items", items));
         } catch (SettingsRejected e) {
             return HttpResponses.error(e.field().equals("waba") && sync ? 404 : 400, "invalid_waba", e.getMessage(), e.field());

@@ -8,7 +8,7 @@ import io.wabridge.adapters.lambda.HttpRequest;
 import io.wabridge.adapters.lambda.HttpResponses;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.tenant.SettingsRejected;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Who the token names, and the tenant's usage report. */
@@ -16,6 +16,12 @@ final class TenantController {
 
     /** {@code GET /v1/whoami}: the tenant and subject of the verified token. */
     record WhoAmI(String tenantId, String subject) {}
+
+    /** {@code GET /v1/usage}: counts per period by pricing category, and the estimated cost at the tenant's rates. */
+    record UsageReport(String from, String to, String granularity, String currency, java.math.BigDecimal markupPercent, List<UsagePeriod> items) {}
+
+    record UsagePeriod(String period, Map<String, Long> inbound, Map<String, Long> outbound, Map<String, Long> priced,
+                       java.math.BigDecimal estimatedCost) {}
 
     private final io.wabridge.core.tenant.Usage usage;
 
@@ -42,24 +48,10 @@ final class TenantController {
             return HttpResponses.error(400, "invalid_granularity", "granularity is day or month", "granularity");
         }
         try {
-            java.util.List<Map<String, Object>> items = new java.util.ArrayList<>();
-            for (var p : usage.report(tenant, from, to, granularity.equals("month"))) {
-                Map<String, Object> item = new LinkedHashMap<>();
-                item.put("period", p.period());
-                item.put("inbound", p.inbound());
-                item.put("outbound", p.outbound());
-                item.put("priced", p.priced());
-                item.put("estimatedCost", p.estimatedCost());
-                items.add(item);
-            }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("from", from.toString());
-            out.put("to", to.toString());
-            out.put("granularity", granularity);
-            out.put("currency", usage.rates().currency());
-            out.put("markupPercent", usage.rates().markupPercent());
-            out.put("items", items);
-            return json(200, out);
+            var items = usage.report(tenant, from, to, granularity.equals("month")).stream()
+                    .map(p -> new UsagePeriod(p.period(), p.inbound(), p.outbound(), p.priced(), p.estimatedCost())).toList();
+            return json(200, new UsageReport(from.toString(), to.toString(), granularity, usage.rates().currency(), usage.rates().markupPercent(),
+                    items));
         } catch (SettingsRejected e) {
             return HttpResponses.error(400, "invalid_range", e.getMessage(), e.field());
         }
