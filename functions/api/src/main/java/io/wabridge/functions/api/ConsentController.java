@@ -196,7 +196,7 @@ final class ConsentController {
     }
 
     private static APIGatewayV2HTTPResponse rejected(ConsentRejected e) {
-        return error(400, "invalid_" + e.field(), e.getMessage(), e.field());
+        return io.wabridge.adapters.lambda.HttpRefusals.response(e);
     }
 
     static Map<String, Object> state(ConsentState s) {
