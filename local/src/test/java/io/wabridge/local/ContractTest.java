@@ -33,7 +33,7 @@ class ContractTest {
             String handler = e.getValue().get("Handler").toString();
             Class<?> type = Class.forName(handler.substring(0, handler.indexOf("::")));
             assertThat(type.getConstructor()).as(e.getKey() + " needs the no-arg constructor Lambda uses").isNotNull();
-            assertThat(type.getConstructor(io.wabridge.adapters.config.Wiring.class)).as(e.getKey()).isNotNull();
+            assertThat(type.getConstructor(io.wabridge.adapters.config.Components.class)).as(e.getKey()).isNotNull();
             assertThat(e.getValue().get("CodeUri").toString()).as(e.getKey() + " CodeUri")
                     .matches("functions/[a-z]+/target/wabridge-function-[a-z]+-lambda\\.jar");
         }
@@ -52,7 +52,7 @@ class ContractTest {
      */
     @Test
     void everyRefusalCodeTheApiAnswersIsDocumentedAsAnErrorResponse() throws Exception {
-        java.util.regex.Pattern refusal = java.util.regex.Pattern.compile("\\(\\s*([45][0-9]{2}),\\s*\"([a-z][a-z_]+)\"");
+        java.util.regex.Pattern refusal = java.util.regex.Pattern.compile("\\(\\s*([45][0-9]{2}|(?:Refusal\\.)?Kind\\.[A-Z_]+),\\s*\"([a-z][a-z_]+)\"");
         Set<String> codes = new TreeSet<>();
         for (String root : java.util.List.of("../functions", "../core/src/main/java", "../adapters/src/main/java")) {
             try (var files = java.nio.file.Files.walk(Path.of(root))) {

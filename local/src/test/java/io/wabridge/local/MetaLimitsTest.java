@@ -128,7 +128,7 @@ class MetaLimitsTest {
 
         SendRejected refused = catchThrowableOfType(SendRejected.class, () -> SendValidation.validate(request(limit.type(), limit.content(limit.max() + 1))));
         assertThat(refused).as("WaBridge one over the limit").isNotNull();
-        assertThat(refused.status()).isEqualTo(400);
+        assertThat(io.wabridge.adapters.lambda.HttpRefusals.status(refused.kind())).isEqualTo(400);
         assertThat(refused.field()).isEqualTo(limit.field());
         HttpResponse<String> meta = sandboxSend(limit.type(), limit.content(limit.max() + 1));
         assertThat(meta.statusCode()).as(meta.body()).isEqualTo(400);

@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * {@code IDEMP#{tenant}#{key}} (7 days), held sends listed through GSI1 ({@code HELD#{tenant}#{phoneNumberId}}),
  * and the facts the send policy reads (contact window and preferences, template state).
  */
-public final class DynamoDbOutbox implements Outbox, SendFacts {
+public final class DynamoDbOutbox implements Outbox, SendFacts, io.wabridge.core.send.Sends {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration IDEMPOTENCY_TTL = Duration.ofDays(7);

@@ -133,16 +133,6 @@ public final class Wiring {
         return media.get();
     }
 
-    /**
-     * Meta's onboarding and token calls with the app's credentials ({@code META_APP_ID}, the secret at
-     * {@code META_APP_SECRET_ARN}, read once) and, in Solution Partner mode, the partner's system-user token.
-     */
-    public io.wabridge.adapters.meta.GraphOnboarding metaOnboarding() {
-        return new io.wabridge.adapters.meta.GraphOnboarding(graph(), config.metaAppId(), () -> secrets().get(config.metaAppSecretArn()),
-                config.partnerSystemUserTokenArn().<Supplier<String>>map(arn -> () -> secrets().get(arn)).orElse(null),
-                config.partnerCreditLineId().orElse(null));
-    }
-
     /** Domain events to the stack's EventBridge bus, published once each (the publish-once ledger in the table). */
     public DomainEvents domainEvents() {
         URI endpoint = config.endpoint("EVENTBRIDGE").orElse(URI.create("https://events." + region.id() + ".amazonaws.com"));
@@ -164,71 +154,8 @@ public final class Wiring {
     }
 
     /** Tenant settings (its {@code cached} view serves hot paths). */
-    /** The one policy for tenant-supplied URLs (https, no internal address; http and loopback locally). */
-    public io.wabridge.adapters.http.TenantUrlPolicy tenantUrls() {
-        return new io.wabridge.adapters.http.TenantUrlPolicy(config.allowLocalUrls());
-    }
-
     public io.wabridge.adapters.aws.DynamoDbSettings settings() {
         return settings.get();
-    }
-
-    /** The consent ledger in the table, read per person (every id of the contact). */
-    public io.wabridge.core.consent.ConsentLedger consentLedger() {
-        return new io.wabridge.core.consent.PersonLedger(new io.wabridge.adapters.aws.DynamoDbConsentLedger(dynamo(), config.tableName()),
-                contactIds());
-    }
-
-    /** The links between a person's ids (wa_id, BSUID, username) in the table. */
-    public io.wabridge.adapters.aws.DynamoDbContactIds contactIds() {
-        return new io.wabridge.adapters.aws.DynamoDbContactIds(dynamo(), config.tableName());
-    }
-
-    /** Signed opt-in links ({@code key}: the link signing key, from {@code SIGNUP_STATE_SECRET_ARN}), kept in the table. */
-    public io.wabridge.core.consent.OptInLinks optInLinks(byte[] key) {
-        return new io.wabridge.core.consent.OptInLinks(key, new io.wabridge.adapters.aws.DynamoDbNotifications(dynamo(), config.tableName()),
-                consentLedger(), Clock.systemUTC());
-    }
-
-    /** A tenant's opt-in policy, from its settings (at most 30 seconds old). */
-    public io.wabridge.core.consent.CanSend.Policy consentPolicy(io.wabridge.core.inbound.TenantId tenant) {
-        var s = settings().cached(tenant).orElse(io.wabridge.core.tenant.TenantSettings.defaults());
-        return new io.wabridge.core.consent.CanSend.Policy(s.optInForUtility(), s.optInForMarketing());
-    }
-
-    /**
-     * Sends a consent confirmation or opt-in reminder (text, inside the window) through the send path; a
-     * refusal (say, the window closed meanwhile) is logged, not retried.
-     */
-    public void consentReply(io.wabridge.core.inbound.TenantId tenant, String phoneNumberId, String to, String text, String idempotencyKey) {
-        try {
-            acceptSend().accept(new io.wabridge.core.send.SendRequest(tenant, phoneNumberId, to, new io.wabridge.core.send.OutboundContent.Text(text, null), null,
-                    idempotencyKey));
-        } catch (io.wabridge.core.send.SendRejected refused) {
-            org.slf4j.LoggerFactory.getLogger(Wiring.class).info("consent message not sent on channel {}: {}", phoneNumberId, refused.code());
-        }
-    }
-
-    /** Accepts sends as the send API does (window, templates, consent) and queues them on {@code OUTBOUND_QUEUE_URL}. */
-    public io.wabridge.core.send.AcceptSend acceptSend() {
-        var outbox = new io.wabridge.adapters.aws.DynamoDbOutbox(dynamo(), config.tableName(), Clock.systemUTC());
-        return new io.wabridge.core.send.AcceptSend(new io.wabridge.adapters.aws.DynamoDbChannels(dynamo(), config.tableName()), outbox,
-                sendPolicy(), outbox, new io.wabridge.adapters.aws.SqsOutboundQueue(sqs(), config.outboundQueueUrl()), Clock.systemUTC());
-    }
-
-    /** Meta's account and number events acting on channels; a reinstated channel's held sends go back on the outbound queue. */
-    public io.wabridge.core.channel.ApplyAccountEvent accountEvents() {
-        var channels = new io.wabridge.adapters.aws.DynamoDbChannels(dynamo(), config.tableName());
-        return new io.wabridge.core.channel.ApplyAccountEvent(channels, domainEvents(), new io.wabridge.core.send.ReleaseHeld(
-                new io.wabridge.adapters.aws.DynamoDbOutbox(dynamo(), config.tableName(), Clock.systemUTC()),
-                new io.wabridge.adapters.aws.SqsOutboundQueue(sqs(), config.outboundQueueUrl()), Clock.systemUTC()), Clock.systemUTC());
-    }
-
-    /** The one send policy: the send path and {@code GET /v1/contacts/{contact}/can-send} both decide through it. */
-    public io.wabridge.core.consent.CheckCanSend sendPolicy() {
-        return new io.wabridge.core.consent.CheckCanSend(consentLedger(),
-                new io.wabridge.adapters.aws.DynamoDbOutbox(dynamo(), config.tableName(), Clock.systemUTC()),
-                new io.wabridge.adapters.aws.DynamoDbChannels(dynamo(), config.tableName()), this::consentPolicy, Clock.systemUTC());
     }
 
     /**

@@ -2,11 +2,11 @@ package io.wabridge.adapters.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,14 +40,15 @@ public final class HttpResponses {
 
     /** The error shape with {@code field} naming the request field at fault (omitted when null). */
     public static APIGatewayV2HTTPResponse error(int status, String code, String message, String field) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", code);
-        error.put("message", message);
-        if (field != null) {
-            error.put("field", field);
-        }
-        return json(status, Map.of("error", error));
+        return json(status, new ErrorBody(new Problem(code, message, field, null)));
     }
+
+    /** The error body: {@code {"error": {...}}}. */
+    public record ErrorBody(Problem error) {}
+
+    /** What is wrong: a stable code, a sentence, the field at fault and, for a list, its rows at fault (each omitted when null). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Problem(String code, String message, String field, java.util.List<Map<String, Object>> rows) {}
 
     /** The body as a JSON object, or empty if it is not one (the caller answers 400). */
     public static Optional<com.fasterxml.jackson.databind.JsonNode> jsonObject(APIGatewayV2HTTPEvent event) {

@@ -5,12 +5,8 @@ import static io.wabridge.adapters.lambda.HttpResponses.error;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import io.wabridge.adapters.aws.DynamoDbApiRateCounter;
-import io.wabridge.adapters.config.AppConfig;
-import io.wabridge.adapters.config.Wiring;
 import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.tenant.ApiRateLimit;
-import java.time.Clock;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,14 +30,6 @@ public final class TenantGate {
         this.tenantClaim = tenantClaim;
         this.planClaim = planClaim;
         this.limit = limit;
-    }
-
-    /** From {@code TENANT_CLAIM}, {@code PLAN_CLAIM} and {@code API_RATE_LIMITS}, counting in the table. */
-    public static TenantGate of(Wiring wiring) {
-        AppConfig config = wiring.config();
-        return new TenantGate(config.tenantClaim(), config.planClaim(), config.apiRateLimits()
-                .map(plans -> new ApiRateLimit(plans, new DynamoDbApiRateCounter(wiring.dynamo(), config.tableName(), Clock.systemUTC())))
-                .orElse(null));
     }
 
     /** Runs {@code routes} for the token's tenant if it has one and its plan admits the request. */

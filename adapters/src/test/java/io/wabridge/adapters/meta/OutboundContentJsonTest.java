@@ -159,7 +159,7 @@ class OutboundContentJsonTest {
         Object given = json == null ? null : JSON.readValue(json, Object.class);
         SendRejected refused = catchThrowableOfType(SendRejected.class, () -> OutboundContentJson.read(type, given));
         assertThat(refused).isNotNull();
-        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.kind()).isEqualTo(io.wabridge.core.Refusal.Kind.INVALID);
         assertThat(refused.field()).isEqualTo(field);
         assertThat(refused.code()).isEqualTo("invalid_" + field.replaceAll("\\[[0-9]+]", "").replaceAll("[^a-z0-9]+", "_"));
     }

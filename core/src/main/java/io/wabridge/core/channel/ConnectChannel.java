@@ -1,5 +1,6 @@
 package io.wabridge.core.channel;
 
+import io.wabridge.core.Refusal;
 import io.wabridge.core.channel.Channel.Status;
 import io.wabridge.core.inbound.DomainEvent;
 import io.wabridge.core.inbound.DomainEvents;
@@ -87,9 +88,9 @@ public final class ConnectChannel {
     public SignupState.Claims check(String state) {
         SignupState.Claims claims = states.verify(state, clock.instant());
         SignupSessions.Session session = sessions.get(claims.sessionId())
-                .orElseThrow(() -> new SignupRejected(400, "state_invalid", "no such signup session"));
+                .orElseThrow(() -> new SignupRejected(Refusal.Kind.INVALID, "state_invalid", "no such signup session"));
         if (session.outcome() != null) {
-            throw new SignupRejected(400, "state_used", "this signup session was used already; start a new one");
+            throw new SignupRejected(Refusal.Kind.INVALID, "state_used", "this signup session was used already; start a new one");
         }
         return claims;
     }
@@ -101,7 +102,7 @@ public final class ConnectChannel {
     public Result complete(TenantId caller, Completion c) {
         SignupState.Claims claims = states.verify(c.state(), clock.instant());
         if (caller != null && !caller.equals(claims.tenant())) {
-            throw new SignupRejected(403, "tenant_mismatch", "this signup session belongs to another tenant");
+            throw new SignupRejected(Refusal.Kind.NOT_GRANTED, "tenant_mismatch", "this signup session belongs to another tenant");
         }
         TenantId tenant = claims.tenant();
         String event = c.event() == null ? "" : c.event();
@@ -120,7 +121,7 @@ public final class ConnectChannel {
         }
         boolean wabaOnly = event.equals("FINISH_ONLY_WABA");
         if (!event.startsWith("FINISH")) {
-            throw new SignupRejected(400, "event_invalid", "event must be FINISH, FINISH_ONLY_WABA, "
+            throw new SignupRejected(Refusal.Kind.INVALID, "event_invalid", "event must be FINISH, FINISH_ONLY_WABA, "
                     + "FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING, CANCEL or ERROR");
         }
         requireId("waba_id", c.wabaId());
@@ -128,7 +129,7 @@ public final class ConnectChannel {
             requireId("phone_number_id", c.phoneNumberId());
         }
         if (c.code() == null || c.code().isBlank()) {
-            throw new SignupRejected(400, "code_missing", "code (from FB.login's authResponse) is required");
+            throw new SignupRejected(Refusal.Kind.INVALID, "code_missing", "code (from FB.login's authResponse) is required");
         }
         consume(claims, "in_progress");
 
@@ -138,19 +139,19 @@ public final class ConnectChannel {
         } catch (MetaApiException e) {
             sessions.recordOutcome(claims.sessionId(), "failed: code exchange " + e.code());
             if (e.transport() || e.httpStatus() >= 500) {
-                throw new SignupRejected(502, "meta_unavailable", "Meta did not answer the code exchange; run the signup popup again");
+                throw new SignupRejected(Refusal.Kind.UPSTREAM_FAILED, "meta_unavailable", "Meta did not answer the code exchange; run the signup popup again");
             }
-            throw new SignupRejected(400, "code_invalid", "Meta refused the code (it lives 30 seconds and works once); run the signup popup again");
+            throw new SignupRejected(Refusal.Kind.INVALID, "code_invalid", "Meta refused the code (it lives 30 seconds and works once); run the signup popup again");
         }
         MetaOnboarding.TokenInfo info = meta.inspect(token);
         if (!info.valid()) {
-            throw new SignupRejected(400, "token_invalid", "Meta says the new business token is not valid; run the signup popup again");
+            throw new SignupRejected(Refusal.Kind.INVALID, "token_invalid", "Meta says the new business token is not valid; run the signup popup again");
         }
         // The ids come from the browser: only what the token proves is bound (a tenant must never claim
         // another business's number). The WABA must be a target of the token's granular scopes...
         if (!info.grants(c.wabaId())) {
             sessions.recordOutcome(claims.sessionId(), "failed: token without the WABA");
-            throw new SignupRejected(403, "number_not_granted", "the business token does not grant WABA " + c.wabaId());
+            throw new SignupRejected(Refusal.Kind.NOT_GRANTED, "number_not_granted", "the business token does not grant WABA " + c.wabaId());
         }
         if (wabaOnly) {
             meta.subscribe(token, c.wabaId());
@@ -163,12 +164,12 @@ public final class ConnectChannel {
         // ...and the number one of that WABA's numbers, as Meta lists them to this token.
         if (!proves(token, c.wabaId(), c.phoneNumberId(), claims)) {
             sessions.recordOutcome(claims.sessionId(), "failed: number not granted");
-            throw new SignupRejected(403, "number_not_granted", "phone number " + c.phoneNumberId() + " is not one of WABA "
+            throw new SignupRejected(Refusal.Kind.NOT_GRANTED, "number_not_granted", "phone number " + c.phoneNumberId() + " is not one of WABA "
                     + c.wabaId() + "'s numbers that the business token grants");
         }
         if (!routing.claim(tenant, c.wabaId(), c.phoneNumberId()) && !takeOver(tenant, c.wabaId(), c.phoneNumberId())) {
             sessions.recordOutcome(claims.sessionId(), "failed: number owned by another tenant");
-            throw new SignupRejected(409, "number_taken", "phone number " + c.phoneNumberId() + " belongs to another tenant");
+            throw new SignupRejected(Refusal.Kind.CONFLICT, "number_taken", "phone number " + c.phoneNumberId() + " belongs to another tenant");
         }
         Instant now = clock.instant();
         vault.put(context(tenant, c.phoneNumberId(), SecretField.BUSINESS_TOKEN), SecretValue.of(token));
@@ -194,7 +195,7 @@ public final class ConnectChannel {
         } catch (MetaApiException e) {
             if (e.transport() || e.httpStatus() >= 500) {
                 sessions.recordOutcome(claims.sessionId(), "failed: number read " + e.code());
-                throw new SignupRejected(502, "meta_unavailable", "Meta did not answer the phone number read; run the signup popup again");
+                throw new SignupRejected(Refusal.Kind.UPSTREAM_FAILED, "meta_unavailable", "Meta did not answer the phone number read; run the signup popup again");
             }
             return false;
         }
@@ -266,7 +267,7 @@ public final class ConnectChannel {
             return !channel.get().phoneNumberId().equals(phoneNumberId) || meta.wabaNumbers(token.get(), wabaId).contains(phoneNumberId);
         } catch (MetaApiException e) {
             if (e.transport() || e.httpStatus() >= 500) {
-                throw new SignupRejected(502, "meta_unavailable", "Meta did not answer while checking the number's current owner; try again");
+                throw new SignupRejected(Refusal.Kind.UPSTREAM_FAILED, "meta_unavailable", "Meta did not answer while checking the number's current owner; try again");
             }
             return false;
         }
@@ -275,18 +276,18 @@ public final class ConnectChannel {
     /** Runs the steps that did not finish, with the stored token (and a PIN the customer gives, after 133005). */
     public Channel resume(TenantId tenant, String phoneNumberId, String pin) {
         Channel channel = channels.get(tenant, phoneNumberId)
-                .orElseThrow(() -> new SignupRejected(404, "channel_unknown", "no channel " + phoneNumberId + " for this tenant"));
+                .orElseThrow(() -> new SignupRejected(Refusal.Kind.UNKNOWN, "channel_unknown", "no channel " + phoneNumberId + " for this tenant"));
         if (channel.status() != Status.ONBOARDING_INCOMPLETE) {
-            throw new SignupRejected(409, "nothing_to_resume", "channel " + phoneNumberId + " is " + channel.status().wireName());
+            throw new SignupRejected(Refusal.Kind.CONFLICT, "nothing_to_resume", "channel " + phoneNumberId + " is " + channel.status().wireName());
         }
         if (pin != null) {
             if (!pin.matches("[0-9]{6}")) {
-                throw new SignupRejected(400, "pin_invalid", "pin must be 6 digits");
+                throw new SignupRejected(Refusal.Kind.INVALID, "pin_invalid", "pin must be 6 digits");
             }
             vault.put(context(tenant, phoneNumberId, SecretField.REGISTRATION_PIN), SecretValue.of(pin));
         }
         String token = vault.reveal(context(tenant, phoneNumberId, SecretField.BUSINESS_TOKEN)).map(SecretValue::reveal)
-                .orElseThrow(() -> new SignupRejected(409, "reauthorization_required", "the channel has no business token; run signup again"));
+                .orElseThrow(() -> new SignupRejected(Refusal.Kind.CONFLICT, "reauthorization_required", "the channel has no business token; run signup again"));
         return runSteps(channel, token);
     }
 
@@ -298,7 +299,7 @@ public final class ConnectChannel {
     public Result disconnect(TenantId tenant, String phoneNumberId, boolean deregister) {
         Channel channel = channels.get(tenant, phoneNumberId)
                 .filter(ch -> ch.status() != Status.DISCONNECTED)
-                .orElseThrow(() -> new SignupRejected(404, "channel_unknown", "no connected channel " + phoneNumberId + " for this tenant"));
+                .orElseThrow(() -> new SignupRejected(Refusal.Kind.UNKNOWN, "channel_unknown", "no connected channel " + phoneNumberId + " for this tenant"));
         Optional<String> token = vault.reveal(context(tenant, phoneNumberId, SecretField.BUSINESS_TOKEN)).map(SecretValue::reveal);
         StringBuilder problems = new StringBuilder();
         boolean wabaShared = otherChannelsOn(tenant, channel);
@@ -421,15 +422,15 @@ public final class ConnectChannel {
 
     private void consume(SignupState.Claims claims, String outcome) {
         SignupSessions.Session session = sessions.get(claims.sessionId())
-                .orElseThrow(() -> new SignupRejected(400, "state_invalid", "no such signup session"));
+                .orElseThrow(() -> new SignupRejected(Refusal.Kind.INVALID, "state_invalid", "no such signup session"));
         if (!session.tenant().equals(claims.tenant()) || !sessions.consume(claims.sessionId(), outcome)) {
-            throw new SignupRejected(400, "state_used", "this signup session was used already; start a new one");
+            throw new SignupRejected(Refusal.Kind.INVALID, "state_used", "this signup session was used already; start a new one");
         }
     }
 
     private static void requireId(String field, String value) {
         if (value == null || !value.matches("[0-9]{1,32}")) {
-            throw new SignupRejected(400, field + "_invalid", field + " must be Meta's numeric id");
+            throw new SignupRejected(Refusal.Kind.INVALID, field + "_invalid", field + " must be Meta's numeric id");
         }
     }
 

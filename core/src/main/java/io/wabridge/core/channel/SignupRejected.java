@@ -1,22 +1,11 @@
 package io.wabridge.core.channel;
 
-/** A signup or channel request refused, with the HTTP status and a stable reason code for the caller. */
-public final class SignupRejected extends RuntimeException {
+import io.wabridge.core.Refusal;
 
-    private final int status;
-    private final String code;
+/** A signup or channel request refused, with a stable reason code for the caller. */
+public final class SignupRejected extends Refusal {
 
-    public SignupRejected(int status, String code, String message) {
-        super(message);
-        this.status = status;
-        this.code = code;
-    }
-
-    public int status() {
-        return status;
-    }
-
-    public String code() {
-        return code;
+    public SignupRejected(Kind kind, String code, String message) {
+        super(kind, code, null, message);
     }
 }

@@ -1,5 +1,6 @@
 package io.wabridge.core.channel;
 
+import io.wabridge.core.Refusal;
 import io.wabridge.core.inbound.TenantId;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -40,21 +41,21 @@ public final class SignupState {
     public Claims verify(String state, Instant now) {
         String[] parts = state == null ? new String[0] : state.split("\\.");
         if (parts.length != 5 || !parts[0].equals("v1")) {
-            throw new SignupRejected(400, "state_invalid", "state is not a signup state WaBridge issued");
+            throw new SignupRejected(Refusal.Kind.INVALID, "state_invalid", "state is not a signup state WaBridge issued");
         }
         String payload = String.join(".", parts[0], parts[1], parts[2], parts[3]);
         byte[] given;
         try {
             given = Base64.getUrlDecoder().decode(parts[4]);
         } catch (IllegalArgumentException e) {
-            throw new SignupRejected(400, "state_invalid", "state is not a signup state WaBridge issued");
+            throw new SignupRejected(Refusal.Kind.INVALID, "state_invalid", "state is not a signup state WaBridge issued");
         }
         if (!MessageDigest.isEqual(mac(payload), given)) {
-            throw new SignupRejected(400, "state_invalid", "state is not a signup state WaBridge issued");
+            throw new SignupRejected(Refusal.Kind.INVALID, "state_invalid", "state is not a signup state WaBridge issued");
         }
         Instant expiresAt = Instant.ofEpochSecond(Long.parseLong(parts[3]));
         if (!now.isBefore(expiresAt)) {
-            throw new SignupRejected(400, "state_expired", "the signup session expired; start a new one");
+            throw new SignupRejected(Refusal.Kind.INVALID, "state_expired", "the signup session expired; start a new one");
         }
         return new Claims(parts[1], new TenantId(new String(Base64.getUrlDecoder().decode(parts[2]), StandardCharsets.UTF_8)), expiresAt);
     }

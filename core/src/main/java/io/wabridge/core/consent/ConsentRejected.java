@@ -1,16 +1,11 @@
 package io.wabridge.core.consent;
 
-/** A consent request that cannot be recorded; {@code field} names what is wrong. */
-public final class ConsentRejected extends RuntimeException {
+import io.wabridge.core.Refusal;
 
-    private final String field;
+/** A consent request that cannot be recorded; {@code field} names what is wrong (code {@code invalid_<field>}). */
+public final class ConsentRejected extends Refusal {
 
     public ConsentRejected(String field, String message) {
-        super(message);
-        this.field = field;
-    }
-
-    public String field() {
-        return field;
+        super(Kind.INVALID, "invalid_" + field, field, message);
     }
 }

@@ -1,5 +1,6 @@
 package io.wabridge.core.notify;
 
+import io.wabridge.core.Refusal;
 import io.wabridge.core.channel.Channel;
 import io.wabridge.core.channel.Channels;
 import io.wabridge.core.consent.ContactKey;
@@ -48,25 +49,25 @@ public final class ScheduleNotification {
     public Notification schedule(TenantId tenant, Request r, String who) {
         Channel channel = AcceptSend.connected(channels, tenant, r.phoneNumberId());
         if (r.template() == null || r.language() == null) {
-            throw refused(400, "invalid_template", "template", "template.name and template.language are required");
+            throw refused(Refusal.Kind.INVALID, "invalid_template", "template", "template.name and template.language are required");
         }
         SendFacts.TemplateFacts template = facts.template(tenant, new io.wabridge.core.messaging.WabaId(channel.wabaId()), r.template(), r.language())
-                .orElseThrow(() -> refused(422, "template_unknown", "template", "no template " + r.template() + " (" + r.language()
+                .orElseThrow(() -> refused(Refusal.Kind.NOT_ALLOWED, "template_unknown", "template", "no template " + r.template() + " (" + r.language()
                         + ") on this channel's WABA; create or sync it first"));
         if (List.of("REJECTED", "DISABLED", "DELETED").contains(String.valueOf(template.status()).toUpperCase(Locale.ROOT))) {
-            throw refused(422, "template_not_approved", "template", "template " + r.template() + " is " + template.status());
+            throw refused(Refusal.Kind.NOT_ALLOWED, "template_not_approved", "template", "template " + r.template() + " is " + template.status());
         }
         // An unknown category counts as marketing, as the send policy takes it (CheckCanSend.templateCategory).
         String category = template.categoryAt(clock.instant()) == null ? "MARKETING" : template.categoryAt(clock.instant()).toUpperCase(Locale.ROOT);
         if (r.category() != null && !r.category().equalsIgnoreCase(category)) {
-            throw refused(422, "category_mismatch", "category", "template " + r.template() + " is " + category.toLowerCase(Locale.ROOT)
+            throw refused(Refusal.Kind.NOT_ALLOWED, "category_mismatch", "category", "template " + r.template() + " is " + category.toLowerCase(Locale.ROOT)
                     + ", not " + r.category());
         }
         if (r.recipients() == null || r.recipients().isEmpty()) {
-            throw refused(400, "invalid_recipients", "recipients", "recipients must list at least one recipient");
+            throw refused(Refusal.Kind.INVALID, "invalid_recipients", "recipients", "recipients must list at least one recipient");
         }
         if (r.recipients().size() > MAX_RECIPIENTS) {
-            throw refused(400, "too_many_recipients", "recipients", "at most " + MAX_RECIPIENTS + " recipients per notification");
+            throw refused(Refusal.Kind.INVALID, "too_many_recipients", "recipients", "at most " + MAX_RECIPIENTS + " recipients per notification");
         }
         List<Notification.Recipient> recipients = new ArrayList<>();
         List<Map<String, Object>> bad = new ArrayList<>();
@@ -79,13 +80,13 @@ public final class ScheduleNotification {
             }
         }
         if (!bad.isEmpty()) {
-            throw new SendRejected(400, "invalid_recipients", "recipients", bad.size() + " recipient(s) are not phone numbers in international form",
+            throw new SendRejected(Refusal.Kind.INVALID, "invalid_recipients", "recipients", bad.size() + " recipient(s) are not phone numbers in international form",
                     bad);
         }
         Instant now = clock.instant();
         Instant due = r.dueAt() == null ? now : r.dueAt();
         if (due.isAfter(now.plus(Duration.ofDays(366)))) {
-            throw refused(400, "invalid_dueAt", "dueAt", "dueAt is more than a year ahead");
+            throw refused(Refusal.Kind.INVALID, "invalid_dueAt", "dueAt", "dueAt is more than a year ahead");
         }
         Notification n = new Notification("ntf_" + UUID.randomUUID().toString().replace("-", ""), tenant, channel.phoneNumberId(),
                 r.template(), r.language(), category, r.components(), due, "scheduled", recipients.size(), Map.of(), now, who);
@@ -93,7 +94,7 @@ public final class ScheduleNotification {
         return n;
     }
 
-    private static SendRejected refused(int status, String code, String field, String message) {
-        return new SendRejected(status, code, field, message);
+    private static SendRejected refused(Refusal.Kind kind, String code, String field, String message) {
+        return new SendRejected(kind, code, field, message);
     }
 }

@@ -1,5 +1,6 @@
 package io.wabridge.core.send;
 
+import io.wabridge.core.Refusal;
 import io.wabridge.core.channel.Channel;
 import io.wabridge.core.channel.Channels;
 import io.wabridge.core.consent.CanSend;
@@ -63,7 +64,7 @@ public final class AcceptSend {
         }
         Channel channel = connected(channels, r.tenant(), r.phoneNumberId());
         if (channel.status() == Channel.Status.ONBOARDING_INCOMPLETE) {
-            throw new SendRejected(409, "channel_not_ready", "channel", "the channel has not finished onboarding; resume it first");
+            throw new SendRejected(Refusal.Kind.CONFLICT, "channel_not_ready", "channel", "the channel has not finished onboarding; resume it first");
         }
         Optional<SendFacts.TemplateFacts> template = r.content() instanceof OutboundContent.Template t ? template(r.tenant(), t, channel)
                 : Optional.empty();
@@ -80,7 +81,7 @@ public final class AcceptSend {
             Optional<Outbox.Reservation> earlier = outbox.reserve(r.tenant(), r.idempotencyKey(), fingerprint, id);
             if (earlier.isPresent()) {
                 if (earlier.get().fingerprint() != null && !earlier.get().fingerprint().equals(fingerprint)) {
-                    throw new SendRejected(422, "idempotency_key_reused", "Idempotency-Key",
+                    throw new SendRejected(Refusal.Kind.NOT_ALLOWED, "idempotency_key_reused", "Idempotency-Key",
                             "this Idempotency-Key was used for a different request; use a new key for a new message");
                 }
                 id = earlier.get().messageId();
@@ -116,7 +117,7 @@ public final class AcceptSend {
     public static Channel connected(Channels channels, TenantId tenant, String phoneNumberId) {
         return channels.get(tenant, phoneNumberId == null ? "" : phoneNumberId)
                 .filter(c -> c.status() != Channel.Status.DISCONNECTED || c.heldByMeta())
-                .orElseThrow(() -> new SendRejected(404, "channel_unknown", "channel", "no channel " + phoneNumberId + " for this tenant"));
+                .orElseThrow(() -> new SendRejected(Refusal.Kind.UNKNOWN, "channel_unknown", "channel", "no channel " + phoneNumberId + " for this tenant"));
     }
 
     /**
@@ -131,11 +132,11 @@ public final class AcceptSend {
         io.wabridge.core.messaging.WabaId waba = new io.wabridge.core.messaging.WabaId(channel.wabaId());
         Optional<SendFacts.TemplateFacts> template = facts.template(tenant, waba, name, language);
         if (template.isPresent() && !"APPROVED".equalsIgnoreCase(template.get().status())) {
-            throw new SendRejected(422, "template_not_approved", "template.name",
+            throw new SendRejected(Refusal.Kind.NOT_ALLOWED, "template_not_approved", "template.name",
                     "template " + name + " (" + language + ") is " + template.get().status() + ", not APPROVED");
         }
         if (template.isEmpty() && facts.templatesSynced(tenant, waba)) {
-            throw new SendRejected(422, "template_unknown", "template.name", "no template " + name + " in language " + language
+            throw new SendRejected(Refusal.Kind.NOT_ALLOWED, "template_unknown", "template.name", "no template " + name + " in language " + language
                     + " on WABA " + channel.wabaId() + " among the templates synced from Meta (POST /v1/templates/sync if it was created since)");
         }
         template.map(SendFacts.TemplateFacts::shape).ifPresent(shape -> shape.check(name + " (" + language + ")", t.components()));
@@ -148,18 +149,18 @@ public final class AcceptSend {
         try {
             contact = ContactKey.of(r.to());
         } catch (IllegalArgumentException e) {
-            throw new SendRejected(400, "invalid_to", "to", e.getMessage());
+            throw new SendRejected(Refusal.Kind.INVALID, "invalid_to", "to", e.getMessage());
         }
         CanSend.Category category = r.content() instanceof OutboundContent.Template ? policy.templateCategory(template) : CanSend.Category.SERVICE;
         CanSend.Decision d = policy.check(r.tenant(), contact, category, channel.phoneNumberId());
         if (!d.allowed()) {
             throw switch (d.reason()) {
-                case "outside_window" -> new SendRejected(422, "outside_window", "type",
+                case "outside_window" -> new SendRejected(Refusal.Kind.NOT_ALLOWED, "outside_window", "type",
                         "free-form messages need the contact to have written in the last 24 hours; send an approved template");
-                case "opted_out" -> new SendRejected(422, "opted_out", "to", "the contact opted out of messages from this business");
-                case "marketing_stopped" -> new SendRejected(422, "marketing_stopped", "to",
+                case "opted_out" -> new SendRejected(Refusal.Kind.NOT_ALLOWED, "opted_out", "to", "the contact opted out of messages from this business");
+                case "marketing_stopped" -> new SendRejected(Refusal.Kind.NOT_ALLOWED, "marketing_stopped", "to",
                         "the contact stopped marketing messages from this business");
-                default -> new SendRejected(422, "no_consent", "to", "the contact has not opted in to " + category.name().toLowerCase(java.util.Locale.ROOT)
+                default -> new SendRejected(Refusal.Kind.NOT_ALLOWED, "no_consent", "to", "the contact has not opted in to " + category.name().toLowerCase(java.util.Locale.ROOT)
                         + " messages from this business (a template whose category is not known counts as marketing); record their"
                         + " opt-in or send them an opt-in link");
             };

@@ -1,5 +1,6 @@
 package io.wabridge.core.send;
 
+import io.wabridge.core.Refusal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -179,6 +180,6 @@ public record TemplateShape(String headerFormat, int header, List<String> body, 
     }
 
     private static SendRejected mismatch(String field, String message) {
-        return new SendRejected(422, "template_params_mismatch", field, message);
+        return new SendRejected(Refusal.Kind.NOT_ALLOWED, "template_params_mismatch", field, message);
     }
 }

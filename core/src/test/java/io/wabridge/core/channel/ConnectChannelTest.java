@@ -128,7 +128,7 @@ class ConnectChannelTest {
 
         assertThatThrownBy(() -> signup.complete(ACME, finish(started.state(), code)))
                 .isInstanceOfSatisfying(SignupRejected.class, e -> {
-                    assertThat(e.status()).isEqualTo(403);
+                    assertThat(e.kind()).isEqualTo(io.wabridge.core.Refusal.Kind.NOT_GRANTED);
                     assertThat(e.code()).isEqualTo("number_not_granted");
                 });
 
@@ -155,7 +155,7 @@ class ConnectChannelTest {
         ConnectChannel.Started refused = signup.start(ACME);
         assertThatThrownBy(() -> signup.complete(ACME, finish(refused.state(), "code-unknown")))
                 .isInstanceOfSatisfying(SignupRejected.class, e -> {
-                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.kind()).isEqualTo(io.wabridge.core.Refusal.Kind.INVALID);
                     assertThat(e.code()).isEqualTo("code_invalid");
                 });
 
@@ -163,7 +163,7 @@ class ConnectChannelTest {
         ConnectChannel.Started unanswered = signup.start(ACME);
         assertThatThrownBy(() -> signup.complete(ACME, finish(unanswered.state(), "code-1")))
                 .isInstanceOfSatisfying(SignupRejected.class, e -> {
-                    assertThat(e.status()).isEqualTo(502);
+                    assertThat(e.kind()).isEqualTo(io.wabridge.core.Refusal.Kind.UPSTREAM_FAILED);
                     assertThat(e.code()).isEqualTo("meta_unavailable");
                 });
         assertThat(sessions.byId.get(unanswered.sessionId()).outcome()).startsWith("failed: code exchange");
@@ -255,7 +255,7 @@ class ConnectChannelTest {
 
         assertThatThrownBy(() -> signup.complete(ACME, finish(signup.start(ACME).state(), acmeCode)))
                 .isInstanceOfSatisfying(SignupRejected.class, e -> {
-                    assertThat(e.status()).isEqualTo(409);
+                    assertThat(e.kind()).isEqualTo(io.wabridge.core.Refusal.Kind.CONFLICT);
                     assertThat(e.code()).isEqualTo("number_taken");
                 });
         assertThat(routing.numbers).containsEntry(NUMBER, GLOBEX);

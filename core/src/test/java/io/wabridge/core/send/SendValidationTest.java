@@ -35,7 +35,7 @@ class SendValidationTest {
     @Test
     void aRowTitleOverTheLimitIsNamedWithItsIndexesAndCodedWithout() {
         SendRejected e = refused(list(List.of(new Section("S", rows("a", "b", "Premium delivery within two hours, insured!!")))));
-        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.kind()).isEqualTo(io.wabridge.core.Refusal.Kind.INVALID);
         assertThat(e.field()).isEqualTo("interactive.action.sections[0].rows[2].title");
         assertThat(e.code()).isEqualTo("invalid_interactive_action_sections_rows_title");
         assertThatCode(() -> SendValidation.validate(list(List.of(new Section("S", rows("a", "b", "Premium delivery")))))).doesNotThrowAnyException();

@@ -2,8 +2,8 @@ package io.wabridge.local.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import io.wabridge.adapters.config.AppConfig;
+import io.wabridge.adapters.config.Components;
 import io.wabridge.adapters.config.Wiring;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Arrays;
@@ -67,9 +67,8 @@ public final class LocalFunction {
         String methodName = parts.length > 1 ? parts[1] : "handleRequest";
         try {
             Class<?> type = Class.forName(parts[0]);
-            Constructor<?> constructor = type.getConstructor(Wiring.class);
             AppConfig config = AppConfig.of(definition.environment());
-            Object handler = constructor.newInstance(new Wiring(config));
+            Object handler = construct(type, new Wiring(config));
             Method method = Arrays.stream(type.getMethods())
                     .filter(m -> m.getName().equals(methodName) && !m.isBridge() && m.getParameterCount() == 2
                             && m.getParameterTypes()[1] == Context.class)
@@ -79,11 +78,20 @@ public final class LocalFunction {
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("handler class of " + definition.logicalId() + " not found: " + parts[0], e);
         } catch (NoSuchMethodException e) {
-            throw new IllegalStateException(parts[0] + " needs a public constructor taking Wiring to run locally", e);
+            throw new IllegalStateException(parts[0] + " needs a public constructor taking Components (or Wiring) to run locally", e);
         } catch (InvocationTargetException e) {
             throw new IllegalStateException("init of " + definition.logicalId() + " failed: " + e.getCause().getMessage(), e.getCause());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot construct " + parts[0], e);
+        }
+    }
+
+    /** The function's components over its own wiring (one per function, as Lambda has one per container). */
+    private static Object construct(Class<?> type, Wiring wiring) throws ReflectiveOperationException {
+        try {
+            return type.getConstructor(Components.class).newInstance(new Components(wiring));
+        } catch (NoSuchMethodException noComponents) {
+            return type.getConstructor(Wiring.class).newInstance(wiring); // a test function that needs only clients
         }
     }
 

@@ -116,7 +116,7 @@ public class LogSecrecyTest {
         assertThat(Rig.send(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/webhook")).POST(HttpRequest.BodyPublishers.ofByteArray(forged))
                 .header("content-type", "application/json").header("x-hub-signature-256", "sha256=00")).statusCode()).isEqualTo(401);
         assertThat(Rig.call(runtime, "GET", "/v1/whoami", "Bearer-less." + jwt, null).statusCode()).isEqualTo(401);
-        String link = wiring.optInLinks(wiring.secrets().get(wiring.config().signupStateSecretArn()).getBytes(StandardCharsets.UTF_8))
+        String link = new io.wabridge.adapters.config.Components(wiring).optInLinks()
                 .issue(new TenantId(TENANT), user, ConsentEvent.Scope.ALL, null, Duration.ofHours(1));
         assertThat(Rig.send(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/optin/" + link)).GET()).statusCode()).isEqualTo(200);
         runtime.awaitIdle(); // the status webhooks that follow are logged too

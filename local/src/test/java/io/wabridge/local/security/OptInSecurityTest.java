@@ -12,7 +12,6 @@ import io.wabridge.local.LocalRuntime;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,7 +36,7 @@ class OptInSecurityTest {
     static void start(LocalRuntime shared) throws Exception {
         runtime = shared;
         Wiring wiring = new Wiring(AppConfig.of(runtime.function("SignupFunction").definition().environment()));
-        links = wiring.optInLinks(wiring.secrets().get(wiring.config().signupStateSecretArn()).getBytes(StandardCharsets.UTF_8));
+        links = new io.wabridge.adapters.config.Components(wiring).optInLinks();
     }
 
 

@@ -3,9 +3,7 @@ package io.wabridge.functions.admin;
 import com.amazonaws.services.lambda.runtime.Context;
 import io.wabridge.adapters.lambda.Invocation;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import io.wabridge.adapters.aws.DynamoDbSecretStore;
-import io.wabridge.adapters.aws.KmsEnvelopeTokenCipher;
-import io.wabridge.adapters.config.Wiring;
+import io.wabridge.adapters.config.Components;
 import io.wabridge.core.token.ReEncryptSecrets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,13 +24,11 @@ public final class KeyRotationHandler implements RequestHandler<Map<String, Obje
     private final Function<String, ReEncryptSecrets> rotationTo;
 
     public KeyRotationHandler() {
-        this(Wiring.fromSystem());
+        this(Components.fromEnvironment());
     }
 
-    public KeyRotationHandler(Wiring wiring) {
-        this(wiring.config().tokenKeyArn(), target -> new ReEncryptSecrets(
-                new DynamoDbSecretStore(wiring.dynamo(), wiring.config().tableName()),
-                new KmsEnvelopeTokenCipher(wiring.kms(), target), target));
+    public KeyRotationHandler(Components components) {
+        this(components.config().tokenKeyArn(), components::reEncryptSecretsTo);
     }
 
     KeyRotationHandler(String defaultKeyArn, Function<String, ReEncryptSecrets> rotationTo) {

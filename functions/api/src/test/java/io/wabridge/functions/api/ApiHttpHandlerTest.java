@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class ApiHttpHandlerTest {
 
-    private final ApiHttpHandler handler = new ApiHttpHandler(new io.wabridge.adapters.lambda.TenantGate("tenant_id", "plan", null), null, null, null,
+    private final ApiHttpHandler handler = new ApiHttpHandler(new io.wabridge.adapters.lambda.TenantGate("tenant_id", "plan", null), new TenantController(null), null,
+            new ConversationsController(null, null, null),
             null, null, null, null);
 
     @Test

@@ -3,11 +3,7 @@ package io.wabridge.functions.health;
 import com.amazonaws.services.lambda.runtime.Context;
 import io.wabridge.adapters.lambda.Invocation;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import io.wabridge.adapters.aws.DynamoDbCallBudget;
-import io.wabridge.adapters.aws.DynamoDbChannels;
-import io.wabridge.adapters.aws.DynamoDbHealthLeases;
-import io.wabridge.adapters.config.AppConfig;
-import io.wabridge.adapters.config.Wiring;
+import io.wabridge.adapters.config.Components;
 import io.wabridge.core.health.CheckChannelHealth;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,17 +28,11 @@ public final class ScheduledChannelHealthHandler implements RequestHandler<Map<S
     private final Clock clock;
 
     public ScheduledChannelHealthHandler() {
-        this(Wiring.fromSystem());
+        this(Components.fromEnvironment());
     }
 
-    public ScheduledChannelHealthHandler(Wiring wiring) {
-        this(wiring, wiring.config());
-    }
-
-    private ScheduledChannelHealthHandler(Wiring wiring, AppConfig config) {
-        this(new CheckChannelHealth(new DynamoDbChannels(wiring.dynamo(), config.tableName()), wiring.tokenVault(), wiring.metaOnboarding(),
-                new DynamoDbCallBudget(wiring.dynamo(), config.tableName()), new DynamoDbHealthLeases(wiring.dynamo(), config.tableName()),
-                wiring.domainEvents(), config.channelHealth(), Clock.systemUTC()), Clock.systemUTC());
+    public ScheduledChannelHealthHandler(Components components) {
+        this(components.checkChannelHealth(), Clock.systemUTC());
     }
 
     ScheduledChannelHealthHandler(CheckChannelHealth health, Clock clock) {

@@ -4,15 +4,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import io.wabridge.adapters.aws.DynamoDbFailureLog;
-import io.wabridge.adapters.aws.DynamoDbInboundStore;
-import io.wabridge.adapters.aws.DynamoDbRouting;
+import io.wabridge.adapters.config.Components;
 import io.wabridge.adapters.aws.S3Objects;
 import io.wabridge.adapters.aws.SqsInboundQueue;
-import io.wabridge.adapters.aws.SqsMediaJobs;
-import io.wabridge.adapters.aws.SqsBotJobs;
 import java.util.function.Supplier;
-import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.Invocation;
 import io.wabridge.adapters.lambda.SqsBatchProcessor;
 import io.wabridge.adapters.metrics.EmfMetrics;
@@ -23,9 +18,6 @@ import io.wabridge.core.inbound.FailureLog;
 import io.wabridge.core.inbound.InboundUpdate;
 import io.wabridge.core.inbound.ProcessInboundUpdate;
 import io.wabridge.core.webhook.MalformedWebhook;
-import io.wabridge.core.consent.InboundConsent;
-import io.wabridge.core.tenant.TenantSettings;
-import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,21 +57,12 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
     }
 
     public InboundQueueHandler() {
-        this(Wiring.fromSystem());
+        this(Components.fromEnvironment());
     }
 
-    public InboundQueueHandler(Wiring wiring) {
-        this(new MetaWebhookParser(), new ProcessInboundUpdate(
-                new DynamoDbRouting(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
-                new DynamoDbInboundStore(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC(), wiring::media),
-                wiring.domainEvents(), new SqsMediaJobs(wiring.sqs(), wiring.config().mediaQueueUrl()),
-                new SqsBotJobs(wiring.sqs(), wiring.config().botQueueUrl(), wiring.settings()::cached),
-                new InboundConsent(wiring.consentLedger(), t -> wiring.settings().cached(t).orElse(TenantSettings.defaults()),
-                        wiring::consentReply, new io.wabridge.adapters.aws.DynamoDbNotifications(wiring.dynamo(), wiring.config().tableName()),
-                        Clock.systemUTC()), wiring.accountEvents(), wiring.contactIds()), new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
-                wiring::media, wiring.config().maxReceiveCount(), wiring.metrics(),
-                deadLetters(wiring.sqs(), wiring.config().inboundDeadLetterQueueUrl()),
-                () -> new SqsInboundQueue(wiring.sqs(), wiring.config().inboundQueueUrl(), wiring::media));
+    public InboundQueueHandler(Components components) {
+        this(components.webhookParser(), components.processInboundUpdate(), components.failureLog(), components::media,
+                components.config().maxReceiveCount(), components.metrics(), components.inboundDeadLetters()::send, components::inboundQueue);
     }
 
     InboundQueueHandler(MetaWebhookParser parser, ProcessInboundUpdate process, FailureLog failures, Supplier<S3Objects> payloads,
@@ -99,29 +82,6 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
         this.maxReceiveCount = maxReceiveCount;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
-    }
-
-    /**
-     * The record as it was queued (its body, which may be a claim check, and its attributes), in its message group,
-     * deduplicated by its message id, with the reason as {@code DeadLetterReason}.
-     */
-    static DeadLetters deadLetters(software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl) {
-        return (record, reason) -> {
-            java.util.Map<String, software.amazon.awssdk.services.sqs.model.MessageAttributeValue> attributes = new java.util.HashMap<>();
-            if (record.getMessageAttributes() != null) {
-                record.getMessageAttributes().forEach((name, a) -> {
-                    if (a.getStringValue() != null) {
-                        attributes.put(name, software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
-                                .dataType(a.getDataType()).stringValue(a.getStringValue()).build());
-                    }
-                });
-            }
-            attributes.put("DeadLetterReason", software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
-                    .dataType("String").stringValue(reason.length() > 1000 ? reason.substring(0, 1000) : reason).build());
-            String group = io.wabridge.adapters.lambda.SqsRecords.group(record);
-            sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(record.getBody()).messageAttributes(attributes)
-                    .messageGroupId(group == null || group.isEmpty() ? "dead-letter" : group).messageDeduplicationId(record.getMessageId()));
-        };
     }
 
     @Override

@@ -4,18 +4,14 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import io.wabridge.adapters.aws.DynamoDbFailureLog;
-import io.wabridge.adapters.aws.DynamoDbInboundStore;
+import io.wabridge.adapters.config.Components;
 import io.wabridge.adapters.aws.SqsMediaJobs;
-import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.Invocation;
 import io.wabridge.adapters.lambda.SqsBatchProcessor;
 import io.wabridge.adapters.metrics.EmfMetrics;
-import io.wabridge.adapters.meta.GraphMediaSource;
 import io.wabridge.core.inbound.FailureLog;
 import io.wabridge.core.media.FetchMedia;
 import io.wabridge.core.media.MediaJob;
-import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.MDC;
 import org.slf4j.LoggerFactory;
@@ -39,14 +35,11 @@ public final class MediaQueueHandler implements RequestHandler<SQSEvent, SQSBatc
     private final EmfMetrics metrics;
 
     public MediaQueueHandler() {
-        this(Wiring.fromSystem());
+        this(Components.fromEnvironment());
     }
 
-    public MediaQueueHandler(Wiring wiring) {
-        this(new FetchMedia(wiring.tokenVault(), new GraphMediaSource(wiring.graph()), wiring.media(),
-                new DynamoDbInboundStore(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC(), wiring::media), Clock.systemUTC()),
-                new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
-                wiring.config().maxReceiveCount(), wiring.metrics());
+    public MediaQueueHandler(Components components) {
+        this(components.fetchMedia(), components.failureLog(), components.config().maxReceiveCount(), components.metrics());
     }
 
     MediaQueueHandler(FetchMedia fetch, FailureLog failures, int maxReceiveCount, EmfMetrics metrics) {

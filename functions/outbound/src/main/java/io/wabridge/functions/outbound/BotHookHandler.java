@@ -4,16 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import io.wabridge.adapters.aws.DynamoDbMessageHistory;
+import io.wabridge.adapters.config.Components;
 import io.wabridge.adapters.aws.SqsBotJobs;
-import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.Invocation;
 import io.wabridge.adapters.lambda.SqsBatchProcessor;
 import io.wabridge.adapters.lambda.SqsRecords;
 import io.wabridge.adapters.metrics.EmfMetrics;
-import io.wabridge.adapters.http.HttpBotHook;
 import io.wabridge.core.send.AnswerWithBot;
-import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.MDC;
 import org.slf4j.LoggerFactory;
@@ -36,12 +33,12 @@ public final class BotHookHandler implements RequestHandler<SQSEvent, SQSBatchRe
     private final EmfMetrics metrics;
 
     public BotHookHandler() {
-        this(Wiring.fromSystem());
+        this(Components.fromEnvironment());
     }
 
-    public BotHookHandler(Wiring wiring) {
-        this(answer(wiring), OutboundQueueHandler.visibility(wiring.sqs(), wiring.config().botQueueUrl()),
-                wiring.config().maxReceiveCount(), wiring.metrics());
+    public BotHookHandler(Components components) {
+        this(components.answerWithBot(), components.visibility(components.config().botQueueUrl())::delay,
+                components.config().maxReceiveCount(), components.metrics());
     }
 
     BotHookHandler(AnswerWithBot answer, OutboundQueueHandler.Visibility visibility, int maxReceiveCount, EmfMetrics metrics) {
@@ -54,15 +51,6 @@ public final class BotHookHandler implements RequestHandler<SQSEvent, SQSBatchRe
     /** 5 s, 10 s, 20 s, ... up to 15 minutes: a failing hook is not hammered, a flaky one is retried soon. */
     static java.time.Duration backoff(int receiveCount) {
         return java.time.Duration.ofSeconds(Math.min(900, 5L << Math.min(Math.max(receiveCount - 1, 0), 8)));
-    }
-
-    private static AnswerWithBot answer(Wiring wiring) {
-        String table = wiring.config().tableName();
-        return new AnswerWithBot(wiring.settings(), wiring.tokenVault(),
-                new DynamoDbMessageHistory(wiring.dynamo(), table, wiring::media), new HttpBotHook(Clock.systemUTC(), wiring.tenantUrls()),
-                wiring.acceptSend(),
-                wiring.domainEvents(), new io.wabridge.core.tenant.Handoff(new io.wabridge.adapters.aws.DynamoDbConversations(wiring.dynamo(), table),
-                        wiring.domainEvents(), Clock.systemUTC()));
     }
 
     @Override

@@ -4,18 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import io.wabridge.adapters.aws.DynamoDbChannels;
-import io.wabridge.adapters.aws.DynamoDbFailureLog;
-import io.wabridge.adapters.aws.DynamoDbOutbox;
-import io.wabridge.adapters.aws.DynamoDbSendPacer;
-import io.wabridge.adapters.aws.SqsInboundQueue;
+import io.wabridge.adapters.config.Components;
 import io.wabridge.adapters.aws.SqsOutboundQueue;
 import io.wabridge.adapters.config.Wiring;
 import io.wabridge.adapters.lambda.Invocation;
 import io.wabridge.adapters.lambda.SqsBatchProcessor;
 import io.wabridge.adapters.metrics.EmfMetrics;
 import io.wabridge.core.metrics.Metric;
-import io.wabridge.adapters.meta.GraphMessages;
 import io.wabridge.core.inbound.FailureLog;
 import io.wabridge.core.send.DeliverSend;
 import java.time.Clock;
@@ -23,7 +18,6 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.MDC;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Consumes the outbound FIFO queue ({@code ReportBatchItemFailures}). A send to retry later is reported as
@@ -43,8 +37,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     private static final Logger log = LoggerFactory.getLogger(OutboundQueueHandler.class);
-    /** SQS's longest visibility timeout. */
-    static final Duration MAX_VISIBILITY = Duration.ofHours(12);
     /** What a started record may still need: Meta's call at its longest and the outbox writes around it. */
     static final Duration CALL_RESERVE = Wiring.GRAPH_TIMEOUT.plusSeconds(5);
     /** A record not started for lack of time is received again this soon. */
@@ -63,13 +55,12 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
     private final Clock clock;
 
     public OutboundQueueHandler() {
-        this(Wiring.fromSystem());
+        this(Components.fromEnvironment());
     }
 
-    public OutboundQueueHandler(Wiring wiring) {
-        this(deliver(wiring), visibility(wiring.sqs(), wiring.config().outboundQueueUrl()),
-                new DynamoDbFailureLog(wiring.dynamo(), wiring.config().tableName(), Clock.systemUTC()),
-                wiring.config().maxReceiveCount(), wiring.metrics(), Clock.systemUTC());
+    public OutboundQueueHandler(Components components) {
+        this(components.deliverSend(), components.visibility(components.config().outboundQueueUrl())::delay, components.failureLog(),
+                components.config().maxReceiveCount(), components.metrics(), Clock.systemUTC());
     }
 
     OutboundQueueHandler(DeliverSend deliver, Visibility visibility, FailureLog failures, int maxReceiveCount, EmfMetrics metrics,
@@ -80,18 +71,6 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
         this.maxReceiveCount = maxReceiveCount;
         this.metrics = metrics;
         this.clock = clock;
-    }
-
-    private static DeliverSend deliver(Wiring wiring) {
-        String table = wiring.config().tableName();
-        return new DeliverSend(new DynamoDbOutbox(wiring.dynamo(), table, Clock.systemUTC()), new DynamoDbChannels(wiring.dynamo(), table),
-                wiring.tokenVault(), new GraphMessages(wiring.graph()), new DynamoDbSendPacer(wiring.dynamo(), table, Clock.systemUTC()),
-                wiring.domainEvents(), SqsInboundQueue.backlog(wiring.sqs(), wiring.config().inboundQueueUrl()), Clock.systemUTC());
-    }
-
-    static Visibility visibility(SqsClient sqs, String queueUrl) {
-        return (receipt, delay) -> sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(receipt)
-                .visibilityTimeout((int) Math.max(1, Math.min(delay.toSeconds(), MAX_VISIBILITY.toSeconds()))));
     }
 
     @Override

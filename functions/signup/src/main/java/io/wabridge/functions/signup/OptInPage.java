@@ -36,8 +36,10 @@ final class OptInPage {
         this.template = template;
     }
 
-    APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
-        String token = event.getPathParameters() == null ? null : event.getPathParameters().get("token");
+    /** {@code GET|POST /optin/{token}}. */
+    APIGatewayV2HTTPResponse handle(io.wabridge.adapters.lambda.HttpRequest request) {
+        APIGatewayV2HTTPEvent event = request.event();
+        String token = request.path("token");
         OptInLinks.Link link;
         try {
             link = links.open(token);

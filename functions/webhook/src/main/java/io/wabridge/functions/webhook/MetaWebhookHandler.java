@@ -8,17 +8,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import io.wabridge.adapters.aws.SqsInboundQueue;
-import io.wabridge.adapters.config.AppConfig;
-import io.wabridge.adapters.config.Wiring;
+import io.wabridge.adapters.config.Components;
 import io.wabridge.adapters.lambda.Invocation;
 import io.wabridge.adapters.metrics.EmfMetrics;
 import io.wabridge.adapters.lambda.HttpResponses;
-import io.wabridge.adapters.meta.MetaWebhookParser;
 import io.wabridge.core.webhook.InboundQueue;
 import io.wabridge.core.webhook.ReceiveWebhook;
 import io.wabridge.core.webhook.VerifyChallenge;
-import io.wabridge.core.webhook.WebhookSignature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,24 +31,11 @@ public final class MetaWebhookHandler implements RequestHandler<APIGatewayV2HTTP
     private final EmfMetrics metrics;
 
     public MetaWebhookHandler() {
-        this(Wiring.fromSystem());
+        this(Components.fromEnvironment());
     }
 
-    public MetaWebhookHandler(Wiring wiring) {
-        this(wiring.config(), wiring);
-    }
-
-    private MetaWebhookHandler(AppConfig config, Wiring wiring) {
-        this(new VerifyChallenge(wiring.secrets().get(config.webhookVerifyTokenArn())),
-                new ReceiveWebhook(WebhookSignature.withSecret(wiring.secrets().get(config.metaAppSecretArn())),
-                        new MetaWebhookParser(), new SqsInboundQueue(wiring.sqs(), config.inboundQueueUrl(), payloads(config, wiring)),
-                        wiring.metrics()), wiring.metrics());
-    }
-
-    /** The payload bucket is checked at cold start but its client built only for the first oversized update. */
-    private static java.util.function.Supplier<io.wabridge.adapters.aws.S3Objects> payloads(AppConfig config, Wiring wiring) {
-        config.mediaBucket();
-        return wiring::media;
+    public MetaWebhookHandler(Components components) {
+        this(components.verifyChallenge(), components.receiveWebhook(), components.metrics());
     }
 
     MetaWebhookHandler(VerifyChallenge verify, ReceiveWebhook receive, EmfMetrics metrics) {

@@ -26,52 +26,21 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The consent ledger's API: record one entry, import many, read a contact's state and history (the
- * export), and ask whether a category may be sent now.
+ * The consent ledger's API: record one entry, import many, read a contact's state and history, and ask whether a
+ * category may be sent now.
  */
-final class ConsentApi {
+final class ConsentController {
 
     private final RecordConsent record;
     private final ConsentLedger ledger;
     private final CheckCanSend canSend;
     private final io.wabridge.core.channel.Channels channels;
-    private final io.wabridge.core.tenant.ContactPrivacy privacy;
 
-    ConsentApi(RecordConsent record, ConsentLedger ledger, CheckCanSend canSend, io.wabridge.core.channel.Channels channels,
-               io.wabridge.core.tenant.ContactPrivacy privacy) {
+    ConsentController(RecordConsent record, ConsentLedger ledger, CheckCanSend canSend, io.wabridge.core.channel.Channels channels) {
         this.record = record;
         this.ledger = ledger;
         this.canSend = canSend;
         this.channels = channels;
-        this.privacy = privacy;
-    }
-
-    /** {@code GET /v1/contacts/{contact}/export}: everything stored of the contact, as JSON. */
-    APIGatewayV2HTTPResponse export(TenantId tenant, APIGatewayV2HTTPEvent event, String who) {
-        try {
-            var e = privacy.export(tenant, event.getPathParameters().get("contact"), who);
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("contact", e.contact());
-            out.putAll(e.data());
-            out.put("consent", Map.of("state", state(e.consent()), "history", e.history().stream().map(ConsentApi::entry).toList()));
-            return json(200, out);
-        } catch (IllegalArgumentException e) {
-            return error(400, "invalid_contact", e.getMessage(), "contact");
-        } catch (io.wabridge.core.tenant.ContactPrivacy.Unknown e) {
-            return error(404, "contact_unknown", e.getMessage());
-        }
-    }
-
-    /** {@code DELETE /v1/contacts/{contact}}: erases the contact; a repeat is a no-op ({@code alreadyErased}). */
-    APIGatewayV2HTTPResponse erase(TenantId tenant, APIGatewayV2HTTPEvent event, String who) {
-        try {
-            var e = privacy.erase(tenant, event.getPathParameters().get("contact"), who);
-            return json(200, Map.of("contact", e.contact(), "removed", e.removed(), "alreadyErased", e.alreadyErased()));
-        } catch (IllegalArgumentException e) {
-            return error(400, "invalid_contact", e.getMessage(), "contact");
-        } catch (io.wabridge.core.tenant.ContactPrivacy.Unknown e) {
-            return error(404, "contact_unknown", e.getMessage());
-        }
     }
 
     /** {@code POST /v1/contacts/{contact}/consent}: {@code {action, scope?, source?, at?, proof}}. */
@@ -150,7 +119,7 @@ final class ConsentApi {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("contact", contact);
         out.put("state", state(ConsentState.of(history)));
-        out.put("history", history.stream().map(ConsentApi::entry).toList());
+        out.put("history", history.stream().map(ConsentController::entry).toList());
         return json(200, out);
     }
 
@@ -227,7 +196,7 @@ final class ConsentApi {
     }
 
     private static APIGatewayV2HTTPResponse rejected(ConsentRejected e) {
-        return error(400, "invalid_" + e.field(), e.getMessage(), e.field());
+        return io.wabridge.adapters.lambda.HttpRefusals.response(e);
     }
 
     static Map<String, Object> state(ConsentState s) {

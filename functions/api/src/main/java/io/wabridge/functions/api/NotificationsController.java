@@ -22,15 +22,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code POST /v1/notifications}, {@code GET /v1/notifications/{id}} and {@code GET /v1/consent/metrics}. */
-final class NotificationsApi {
+/**
+ * {@code POST /v1/notifications}, {@code GET /v1/notifications/{id}} and {@code GET /v1/consent/metrics} (opt-in
+ * conversion of notifications).
+ */
+final class NotificationsController {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ScheduleNotification schedule;
     private final DynamoDbNotifications store;
 
-    NotificationsApi(ScheduleNotification schedule, DynamoDbNotifications store) {
+    NotificationsController(ScheduleNotification schedule, DynamoDbNotifications store) {
         this.schedule = schedule;
         this.store = store;
     }
@@ -60,10 +63,7 @@ final class NotificationsApi {
                     b.path("category").asText(null), t.has("components") ? list(t.get("components")) : null, recipients, due), who);
             return json(201, header(n));
         } catch (io.wabridge.core.send.SendRejected e) {
-            if (e.rows().isEmpty()) {
-                return error(e.status(), e.code(), e.getMessage(), e.field());
-            }
-            return json(e.status(), Map.of("error", Map.of("code", e.code(), "message", e.getMessage(), "field", e.field(), "rows", e.rows())));
+            return io.wabridge.adapters.lambda.HttpRefusals.response(e);
         }
     }
 

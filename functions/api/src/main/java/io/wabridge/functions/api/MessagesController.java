@@ -15,6 +15,7 @@ import io.wabridge.core.inbound.TenantId;
 import io.wabridge.core.meta.MetaApiException;
 import io.wabridge.core.send.AcceptSend;
 import io.wabridge.core.send.OutboundMessage;
+import io.wabridge.core.send.Sends;
 import io.wabridge.core.send.SendRejected;
 import io.wabridge.core.send.SendRequest;
 import java.io.IOException;
@@ -22,11 +23,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code POST /v1/messages} (accepted for the sender, 202), reading a send back, and mark-as-read. */
-final class SendApi {
+/**
+ * Messages: {@code POST /v1/messages} (accepted for the sender, 202), reading a send or a stored message back, its media
+ * link, mark-as-read, and media uploads.
+ */
+final class MessagesController {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SendApi.class);
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MessagesController.class);
 
     /** Marks an inbound message read (optionally showing the typing indicator) with the channel's token. */
     interface ReadReceipts {
@@ -55,7 +59,7 @@ final class SendApi {
      * {@code POST /v1/media?channel=..&filename=..}: the raw file as the body, its MIME type as Content-Type.
      * Through API Gateway and Lambda a body stops at 6 MB; larger documents are sent by https link instead.
      */
-    APIGatewayV2HTTPResponse uploadMedia(TenantId tenant, APIGatewayV2HTTPEvent event, io.wabridge.core.channel.Channels channels) {
+    APIGatewayV2HTTPResponse uploadMedia(TenantId tenant, APIGatewayV2HTTPEvent event) {
         String channel = HttpResponses.query(event, "channel").orElse("");
         if (!channel.matches("[0-9]{1,32}") || channels.get(tenant, channel).filter(c -> c.status() == io.wabridge.core.channel.Channel.Status.ACTIVE).isEmpty()) {
             return error(404, "channel_unknown", "channel must be one of your active channels (?channel=<phone number id>)", "channel");
@@ -79,20 +83,18 @@ final class SendApi {
         }
     }
 
-    /** Finds a send by WaBridge id or by Meta's wamid. */
-    interface Sends {
-        Optional<OutboundMessage> byId(TenantId tenant, String id);
-
-        Optional<OutboundMessage> byWamid(TenantId tenant, String wamid);
-    }
-
     private final AcceptSend accept;
     private final Sends sends;
     private final MessageHistory history;
     private final ReadReceipts receipts;
     private final MediaUploads uploads;
+    private final io.wabridge.core.channel.Channels channels;
+    private final MediaLinks links;
 
-    SendApi(AcceptSend accept, Sends sends, MessageHistory history, ReadReceipts receipts, MediaUploads uploads) {
+    MessagesController(AcceptSend accept, Sends sends, MessageHistory history, ReadReceipts receipts, MediaUploads uploads,
+                       io.wabridge.core.channel.Channels channels, MediaLinks links) {
+        this.links = links;
+        this.channels = channels;
         this.accept = accept;
         this.sends = sends;
         this.history = history;
@@ -129,7 +131,7 @@ final class SendApi {
             }
             return json(202, out);
         } catch (SendRejected e) {
-            return error(e.status(), e.code(), e.getMessage(), e.field());
+            return io.wabridge.adapters.lambda.HttpRefusals.response(e);
         } catch (io.wabridge.core.send.OutboundQueue.Unavailable e) {
             // Nothing was recorded or sent; a retry with the same Idempotency-Key queues this send under the same id.
             log.warn("send not queued: {}", e.getMessage());
@@ -139,7 +141,7 @@ final class SendApi {
 
     /** A send by its WaBridge id ({@code msg_...}), with Meta's statuses once it has a wamid. */
     Optional<APIGatewayV2HTTPResponse> read(TenantId tenant, String id) {
-        Optional<OutboundMessage> m = id.startsWith("msg_") ? sends.byId(tenant, id) : sends.byWamid(tenant, id);
+        Optional<OutboundMessage> m = id.startsWith("msg_") ? sends.get(tenant, id) : sends.byWamid(tenant, id);
         return m.map(message -> json(200, view(tenant, message)));
     }
 
@@ -256,4 +258,38 @@ final class SendApi {
     private static String string(Map<String, Object> body, String key) {
         return body.get(key) instanceof String s ? s : body.get(key) == null ? null : String.valueOf(body.get(key));
     }
+    /** A time-limited download link of a message's media. */
+    record MediaLink(String url, long expiresInSeconds, String mimeType, Long size) {}
+
+    /** How long a media link works. */
+    static final java.time.Duration MEDIA_LINK_TTL = java.time.Duration.ofMinutes(15);
+
+    /** Signs a time-limited download link for a key in the media store. */
+    interface MediaLinks {
+        String link(String key, java.time.Duration ttl);
+    }
+
+    /** A time-limited link to the media bytes of an inbound message, once the media function stored them. */
+    APIGatewayV2HTTPResponse media(TenantId tenant, APIGatewayV2HTTPEvent event) {
+        String wamid = event.getPathParameters().get("wamid");
+        var message = history.message(tenant, wamid);
+        if (message.isEmpty()) {
+            return error(404, "message_unknown", "no message " + wamid + " for this tenant");
+        }
+        MessageHistory.MediaState media = message.get().media();
+        if (media == null) {
+            return error(404, "media_none", "message " + wamid + " has no media, or its fetch has not finished; retry shortly");
+        }
+        if (!"stored".equals(media.status())) {
+            return error(410, "media_unavailable", "Meta no longer has this media (" + media.reason() + ")");
+        }
+        return json(200, new MediaLink(links.link(media.key(), MEDIA_LINK_TTL), MEDIA_LINK_TTL.toSeconds(), media.mimeType(), media.size()));
+    }
+
+    APIGatewayV2HTTPResponse message(TenantId tenant, APIGatewayV2HTTPEvent event) {
+        String wamid = event.getPathParameters().get("wamid");
+        return history.message(tenant, wamid).map(m -> json(200, MessageView.of(m)))
+                .orElseGet(() -> error(404, "message_unknown", "no message " + wamid + " for this tenant"));
+    }
+
 }
