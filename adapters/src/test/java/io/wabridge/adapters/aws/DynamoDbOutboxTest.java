@@ -51,8 +51,8 @@ class DynamoDbOutboxTest {
 
     /** An item as the outbox wrote it before content was typed: the SaaS's object as given, in its key order. */
     private void putOldRecord(String id, String type, String content) {
-        dynamo.putItem(r -> r.tableName(table).item(Map.ofEntries(Map.entry("PK", AttributeValue.fromS("OUT#" + id)),
-                Map.entry("SK", AttributeValue.fromS("MSG")), Map.entry("tenantId", AttributeValue.fromS("acme")),
+        dynamo.putItem(r -> r.tableName(table).item(Map.ofEntries(Map.entry("PK", AttributeValue.fromS(TableItems.send(id))),
+                Map.entry("SK", AttributeValue.fromS(TableItems.SEND)), Map.entry("tenantId", AttributeValue.fromS("acme")),
                 Map.entry("phoneNumberId", AttributeValue.fromS("111")), Map.entry("to", AttributeValue.fromS("6281234567890")),
                 Map.entry("type", AttributeValue.fromS(type)), Map.entry("state", AttributeValue.fromS("queued")),
                 Map.entry("attempts", AttributeValue.fromN("0")), Map.entry("createdAt", AttributeValue.fromS("2026-11-30T10:00:00Z")),
@@ -65,7 +65,7 @@ class DynamoDbOutboxTest {
     }
 
     private String storedAttribute(String id, String name) {
-        return dynamo.getItem(r -> r.tableName(table).key(Map.of("PK", AttributeValue.fromS("OUT#" + id), "SK", AttributeValue.fromS("MSG"))))
+        return dynamo.getItem(r -> r.tableName(table).key(TableItems.key(TableItems.send(id), TableItems.SEND)))
                 .item().get(name).s();
     }
 

@@ -181,7 +181,7 @@ class DeliverSendTest {
         assertThat(first.retryAfter()).isEqualTo(DeliverSend.CLAIMED_ELSEWHERE);
         clock.advance(first.retryAfter());
         assertThat(deliver.deliver(ACME, id).state()).isEqualTo("sent");
-        assertThat(stored.get(id).wamid()).isEqualTo("wamid.OK1");
+        assertThat(stored.get(id).wamid()).isEqualTo(new io.wabridge.core.messaging.Wamid("wamid.OK1"));
         assertThat(calls).hasSize(1);
     }
 

@@ -469,7 +469,7 @@ class CrashDurabilityTest {
 
     static Map<String, AttributeValue> outbox(DynamoDbClient dynamo, String table, String id) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(Map.of("PK", AttributeValue.fromS("OUT#" + id), "SK", AttributeValue.fromS("MSG")))).item();
+                .key(TableItems.key(TableItems.send(id), TableItems.SEND))).item();
         return item == null ? Map.of() : item;
     }
 
