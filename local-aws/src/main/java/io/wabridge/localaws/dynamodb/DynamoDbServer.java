@@ -13,6 +13,7 @@ import java.net.URI;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 
 /**
@@ -30,6 +31,9 @@ public final class DynamoDbServer implements AutoCloseable {
     private final HttpServer http;
     private final DynamoDbEngine engine;
     private final ExecutorService executor;
+    /** Request ids: unique per server and cheap (a random UUID per answer contends on the shared SecureRandom). */
+    private final String requestIds = UUID.randomUUID() + "-";
+    private final AtomicLong requests = new AtomicLong();
 
     private DynamoDbServer(HttpServer http, DynamoDbEngine engine, ExecutorService executor) {
         this.http = http;
@@ -82,7 +86,7 @@ public final class DynamoDbServer implements AutoCloseable {
             CRC32 crc = new CRC32();
             crc.update(out);
             exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
-            exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+            exchange.getResponseHeaders().set("x-amzn-RequestId", requestIds + Long.toString(requests.incrementAndGet()));
             exchange.getResponseHeaders().set("x-amz-crc32", Long.toString(crc.getValue()));
             exchange.sendResponseHeaders(status, out.length);
             exchange.getResponseBody().write(out);
