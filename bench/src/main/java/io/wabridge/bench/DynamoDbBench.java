@@ -54,14 +54,14 @@ final class DynamoDbBench {
             System.out.printf("local DynamoDB engine, %s store, %d threads, %d s per phase%n", memory ? "in-memory" : "MVStore file", threads, seconds);
 
             AtomicLong seq = new AtomicLong();
-            double puts = rate(threads, seconds, () -> {
+            Rate puts = rate(threads, seconds, () -> {
                 String id = Long.toString(seq.incrementAndGet());
                 ddb.putItem(r -> r.tableName("bench").item(Map.of("PK", s("put#" + id), "SK", s("m"), "body", s("x".repeat(200)),
                         "n", AttributeValue.fromN(id))).conditionExpression("attribute_not_exists(PK)"));
             });
-            System.out.printf("conditional PutItem: %.0f/s%n", puts);
+            System.out.printf("conditional PutItem: %s%n", puts);
 
-            double tx = rate(threads, seconds, () -> {
+            Rate tx = rate(threads, seconds, () -> {
                 String id = Long.toString(seq.incrementAndGet());
                 ddb.transactWriteItems(r -> r.transactItems(
                         TransactWriteItem.builder().put(p -> p.tableName("bench").item(Map.of("PK", s("tx#" + id), "SK", s("a"), "v", s(id)))
@@ -70,7 +70,7 @@ final class DynamoDbBench {
                                 .updateExpression("ADD #n :one").expressionAttributeNames(Map.of("#n", "n"))
                                 .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))).build()));
             });
-            System.out.printf("two-item TransactWriteItems: %.0f/s%n", tx);
+            System.out.printf("two-item TransactWriteItems: %s%n", tx);
 
             int partitions = Math.max(1, items / 100);
             long loadStart = System.nanoTime();
@@ -101,8 +101,20 @@ final class DynamoDbBench {
         return AttributeValue.fromS(v);
     }
 
+    /**
+     * Calls per second, and the JVM's CPU time per call (client and server together, so a figure that other work on a
+     * shared machine does not change much) with the machine's load average.
+     */
+    private record Rate(double perSecond, double cpuMsPerCall, double load) {
+        @Override
+        public String toString() {
+            return String.format("%.0f/s (%.3f ms of CPU per call, client and server; load average %.1f)", perSecond, cpuMsPerCall, load);
+        }
+    }
+
     /** Calls per second from {@code threads} threads calling for {@code seconds} (after a 2 s warm-up). */
-    private static double rate(int threads, int seconds, Runnable call) throws InterruptedException {
+    private static Rate rate(int threads, int seconds, Runnable call) throws InterruptedException {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         AtomicLong done = new AtomicLong();
         long warm = System.nanoTime() + 2_000_000_000L;
         long end = warm + seconds * 1_000_000_000L;
@@ -122,13 +134,16 @@ final class DynamoDbBench {
                 }
             }));
         }
+        Thread.sleep(Math.max(0, (warm - System.nanoTime()) / 1_000_000));
+        long cpu = os.getProcessCpuTime();
         for (Thread t : all) {
             t.join();
         }
+        cpu = os.getProcessCpuTime() - cpu;
         if (failed.get() > 0) {
             System.out.printf("  (%d calls failed)%n", failed.get());
         }
-        return done.get() / (double) seconds;
+        return new Rate(done.get() / (double) seconds, cpu / 1e6 / Math.max(1, done.get()), os.getSystemLoadAverage());
     }
 
     /** Fills partitions part#0.. with 100 items each (msg#000..msg#099), through the engine's BatchWriteItem. */
