@@ -29,6 +29,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  */
 final class DynamoDbBench {
 
+    /** Calls made before a rate is measured (see {@link #rate}). */
+    private static final int WARM_UP_CALLS = 5000;
+
     private DynamoDbBench() {}
 
     static void main(String[] args) throws Exception {
@@ -112,38 +115,49 @@ final class DynamoDbBench {
         }
     }
 
-    /** Calls per second from {@code threads} threads calling for {@code seconds} (after a 2 s warm-up). */
+    /**
+     * Calls per second from {@code threads} threads over {@code seconds}, after a warm-up of at least 2 s and
+     * {@link #WARM_UP_CALLS} calls (at most a minute): on the shared machine two seconds were spent mostly compiling
+     * the SDK's and the engine's code, which the figure is not about.
+     */
     private static Rate rate(int threads, int seconds, Runnable call) throws InterruptedException {
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         AtomicLong done = new AtomicLong();
-        long warm = System.nanoTime() + 2_000_000_000L;
-        long end = warm + seconds * 1_000_000_000L;
-        List<Thread> all = new ArrayList<>();
         AtomicLong failed = new AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> all = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             all.add(Thread.ofPlatform().start(() -> {
-                while (System.nanoTime() < end) {
+                while (!stop.get()) {
                     try {
                         call.run();
-                        if (System.nanoTime() > warm) {
-                            done.incrementAndGet();
-                        }
+                        done.incrementAndGet();
                     } catch (RuntimeException e) {
                         failed.incrementAndGet();
                     }
                 }
             }));
         }
-        Thread.sleep(Math.max(0, (warm - System.nanoTime()) / 1_000_000));
+        long warmUntil = System.nanoTime() + 60_000_000_000L;
+        Thread.sleep(2000);
+        while (done.get() < WARM_UP_CALLS && System.nanoTime() < warmUntil) {
+            Thread.sleep(100);
+        }
+        long calls = done.get();
         long cpu = os.getProcessCpuTime();
+        long start = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        calls = done.get() - calls;
+        cpu = os.getProcessCpuTime() - cpu;
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        stop.set(true);
         for (Thread t : all) {
             t.join();
         }
-        cpu = os.getProcessCpuTime() - cpu;
         if (failed.get() > 0) {
             System.out.printf("  (%d calls failed)%n", failed.get());
         }
-        return new Rate(done.get() / (double) seconds, cpu / 1e6 / Math.max(1, done.get()), os.getSystemLoadAverage());
+        return new Rate(calls / elapsed, cpu / 1e6 / Math.max(1, calls), os.getSystemLoadAverage());
     }
 
     /** Fills partitions part#0.. with 100 items each (msg#000..msg#099), through the engine's BatchWriteItem. */
