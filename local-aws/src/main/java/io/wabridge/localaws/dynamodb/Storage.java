@@ -91,9 +91,9 @@ interface Storage extends AutoCloseable {
     /**
      * The MVStore file plus a write-ahead log. A {@link #commit()} appends the request's changes to the log as one
      * checksummed record (one {@code write}, no MVStore commit: committing the MVStore rewrites every B-tree page the
-     * changes touched, which made each write request cost a chunk of several pages). When the log passes
-     * {@link #CHECKPOINT_BYTES} (32 MB), a new log segment is started and a background thread commits the MVStore, which then
-     * holds everything of the older segment, and deletes that segment. On open, the segments left are replayed in
+     * changes touched, which made each write request cost a chunk of several pages). When the log passes the checkpoint
+     * size ({@link #CHECKPOINT_BYTES} unless a test says otherwise), a new log segment is started and a background thread
+     * commits the MVStore, which then holds everything of the older segment, and deletes that segment. On open, the segments left are replayed in
      * order over the MVStore: every record puts or removes whole items, so replaying a record the MVStore already
      * holds changes nothing, and a torn last record (the process killed mid-write, never acknowledged) is dropped.
      * A table change (create, delete, TTL) commits the MVStore at once and empties the log, so the log never holds
