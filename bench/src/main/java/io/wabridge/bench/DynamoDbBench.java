@@ -29,6 +29,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  */
 final class DynamoDbBench {
 
+    /** Calls made before a rate is measured (see {@link #rate}). */
+    private static final int WARM_UP_CALLS = 5000;
+
     private DynamoDbBench() {}
 
     static void main(String[] args) throws Exception {
@@ -54,14 +57,14 @@ final class DynamoDbBench {
             System.out.printf("local DynamoDB engine, %s store, %d threads, %d s per phase%n", memory ? "in-memory" : "MVStore file", threads, seconds);
 
             AtomicLong seq = new AtomicLong();
-            double puts = rate(threads, seconds, () -> {
+            Rate puts = rate(threads, seconds, () -> {
                 String id = Long.toString(seq.incrementAndGet());
                 ddb.putItem(r -> r.tableName("bench").item(Map.of("PK", s("put#" + id), "SK", s("m"), "body", s("x".repeat(200)),
                         "n", AttributeValue.fromN(id))).conditionExpression("attribute_not_exists(PK)"));
             });
-            System.out.printf("conditional PutItem: %.0f/s%n", puts);
+            System.out.printf("conditional PutItem: %s%n", puts);
 
-            double tx = rate(threads, seconds, () -> {
+            Rate tx = rate(threads, seconds, () -> {
                 String id = Long.toString(seq.incrementAndGet());
                 ddb.transactWriteItems(r -> r.transactItems(
                         TransactWriteItem.builder().put(p -> p.tableName("bench").item(Map.of("PK", s("tx#" + id), "SK", s("a"), "v", s(id)))
@@ -70,7 +73,7 @@ final class DynamoDbBench {
                                 .updateExpression("ADD #n :one").expressionAttributeNames(Map.of("#n", "n"))
                                 .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))).build()));
             });
-            System.out.printf("two-item TransactWriteItems: %.0f/s%n", tx);
+            System.out.printf("two-item TransactWriteItems: %s%n", tx);
 
             int partitions = Math.max(1, items / 100);
             long loadStart = System.nanoTime();
@@ -101,34 +104,60 @@ final class DynamoDbBench {
         return AttributeValue.fromS(v);
     }
 
-    /** Calls per second from {@code threads} threads calling for {@code seconds} (after a 2 s warm-up). */
-    private static double rate(int threads, int seconds, Runnable call) throws InterruptedException {
+    /**
+     * Calls per second, and the JVM's CPU time per call (client and server together, so a figure that other work on a
+     * shared machine does not change much) with the machine's load average.
+     */
+    private record Rate(double perSecond, double cpuMsPerCall, double load) {
+        @Override
+        public String toString() {
+            return String.format("%.0f/s (%.3f ms of CPU per call, client and server; load average %.1f)", perSecond, cpuMsPerCall, load);
+        }
+    }
+
+    /**
+     * Calls per second from {@code threads} threads over {@code seconds}, after a warm-up of at least 2 s and
+     * {@link #WARM_UP_CALLS} calls (at most a minute): on the shared machine two seconds were spent mostly compiling
+     * the SDK's and the engine's code, which the figure is not about.
+     */
+    private static Rate rate(int threads, int seconds, Runnable call) throws InterruptedException {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         AtomicLong done = new AtomicLong();
-        long warm = System.nanoTime() + 2_000_000_000L;
-        long end = warm + seconds * 1_000_000_000L;
-        List<Thread> all = new ArrayList<>();
         AtomicLong failed = new AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> all = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             all.add(Thread.ofPlatform().start(() -> {
-                while (System.nanoTime() < end) {
+                while (!stop.get()) {
                     try {
                         call.run();
-                        if (System.nanoTime() > warm) {
-                            done.incrementAndGet();
-                        }
+                        done.incrementAndGet();
                     } catch (RuntimeException e) {
                         failed.incrementAndGet();
                     }
                 }
             }));
         }
+        long warmUntil = System.nanoTime() + 60_000_000_000L;
+        Thread.sleep(2000);
+        while (done.get() < WARM_UP_CALLS && System.nanoTime() < warmUntil) {
+            Thread.sleep(100);
+        }
+        long calls = done.get();
+        long cpu = os.getProcessCpuTime();
+        long start = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        calls = done.get() - calls;
+        cpu = os.getProcessCpuTime() - cpu;
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        stop.set(true);
         for (Thread t : all) {
             t.join();
         }
         if (failed.get() > 0) {
             System.out.printf("  (%d calls failed)%n", failed.get());
         }
-        return done.get() / (double) seconds;
+        return new Rate(calls / elapsed, cpu / 1e6 / Math.max(1, calls), os.getSystemLoadAverage());
     }
 
     /** Fills partitions part#0.. with 100 items each (msg#000..msg#099), through the engine's BatchWriteItem. */

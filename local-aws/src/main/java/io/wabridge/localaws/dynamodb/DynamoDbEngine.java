@@ -19,9 +19,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,13 +49,9 @@ public final class DynamoDbEngine implements AutoCloseable {
     private final Map<String, Table> tables = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+    /** The tokens in the order they were stored, so expired ones are dropped from the head (not by a scan of all). */
+    private final Queue<String> tokenOrder = new ConcurrentLinkedQueue<>();
     private final ScheduledExecutorService ttl;
-    /** Changes applied (in memory and to the store's maps), counted under {@link #lock}. */
-    private long applied;
-    /** The last applied change that a store commit covers; written under {@link #lock}. */
-    private volatile long durable;
-    /** One group committer at a time (see {@link #awaitDurable}). */
-    private final Object committer = new Object();
 
     private record Token(JsonNode request, ObjectNode answer, long at) {}
 
@@ -86,6 +84,11 @@ public final class DynamoDbEngine implements AutoCloseable {
      */
     public static DynamoDbEngine open(Path dir, Clock clock, Duration ttlSweep) {
         return new DynamoDbEngine(dir == null ? Storage.inMemory() : Storage.open(dir), clock, ttlSweep);
+    }
+
+    /** Over a given storage (tests: a data folder with a small checkpoint size). */
+    static DynamoDbEngine over(Storage storage) {
+        return new DynamoDbEngine(storage, Clock.systemUTC(), Duration.ofSeconds(10));
     }
 
     @Override
@@ -575,35 +578,15 @@ public final class DynamoDbEngine implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------ durability (group commit)
-
-    /** Commits every applied change. Under {@link #lock}, so a commit never holds part of a request's changes. */
-    private void commitLocked() {
-        storage.commit();
-        durable = applied;
-    }
+    // ------------------------------------------------------------------ durability
 
     /**
-     * Returns once a store commit covers change {@code change}: the first writer to get here commits for every
-     * change applied so far (taking the lock, so whole requests only), the others find theirs covered. Acknowledged
-     * writes are therefore on file; a reader may see a write a commit before it is (as DynamoDB's own readers may
-     * see a write before its answer reaches the writer).
+     * Makes every change applied so far durable (the store's log) before the lock is released and the request
+     * answered, so a commit never holds part of a request's changes. A reader may see a write just before it is
+     * durable (as DynamoDB's own readers may see a write before its answer reaches the writer).
      */
-    private void awaitDurable(long change) {
-        if (change == 0 || durable >= change) {
-            return;
-        }
-        synchronized (committer) {
-            if (durable >= change) {
-                return;
-            }
-            lock.lock();
-            try {
-                commitLocked();
-            } finally {
-                lock.unlock();
-            }
-        }
+    private void commitLocked() {
+        storage.commit();
     }
 
     // ------------------------------------------------------------------ capacity (Developer Guide, "Read/write capacity units")
@@ -733,7 +716,6 @@ public final class DynamoDbEngine implements AutoCloseable {
                                     java.util.function.UnaryOperator<Map<String, Av>> next) {
         Map<String, Av> old;
         Map<String, Av> item;
-        long change = 0;
         lock.lock();
         try {
             old = t.get(key);
@@ -742,12 +724,11 @@ public final class DynamoDbEngine implements AutoCloseable {
             if (old != null || item != null) {
                 write(t, old, item);
                 t.apply(old, item);
-                change = ++applied;
+                commitLocked();
             }
         } finally {
             lock.unlock();
         }
-        awaitDurable(change);
         return new Change(t, old, item);
     }
 
@@ -1252,7 +1233,6 @@ public final class DynamoDbEngine implements AutoCloseable {
             throw DynamoDbError.validation("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]");
         }
         Capacity cap = new Capacity(r, true);
-        long change;
         lock.lock();
         try {
             for (Object[] op : ops) {
@@ -1271,11 +1251,10 @@ public final class DynamoDbEngine implements AutoCloseable {
                     c.table().apply(c.old(), c.item());
                 }
             }
-            change = ++applied;
+            commitLocked();
         } finally {
             lock.unlock();
         }
-        awaitDurable(change);
         for (Change c : changes) {
             charge(cap, c.table(), c.old(), c.item(), 1);
         }
@@ -1353,7 +1332,6 @@ public final class DynamoDbEngine implements AutoCloseable {
         }
         Capacity cap = new Capacity(r, true);
         List<Change> changes = new ArrayList<>();
-        long change;
         lock.lock();
         try {
             ArrayNode reasons = F.arrayNode();
@@ -1402,11 +1380,10 @@ public final class DynamoDbEngine implements AutoCloseable {
                     c.table().apply(c.old(), c.item());
                 }
             }
-            change = ++applied;
+            commitLocked();
         } finally {
             lock.unlock();
         }
-        awaitDurable(change);
         for (Change c : changes) {
             charge(cap, c.table(), c.old(), c.item(), 2);
         }
@@ -1419,8 +1396,19 @@ public final class DynamoDbEngine implements AutoCloseable {
         cap.list(out);
         if (token != null) {
             long now = clock.millis();
-            tokens.values().removeIf(tk -> now - tk.at() >= TOKEN_LIFE.toMillis());
-            tokens.put(token, new Token(r.deepCopy(), out.deepCopy(), now));
+            for (String oldest; (oldest = tokenOrder.peek()) != null; ) {
+                Token tk = tokens.get(oldest);
+                if (tk != null && now - tk.at() < TOKEN_LIFE.toMillis()) {
+                    break;
+                }
+                tokenOrder.poll();
+                if (tk != null) {
+                    tokens.remove(oldest, tk);
+                }
+            }
+            if (tokens.put(token, new Token(r.deepCopy(), out.deepCopy(), now)) == null) {
+                tokenOrder.add(token);
+            }
         }
         return out;
     }

@@ -145,6 +145,10 @@ class ConcurrencyDurabilityTest extends EngineTest {
             child.waitFor(30, TimeUnit.SECONDS);
         }
         assertThat(acked).as("the child acknowledged transactions").hasSizeGreaterThanOrEqualTo(400);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("the killed process left its write-ahead log to replay")
+                    .anyMatch(n -> n.startsWith("dynamodb-log-"));
+        }
         try (DynamoDbEngine e = DynamoDbEngine.open(dir)) {
             Table d = tableOf(e, "durable");
             for (int i : acked) {
@@ -155,6 +159,53 @@ class ConcurrencyDurabilityTest extends EngineTest {
             long b = d.store.partitions.keySet().stream().filter(k -> ((Av.S) k).v().startsWith("b")).count();
             assertThat(a).as("no half transaction").isEqualTo(b);
         }
+    }
+
+    @Test
+    @Doc("Developer Guide: Amazon DynamoDB Transactions: How it works - atomicity and durability (a write cut short by a crash was never acknowledged: it is dropped, the writes before it kept; a deleted table's items do not come back)")
+    void aTornLogRecordIsDroppedAndADeletedTableStaysEmpty(@TempDir Path dir) throws Exception {
+        Path live = dir.resolve("live");
+        Path crashed = dir.resolve("crashed");
+        try (Storage s = Storage.open(live)) {
+            s.putTable("t", "{}");
+            s.commit();
+            s.putItem("t", "k1", bytes("old"));
+            s.putItem("t", "k2", bytes("old"));
+            s.commit();
+            s.removeTable("t");
+            s.putTable("t", "{}");
+            s.commit();
+            s.putItem("t", "k3", bytes("v3"));
+            s.commit();
+            s.putItem("t", "k4", bytes("v4"));
+            s.removeItem("t", "k3");
+            s.commit();
+            s.putItem("t", "k3", bytes("v3 again"));
+            s.commit();
+            // The folder as a kill -9 leaves it now, with the last record's write cut short.
+            Files.createDirectories(crashed);
+            List<Path> logs = new ArrayList<>();
+            try (var files = Files.list(live)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, crashed.resolve(f.getFileName()));
+                    if (f.getFileName().toString().startsWith("dynamodb-log-")) {
+                        logs.add(crashed.resolve(f.getFileName()));
+                    }
+                }
+            }
+            assertThat(logs).hasSize(1);
+            byte[] log = Files.readAllBytes(logs.get(0));
+            Files.write(logs.get(0), java.util.Arrays.copyOf(log, log.length - 3));
+        }
+        Map<String, String> items = new java.util.TreeMap<>();
+        try (Storage s = Storage.open(crashed)) {
+            s.items("t", (k, v) -> items.put(k, new String(v, StandardCharsets.UTF_8)));
+        }
+        assertThat(items).containsExactly(Map.entry("k4", "v4"));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

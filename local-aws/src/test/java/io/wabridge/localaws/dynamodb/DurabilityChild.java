@@ -33,7 +33,9 @@ public final class DurabilityChild {
     }
 
     private static void write(Path dir) throws Exception {
-        DynamoDbEngine engine = DynamoDbEngine.open(dir);
+        // A 4 KB checkpoint size: the log rotates and the MVStore is committed in the background every few dozen
+        // transactions, so the kill also lands while a checkpoint is running.
+        DynamoDbEngine engine = DynamoDbEngine.over(Storage.open(dir, 4096));
         DynamoDbServer server = DynamoDbServer.start(engine, 0);
         DynamoDbClient c = EngineTest.client(server.endpoint());
         try {
@@ -43,7 +45,7 @@ public final class DurabilityChild {
             // a restart
         }
         System.out.println("ready");
-        // Four writers at once, so acknowledged transactions share group commits.
+        // Four writers at once, so their log records interleave.
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         java.util.List<Thread> writers = new java.util.ArrayList<>();
         for (int w = 0; w < 4; w++) {
