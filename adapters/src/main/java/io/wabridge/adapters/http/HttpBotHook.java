@@ -91,7 +91,7 @@ public final class HttpBotHook implements BotHook {
             String type = r.path("type").asText("");
             String replyTo = r.path("context").path("message_id").asText(null);
             try {
-                out.add(new Reply(OutboundContentJson.read(type, r.has(type) ? JSON.convertValue(r.get(type), Object.class) : null), replyTo));
+                out.add(new Reply(OutboundContentJson.parse(type, r.has(type) ? JSON.convertValue(r.get(type), Object.class) : null), replyTo));
             } catch (io.wabridge.core.send.SendRejected e) {
                 out.add(new Reply(null, replyTo, e));   // refused as a send would be, with a reason event
             }

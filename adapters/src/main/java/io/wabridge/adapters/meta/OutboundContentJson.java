@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -56,6 +57,60 @@ public final class OutboundContentJson {
                     string(c, "name", "location.name"), string(c, "address", "location.address"));
             default -> media(Media.Kind.of(type), c, type);
         };
+    }
+
+    /**
+     * The content of a send a client asked for: as {@link #read}, but a field WaBridge does not model is refused (400
+     * naming it) rather than dropped on the way to Meta. Stored records are read leniently by {@link #read}.
+     */
+    public static OutboundContent parse(String type, Object value) {
+        if (value instanceof Map<?, ?> c && !"contacts".equals(type)) {
+            onlyKnownFields(type, type, c, "interactive".equals(type) && "flow".equals(c.get("type")));
+        }
+        return read(type, value);
+    }
+
+    private static final Set<String> MEDIA_FIELDS = Set.of("id", "link", "caption", "filename");
+    /** The fields each object of a send may have, by its path (list items as {@code []}). */
+    private static final Map<String, Set<String>> FIELDS = Map.ofEntries(
+            Map.entry("text", Set.of("body", "preview_url")),
+            Map.entry("image", MEDIA_FIELDS), Map.entry("audio", MEDIA_FIELDS), Map.entry("video", MEDIA_FIELDS),
+            Map.entry("document", MEDIA_FIELDS), Map.entry("sticker", MEDIA_FIELDS),
+            Map.entry("template", Set.of("name", "language", "components")),
+            Map.entry("template.language", Set.of("code", "policy")),
+            Map.entry("interactive", Set.of("type", "header", "body", "footer", "action")),
+            Map.entry("interactive.header", Set.of("type", "text", "image", "video", "document")),
+            Map.entry("interactive.header.image", MEDIA_FIELDS), Map.entry("interactive.header.video", MEDIA_FIELDS),
+            Map.entry("interactive.header.document", MEDIA_FIELDS),
+            Map.entry("interactive.body", Set.of("text")), Map.entry("interactive.footer", Set.of("text")),
+            Map.entry("interactive.action", Set.of("button", "buttons", "sections", "name", "parameters")),
+            Map.entry("interactive.action.buttons[]", Set.of("type", "reply")),
+            Map.entry("interactive.action.buttons[].reply", Set.of("id", "title")),
+            Map.entry("interactive.action.sections[]", Set.of("title", "rows")),
+            Map.entry("interactive.action.sections[].rows[]", Set.of("id", "title", "description")),
+            Map.entry("interactive.action.parameters", Set.of("display_text", "url")),
+            Map.entry("reaction", Set.of("message_id", "emoji")),
+            Map.entry("location", Set.of("latitude", "longitude", "name", "address")));
+
+    /** Walks {@code value} against {@link #FIELDS}; a Flow's parameters go to Meta whole, so they are not walked. */
+    private static void onlyKnownFields(String schema, String field, Object value, boolean flow) {
+        if (flow && schema.equals("interactive.action.parameters")) {
+            return;
+        }
+        if (value instanceof Map<?, ?> m && FIELDS.containsKey(schema)) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                if (!FIELDS.get(schema).contains(key)) {
+                    throw SendRejected.invalid(field + "." + key, field + "." + key + " is not a field WaBridge sends; "
+                            + field + " may have " + new TreeSet<>(FIELDS.get(schema)));
+                }
+                onlyKnownFields(schema + "." + key, field + "." + key, e.getValue(), flow);
+            }
+        } else if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                onlyKnownFields(schema + "[]", field + "[" + i + "]", list.get(i), flow);
+            }
+        }
     }
 
     private static Media media(Media.Kind kind, Map<?, ?> c, String at) {

@@ -163,4 +163,35 @@ class OutboundContentJsonTest {
         assertThat(refused.field()).isEqualTo(field);
         assertThat(refused.code()).isEqualTo("invalid_" + field.replaceAll("\\[[0-9]+]", "").replaceAll("[^a-z0-9]+", "_"));
     }
+
+    /** A field the typed content has no place for is refused by name, never dropped on the way to Meta. */
+    @ParameterizedTest(name = "{2}")
+    @MethodSource("unknownFields")
+    void aSendWithAFieldWaBridgeDoesNotModelIsRefusedNamingIt(String type, String json, String field) throws Exception {
+        Object given = JSON.readValue(json, Object.class);
+        SendRejected refused = catchThrowableOfType(SendRejected.class, () -> OutboundContentJson.parse(type, given));
+        assertThat(refused).isNotNull();
+        assertThat(refused.field()).isEqualTo(field);
+        assertThat(OutboundContentJson.read(type, given)).as("stored records are still read as they are").isNotNull();
+    }
+
+    static Stream<Arguments> unknownFields() {
+        return Stream.of(
+                Arguments.of("text", """
+                        {"body":"hi","preview":true}""", "text.preview"),
+                Arguments.of("interactive", """
+                        {"type":"list","body":{"text":"Menu"},"action":{"button":"Open","sections":[{"title":"S","rows":[{"id":"r1","title":"Row","sub_text":"x"}]}]}}""",
+                        "interactive.action.sections[0].rows[0].sub_text"),
+                Arguments.of("interactive", """
+                        {"type":"button","header":{"type":"image","image":{"link":"https://example.com/a.png","alt":"x"}},"body":{"text":"Pick"},                        "action":{"buttons":[{"type":"reply","reply":{"id":"a","title":"A"}}]}}""", "interactive.header.image.alt"),
+                Arguments.of("template", """
+                        {"name":"order_update","language":{"code":"en_US","fallback":"en"}}""", "template.language.fallback"));
+    }
+
+    @Test
+    void aFlowsParametersGoToMetaWhole() throws Exception {
+        Object flow = JSON.readValue("""
+                {"type":"flow","body":{"text":"Book"},"action":{"name":"flow","parameters":{"flow_message_version":"3","flow_token":"t",                "flow_id":"123","flow_cta":"Book","flow_action":"navigate","flow_action_payload":{"screen":"WELCOME"}}}}""", Object.class);
+        assertThat(OutboundContentJson.write(OutboundContentJson.parse("interactive", flow))).isEqualTo(flow);
+    }
 }

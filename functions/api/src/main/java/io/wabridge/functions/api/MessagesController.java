@@ -118,7 +118,7 @@ final class MessagesController {
         String replyTo = context instanceof Map<?, ?> c && c.get("message_id") instanceof String id ? id : null;
         try {
             AcceptSend.Accepted accepted = accept.accept(new SendRequest(tenant, string(body, "channel"), string(body, "to"),
-                    OutboundContentJson.read(type, type == null ? null : body.get(type)),
+                    OutboundContentJson.parse(type, type == null ? null : body.get(type)),
                     replyTo, header(event, "idempotency-key").orElse(null), (String) callback));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("id", accepted.id());
