@@ -41,10 +41,15 @@ public final class LocalAwsParts implements AutoCloseable {
 
     /** Starts every part; with {@code dynamoInMemory} the local DynamoDB keeps its tables in memory even with a dataDir. */
     public static LocalAwsParts start(Path dataDir, boolean dynamoInMemory) throws Exception {
+        return start(dataDir, dynamoInMemory, false);
+    }
+
+    /** Starts every part; with {@code queuesInMemory} the local SQS keeps its messages in memory even with a dataDir. */
+    public static LocalAwsParts start(Path dataDir, boolean dynamoInMemory, boolean queuesInMemory) throws Exception {
         CompletableFuture<LocalDynamoDb> dynamo = CompletableFuture.supplyAsync(() -> call(() ->
                 LocalDynamoDb.start(dataDir == null || dynamoInMemory ? null : dataDir.resolve("dynamodb"), 0)));
         CompletableFuture<LocalSqs> sqs = CompletableFuture.supplyAsync(() -> call(() ->
-                LocalSqs.start(dataDir == null ? null : dataDir.resolve("sqs"), REGION, ACCOUNT, 0)));
+                LocalSqs.start(dataDir == null || queuesInMemory ? null : dataDir.resolve("sqs"), REGION, ACCOUNT, 0)));
         LocalSecretsManager secrets = null;
         AwsJsonServer json = null;
         LocalS3 s3 = null;

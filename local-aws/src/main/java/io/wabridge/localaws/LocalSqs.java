@@ -12,19 +12,32 @@ import scala.Function0;
  * ElasticMQ speaking the SQS protocol on loopback. With a data folder, queues and their messages are kept
  * in an H2 database there, written before each answer, so neither a restart nor a killed process loses a
  * message that was acknowledged.
+ *
+ * <p>ElasticMQ persists through one connection pool per JVM (scalikejdbc's singleton, set by whichever server starts
+ * last), so two servers with data folders in one JVM would write into, and restore from, each other's database. Only
+ * one persistent server may run in a JVM at a time; a second is refused.
  */
 public final class LocalSqs implements AutoCloseable {
 
+    private static final java.util.concurrent.atomic.AtomicReference<Path> PERSISTENT = new java.util.concurrent.atomic.AtomicReference<>();
+
     private final Function0<?> shutdown;
     private final int port;
+    private final Path dir;
 
-    private LocalSqs(Function0<?> shutdown, int port) {
+    private LocalSqs(Function0<?> shutdown, int port, Path dir) {
         this.shutdown = shutdown;
         this.port = port;
+        this.dir = dir;
     }
 
     public static LocalSqs start(Path dir, String region, String accountId, int requestedPort) throws Exception {
         if (dir != null) {
+            if (!PERSISTENT.compareAndSet(null, dir)) {
+                throw new IllegalStateException("the local SQS with data in " + PERSISTENT.get() + " is running in this JVM; ElasticMQ "
+                        + "persists through one connection pool per JVM, so another with data in " + dir + " cannot run beside it "
+                        + "(keep one runtime's queues in memory)");
+            }
             Files.createDirectories(dir);
         }
         Ports.PortStarter<LocalSqs> starter = port -> {
@@ -48,9 +61,16 @@ public final class LocalSqs implements AutoCloseable {
                     """.formatted(port, port, region, accountId, storage);
             var config = ConfigFactory.parseString(conf).withFallback(ConfigFactory.load()).resolve();
             Function0<?> stop = new ElasticMQServer(new ElasticMQServerConfig(config)).start();
-            return new LocalSqs(stop, port);
+            return new LocalSqs(stop, port, dir);
         };
-        return requestedPort > 0 ? starter.start(requestedPort) : Ports.withFreePort(starter);
+        try {
+            return requestedPort > 0 ? starter.start(requestedPort) : Ports.withFreePort(starter);
+        } catch (Exception | Error e) {
+            if (dir != null) {
+                PERSISTENT.set(null);
+            }
+            throw e;
+        }
     }
 
     public URI endpoint() {
@@ -59,6 +79,12 @@ public final class LocalSqs implements AutoCloseable {
 
     @Override
     public void close() {
-        shutdown.apply();
+        try {
+            shutdown.apply();
+        } finally {
+            if (dir != null) {
+                PERSISTENT.compareAndSet(dir, null);
+            }
+        }
     }
 }

@@ -71,11 +71,13 @@ public final class LocalRuntime implements AutoCloseable {
     /** @param dynamoInMemory the local DynamoDB keeps its tables in memory, not under {@code dataDir} (lost at stop) */
     /** @param gatewayHost the address the gateway listens on; null for loopback (every other part is loopback only) */
     /** @param metaUrl a Meta sandbox already running there, used instead of starting one; null to start one (see {@link #withMetaUrl}) */
+    /** @param queuesInMemory the local SQS keeps its messages in memory, not under {@code dataDir} (see {@link #withQueuesInMemory}) */
     public record Options(int port, Path dataDir, Path template, Path openApi, int sandboxPort, String eventsUrl,
-                          Map<String, String> parameters, boolean dynamoThrottle, boolean dynamoInMemory, String gatewayHost, URI metaUrl) {
+                          Map<String, String> parameters, boolean dynamoThrottle, boolean dynamoInMemory, String gatewayHost, URI metaUrl,
+                          boolean queuesInMemory) {
         public Options(int port, Path dataDir, Path template, Path openApi, int sandboxPort, String eventsUrl,
                        Map<String, String> parameters) {
-            this(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, false, false, null, null);
+            this(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, false, false, null, null, false);
         }
 
         /** Free ports for the gateway and the Meta sandbox, no event target (tests). */
@@ -84,12 +86,12 @@ public final class LocalRuntime implements AutoCloseable {
         }
 
         public Options withParameters(Map<String, String> overrides) {
-            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, overrides, dynamoThrottle, dynamoInMemory, gatewayHost, metaUrl);
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, overrides, dynamoThrottle, dynamoInMemory, gatewayHost, metaUrl, queuesInMemory);
         }
 
         /** The functions' DynamoDB calls go through a throttling front (the soak benchmark). */
         public Options withDynamoThrottle() {
-            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, true, dynamoInMemory, gatewayHost, metaUrl);
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, true, dynamoInMemory, gatewayHost, metaUrl, queuesInMemory);
         }
 
         /**
@@ -97,12 +99,22 @@ public final class LocalRuntime implements AutoCloseable {
          * that keep nothing (the soak benchmark).
          */
         public Options withDynamoInMemory() {
-            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, dynamoThrottle, true, gatewayHost, metaUrl);
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, dynamoThrottle, true, gatewayHost, metaUrl, queuesInMemory);
         }
 
         /** The gateway (only it) listens on {@code host} (e.g. {@code 0.0.0.0}), as {@code ./wabridge local --host} asks. */
         public Options withGatewayHost(String host) {
-            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, dynamoThrottle, dynamoInMemory, host, metaUrl);
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, dynamoThrottle, dynamoInMemory, host, metaUrl, queuesInMemory);
+        }
+
+        /**
+         * The local SQS keeps its messages in memory. ElasticMQ keeps persisted messages through one connection pool per
+         * JVM, so only one runtime with persistent queues may run in a JVM at a time; a runtime that lives beside others
+         * (the tests' shared one) keeps its queues in memory.
+         */
+        public Options withQueuesInMemory() {
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, dynamoThrottle, dynamoInMemory, gatewayHost, metaUrl,
+                    true);
         }
 
         /**
@@ -113,7 +125,7 @@ public final class LocalRuntime implements AutoCloseable {
          * Partner's token and credit line are the in-process sandbox's).
          */
         public Options withMetaUrl(URI url) {
-            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, dynamoThrottle, dynamoInMemory, gatewayHost, url);
+            return new Options(port, dataDir, template, openApi, sandboxPort, eventsUrl, parameters, dynamoThrottle, dynamoInMemory, gatewayHost, url, queuesInMemory);
         }
     }
 
@@ -165,7 +177,7 @@ public final class LocalRuntime implements AutoCloseable {
         // tunnel so that Meta can reach /webhook: they live on a loopback port of their own, named in local.json.
         admin = track(Ports.withFreePort(HttpGateway::new));
         identity = LocalIdentity.loadOrCreate(data.resolve("jwt-signing-key.json"));
-        aws = track(LocalAwsParts.start(data, options.dynamoInMemory()));
+        aws = track(LocalAwsParts.start(data, options.dynamoInMemory(), options.queuesInMemory()));
         long partsUp = System.nanoTime();
         dynamoServer = aws.dynamo();
         if (options.dynamoThrottle()) {

@@ -101,8 +101,9 @@ public final class WaBridgeExtension implements BeforeAllCallback, ParameterReso
             Path data = null;
             try {
                 data = Files.createTempDirectory("wabridge-e2e-");
+                // Queues in memory: the shared runtime lives beside the runtimes other classes start (see withQueuesInMemory).
                 LocalRuntime runtime = LocalRuntime.start(new LocalRuntime.Options(0, data, Path.of(template), Path.of(OPEN_API))
-                        .withParameters(parameters));
+                        .withParameters(parameters).withQueuesInMemory());
                 runtime.sandbox().statusStepMillis(STATUS_STEP_MILLIS);
                 return new Running(runtime, data);
             } catch (Exception e) {

@@ -72,8 +72,9 @@ class LocalExposureTest {
         // 127.0.0.2 stands for the address a user would name (say 0.0.0.0 to reach it from a phone): on Linux it is a
         // loopback address of its own, so the test listens on nothing outside this machine.
         Set<Long> before = ownSockets();
+        // Queues in memory: this class's own runtime keeps its persistent queues meanwhile (one per JVM, see LocalSqs).
         try (LocalRuntime named = LocalRuntime.start(new LocalRuntime.Options(0, other, Path.of("../template.yaml"), null)
-                .withGatewayHost("127.0.0.2"))) {
+                .withGatewayHost("127.0.0.2").withQueuesInMemory())) {
             Set<Long> mine = ownSockets();
             mine.removeAll(before);
             Map<Long, String> listening = listeningSockets();
