@@ -65,12 +65,29 @@ public final class InboundConsent {
         ConsentEvent.Source source = m.type().equals("text") ? ConsentEvent.Source.INBOUND_KEYWORD : ConsentEvent.Source.BUTTON;
         ConsentEvent e = new ConsentEvent("in_" + m.wamid().value(), tenant, contact, action, ConsentEvent.Scope.ALL, source, m.sentAt(),
                 Map.of("wamid", m.wamid().value()), "wabridge");
-        if (changes) {
-            // Confirm before recording: a retry after a crash finds the state unchanged and repeats the
-            // reply under the same idempotency key, which sends nothing twice.
-            replies.reply(tenant, m.phoneNumberId().value(), contact, confirmation(action, s), "consent#" + m.wamid().value());
+        String key = "consent#" + m.wamid().value();
+        if (action == ConsentEvent.Action.OPT_OUT) {
+            if (changes) {
+                // Confirmed before the opt-out is recorded (nothing goes to an opted-out contact after): a retry after a
+                // crash finds the state unchanged and repeats the reply under the same idempotency key, which sends
+                // nothing twice.
+                replies.reply(tenant, m.phoneNumberId().value(), contact, confirmation(action, s), key);
+            }
+            ledger.append(e);
+            return;
         }
-        ledger.append(e);
+        // An opt-in is recorded before it is confirmed: the confirmation answers someone who is opted in, whatever
+        // second their last opt-out fell in. A retry after a crash between the two finds this entry already there
+        // and the contact opted in by it, and repeats the reply under the same key.
+        boolean confirm = ledger.append(e) != null ? changes : optedInBy(tenant, contact, e);
+        if (confirm) {
+            replies.reply(tenant, m.phoneNumberId().value(), contact, confirmation(action, s), key);
+        }
+    }
+
+    private boolean optedInBy(TenantId tenant, String contact, ConsentEvent e) {
+        java.util.List<ConsentEvent> history = ledger.history(tenant, contact);
+        return ledger.state(tenant, contact).optedIn() && !history.isEmpty() && history.get(history.size() - 1).id().equals(e.id());
     }
 
     public void onPreference(TenantId tenant, AccountChange.MarketingPreference p) {

@@ -103,6 +103,8 @@ class ProcessInboundUpdateTest {
     final List<String> botJobs = new ArrayList<>();
     final io.wabridge.core.consent.InMemoryConsentLedger ledger = new io.wabridge.core.consent.InMemoryConsentLedger();
     final List<String> replies = new ArrayList<>();
+    /** Whether the contact was opted in at the moment each reply went out (the send policy reads that state). */
+    final List<Boolean> optedInAtReply = new ArrayList<>();
     final List<String> scheduled = new ArrayList<>();
     /** Records what is scheduled; the run side is tested through the local runtime. */
     final io.wabridge.core.consent.OptInReminders.Store reminders = new io.wabridge.core.consent.OptInReminders.Store() {
@@ -123,11 +125,31 @@ class ProcessInboundUpdateTest {
     };
     final ProcessInboundUpdate process = new ProcessInboundUpdate(fakes, fakes, fakes, mediaJobs::add, (t, m) -> botJobs.add(m.wamid().value()),
             new io.wabridge.core.consent.InboundConsent(ledger, t -> io.wabridge.core.tenant.TenantSettings.defaults(),
-                    (t, pn, to, text, key) -> replies.add(key + " " + text), reminders, java.time.Clock.systemUTC()), (t, c, k) -> { });
+                    (t, pn, to, text, key) -> {
+                        optedInAtReply.add(ledger.state(t, to).optedIn());
+                        replies.add(key + " " + text);
+                    }, reminders, java.time.Clock.systemUTC()), (t, c, k) -> { });
 
     MessageReceived said(String wamid, long at, String type, String... words) {
         return new MessageReceived(ACME_NUMBER, new Contact("6281100011", null, null), new Wamid(wamid), Instant.ofEpochSecond(at), type, null,
                 "{}", null, List.of(words));
+    }
+
+    @Test
+    void startIsConfirmedToSomeoneAlreadyOptedInAndAgainAfterACrash() {
+        process.process(said("wamid.S1", 100, "text", "STOP"));
+        process.process(said("wamid.G1", 101, "text", "MULAI"));
+        assertThat(ledger.state(ACME, "6281100011").optedIn()).isTrue();
+        assertThat(replies).hasSize(2);
+        assertThat(optedInAtReply).as("STOP is confirmed before it counts, START once it does").containsExactly(false, true);
+
+        // A crash after START was recorded and before it was confirmed: the redelivered update confirms it.
+        process.process(said("wamid.S2", 200, "text", "STOP"));
+        ledger.append(new io.wabridge.core.consent.ConsentEvent("in_wamid.G2", ACME, "6281100011", io.wabridge.core.consent.ConsentEvent.Action.OPT_IN,
+                io.wabridge.core.consent.ConsentEvent.Scope.ALL, io.wabridge.core.consent.ConsentEvent.Source.INBOUND_KEYWORD, Instant.ofEpochSecond(210),
+                java.util.Map.of("wamid", "wamid.G2"), "wabridge"));
+        process.process(said("wamid.G2", 210, "text", "START"));
+        assertThat(replies).hasSize(4).last().asString().startsWith("consent#wamid.G2");
     }
 
     @Test

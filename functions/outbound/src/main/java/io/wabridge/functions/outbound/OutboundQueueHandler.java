@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * <p>The batch is worked within the invocation's time: a record starts only while the rest of the invocation
  * can hold a whole Graph call and its writes ({@link #CALL_RESERVE}), and pacing waits no longer than that;
  * the records not started go back to the queue at once (visibility 1 s), and so do the records behind them
- * in their conversation. Without this, a batch of 10 whose records each waited for their number's budget
- * (up to 10 s) or for a slow store ran past the function's timeout, and Lambda then returned the whole batch
- * to the queue only after the queue's visibility timeout (issue 12, the stalled 10-number send bench). Each
+ * in their conversation. Otherwise a batch of 10 whose records each waited for their number's budget
+ * (up to 10 s) or for a slow store would run past the function's timeout, and Lambda would return the whole
+ * batch to the queue only after the queue's visibility timeout. Each
  * record not started costs a receive (the queue dead-letters after 10), so the function's timeout (60 s)
  * leaves most of the invocation for starting records.
  */

@@ -34,9 +34,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * A batch is worked within the invocation's time (issue 12: with 10 numbers, batches whose records waited for
- * their number's budget or for a slow store ran past the 30 s timeout, and Lambda held the whole batch for the
- * queue's 180 s visibility). Time here is a clock the fakes move: a slow Meta or a spent budget costs seconds
+ * A batch is worked within the invocation's time: records that wait for their number's budget or for a slow
+ * store must not run the batch past the timeout, or Lambda holds the whole batch for the queue's visibility. Time here is a clock the fakes move: a slow Meta or a spent budget costs seconds
  * of it, and the test's Context measures the invocation's remaining time on the same clock.
  */
 class OutboundQueueHandlerTest {
