@@ -16,6 +16,10 @@ import scala.Function0;
  * <p>ElasticMQ persists through one connection pool per JVM (scalikejdbc's singleton, set by whichever server starts
  * last), so two servers with data folders in one JVM would write into, and restore from, each other's database. Only
  * one persistent server may run in a JVM at a time; a second is refused.
+ *
+ * <p>ElasticMQ opens that pool for the first persistent server of the JVM only, so a later one keeps using the first
+ * one's database: it restores what the earlier servers of the JVM left in queues of the same names. A server on a
+ * new data folder says so ({@link #fresh()}), and its queues are emptied once created (the local runtime does it).
  */
 public final class LocalSqs implements AutoCloseable {
 
@@ -24,11 +28,18 @@ public final class LocalSqs implements AutoCloseable {
     private final Function0<?> shutdown;
     private final int port;
     private final Path dir;
+    private final boolean fresh;
 
-    private LocalSqs(Function0<?> shutdown, int port, Path dir) {
+    private LocalSqs(Function0<?> shutdown, int port, Path dir, boolean fresh) {
         this.shutdown = shutdown;
         this.port = port;
         this.dir = dir;
+        this.fresh = fresh;
+    }
+
+    /** Whether this server's data folder was new: nothing of it may be restored into its queues. */
+    public boolean fresh() {
+        return fresh;
     }
 
     public static LocalSqs start(Path dir, String region, String accountId, int requestedPort) throws Exception {
@@ -38,6 +49,9 @@ public final class LocalSqs implements AutoCloseable {
                         + "persists through one connection pool per JVM, so another with data in " + dir + " cannot run beside it "
                         + "(keep one runtime's queues in memory)");
             }
+        }
+        boolean fresh = dir == null || !Files.isDirectory(dir);
+        if (dir != null) {
             Files.createDirectories(dir);
         }
         Ports.PortStarter<LocalSqs> starter = port -> {
@@ -61,7 +75,7 @@ public final class LocalSqs implements AutoCloseable {
                     """.formatted(port, port, region, accountId, storage);
             var config = ConfigFactory.parseString(conf).withFallback(ConfigFactory.load()).resolve();
             Function0<?> stop = new ElasticMQServer(new ElasticMQServerConfig(config)).start();
-            return new LocalSqs(stop, port, dir);
+            return new LocalSqs(stop, port, dir, fresh);
         };
         try {
             return requestedPort > 0 ? starter.start(requestedPort) : Ports.withFreePort(starter);

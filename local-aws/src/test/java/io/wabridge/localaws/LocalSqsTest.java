@@ -9,7 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ElasticMQ persists through one connection pool per JVM: a second persistent server beside a first would restore the
- * first one's messages and write into its database, so it is refused until the first stops.
+ * first one's messages and write into its database, so it is refused until the first stops; and a server says whether
+ * its data folder is new, so that what ElasticMQ restores from an earlier server of the JVM can be emptied.
  */
 class LocalSqsTest {
 
@@ -24,6 +25,17 @@ class LocalSqsTest {
         }
         try (LocalSqs next = LocalSqs.start(second, "us-east-1", "000000000000", 0)) {
             assertThat(next.endpoint().getHost()).isEqualTo("127.0.0.1");
+        }
+    }
+
+    @Test
+    void aServerSaysWhetherItsDataFolderIsNew(@TempDir Path parent) throws Exception {
+        Path data = parent.resolve("sqs");
+        try (LocalSqs first = LocalSqs.start(data, "us-east-1", "000000000000", 0)) {
+            assertThat(first.fresh()).isTrue();
+        }
+        try (LocalSqs again = LocalSqs.start(data, "us-east-1", "000000000000", 0)) {
+            assertThat(again.fresh()).as("a restart on the same folder keeps its messages").isFalse();
         }
     }
 }

@@ -207,6 +207,10 @@ public final class LocalRuntime implements AutoCloseable {
         parameters.putAll(options.parameters());
         resources = new LocalResources(template, STACK, REGION, ACCOUNT, parameters);
         resources.create(dynamo, sqs, secrets, aws.kms(), aws.events(), aws.s3());
+        if (sqsServer.fresh()) {
+            // A new data folder starts with empty queues, whatever ElasticMQ restored into them (see LocalSqs).
+            resources.queueUrls().values().forEach(url -> sqs.purgeQueue(r -> r.queueUrl(url)));
+        }
         // -Dwabridge.local.visibilitySeconds=N: every queue's visibility timeout, set before the pollers start, so a
         // consumer killed mid-batch (a crash test) gets its messages back in seconds rather than the template's minutes.
         Integer visibility = Integer.getInteger("wabridge.local.visibilitySeconds");
