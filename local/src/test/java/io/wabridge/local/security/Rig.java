@@ -33,13 +33,27 @@ final class Rig {
 
     /** {@code method path} on the gateway with {@code Authorization: Bearer token} (none when token is null). */
     static HttpResponse<String> call(LocalRuntime runtime, String method, String path, String token, Object body) throws Exception {
+        return call(runtime, method, path, token, null, body);
+    }
+
+    /** The same, with an {@code Idempotency-Key} header when {@code idempotencyKey} is not null. */
+    static HttpResponse<String> call(LocalRuntime runtime, String method, String path, String token, String idempotencyKey, Object body)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(runtime.baseUrl() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                 .header("content-type", "application/json");
         if (token != null) {
             b.header("authorization", "Bearer " + token);
         }
+        if (idempotencyKey != null) {
+            b.header("idempotency-key", idempotencyKey);
+        }
         return send(b);
+    }
+
+    /** How many of Meta's accepted sends carried {@code text}. */
+    static long sentToMeta(LocalRuntime runtime, String text) {
+        return runtime.sandbox().calls().stream().filter(c -> c.path().endsWith("/messages") && c.body().contains(text) && c.status() == 200).count();
     }
 
     static HttpResponse<String> call(LocalRuntime runtime, String method, String path, String tenant) throws Exception {

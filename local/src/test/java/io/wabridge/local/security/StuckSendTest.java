@@ -4,14 +4,10 @@ import static io.wabridge.local.Http.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wabridge.local.EndToEnd;
 import io.wabridge.local.LocalRuntime;
 import io.wabridge.sandbox.MetaSandbox;
 import io.wabridge.sandbox.SandboxState;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
@@ -30,8 +26,6 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 @EndToEnd
 class StuckSendTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final String TENANT = "stuck";
     static final String USER = "6281277770002";
 
@@ -99,35 +93,22 @@ class StuckSendTest {
     }
 
     static long sentToMeta(String text) {
-        return meta.calls().stream().filter(c -> c.path().endsWith("/messages") && c.body().contains(text) && c.status() == 200).count();
+        return Rig.sentToMeta(runtime, text);
     }
 
     static SandboxState.Customer connect(String name, String number) throws Exception {
-        SandboxState.Customer c = meta.createCustomer(name, number);
-        HttpResponse<String> session = call("POST", "/v1/signup/sessions", null, Map.of());
-        assertThat(session.statusCode()).as(session.body()).isEqualTo(201);
-        HttpResponse<String> r = call("POST", "/v1/signup/complete", null, Map.of("state", json(session).path("state").asText(), "event", "FINISH",
-                "code", meta.signupCode(c.businessId()), "waba_id", c.wabaId(), "phone_number_id", c.phoneNumberId(),
-                "business_id", c.businessId()));
-        assertThat(json(r).path("outcome").asText()).as(r.body()).isEqualTo("active");
-        return c;
+        return Rig.connect(runtime, TENANT, name, number);
     }
 
     static HttpResponse<String> call(String method, String path, String idempotencyKey, Object body) {
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(runtime.baseUrl() + path)).timeout(Duration.ofSeconds(30))
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-                    .header("content-type", "application/json").header("authorization", "Bearer " + runtime.token(TENANT, Duration.ofMinutes(10)));
-            if (idempotencyKey != null) {
-                b.header("idempotency-key", idempotencyKey);
-            }
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return Rig.call(runtime, method, path, runtime.token(TENANT, Duration.ofMinutes(10)), idempotencyKey, body);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
     static JsonNode json(HttpResponse<String> r) throws Exception {
-        return JSON.readTree(r.body());
+        return Rig.json(r);
     }
 }
