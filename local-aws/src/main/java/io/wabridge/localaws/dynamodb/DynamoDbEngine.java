@@ -428,45 +428,41 @@ public final class DynamoDbEngine implements AutoCloseable {
                 "KeyConditionExpression")) {
             anyExpression |= r.hasNonNull(f);
         }
-        Map<String, String> names = new LinkedHashMap<>();
-        if (r.has("ExpressionAttributeNames")) {
-            JsonNode n = r.get("ExpressionAttributeNames");
-            if (!anyExpression) {
-                throw DynamoDbError.validation("ExpressionAttributeNames can only be specified when using expressions");
+        Map<String, String> names = placeholders(r, "ExpressionAttributeNames", "#", anyExpression, (key, v) -> v.asText());
+        Map<String, Av> values = placeholders(r, "ExpressionAttributeValues", ":", anyExpression, (key, v) -> {
+            try {
+                return Av.fromJson(v);
+            } catch (DynamoDbError err) {
+                throw DynamoDbError.validation("ExpressionAttributeValues contains invalid value: " + err.getMessage() + " for key " + key);
             }
-            if (n.isEmpty()) {
-                throw DynamoDbError.validation("ExpressionAttributeNames must not be empty");
-            }
-            n.fields().forEachRemaining(e -> {
-                if (!e.getKey().startsWith("#") || e.getKey().length() < 2) {
-                    throw DynamoDbError.validation("ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + e.getKey() + "\"");
-                }
-                names.put(e.getKey(), e.getValue().asText());
-            });
-        }
-        Map<String, Av> values = new LinkedHashMap<>();
-        if (r.has("ExpressionAttributeValues")) {
-            JsonNode v = r.get("ExpressionAttributeValues");
-            if (!anyExpression) {
-                throw DynamoDbError.validation("ExpressionAttributeValues can only be specified when using expressions");
-            }
-            if (v.isEmpty()) {
-                throw DynamoDbError.validation("ExpressionAttributeValues must not be empty");
-            }
-            v.fields().forEachRemaining(e -> {
-                if (!e.getKey().startsWith(":") || e.getKey().length() < 2) {
-                    throw DynamoDbError.validation("ExpressionAttributeValues contains invalid key: Syntax error; key: \"" + e.getKey() + "\"");
-                }
-                Av val;
-                try {
-                    val = Av.fromJson(e.getValue());
-                } catch (DynamoDbError err) {
-                    throw DynamoDbError.validation("ExpressionAttributeValues contains invalid value: " + err.getMessage() + " for key " + e.getKey());
-                }
-                values.put(e.getKey(), val);
-            });
-        }
+        });
         return new Expr.Context(names, values);
+    }
+
+    /**
+     * The {@code field} map of a request ({@code ExpressionAttributeNames} or {@code ExpressionAttributeValues}): only
+     * beside an expression, not empty, each key {@code prefix} and at least one more character, as DynamoDB refuses them.
+     */
+    private static <T> Map<String, T> placeholders(JsonNode r, String field, String prefix, boolean anyExpression,
+                                                   java.util.function.BiFunction<String, JsonNode, T> read) {
+        Map<String, T> out = new LinkedHashMap<>();
+        if (!r.has(field)) {
+            return out;
+        }
+        JsonNode n = r.get(field);
+        if (!anyExpression) {
+            throw DynamoDbError.validation(field + " can only be specified when using expressions");
+        }
+        if (n.isEmpty()) {
+            throw DynamoDbError.validation(field + " must not be empty");
+        }
+        n.fields().forEachRemaining(e -> {
+            if (!e.getKey().startsWith(prefix) || e.getKey().length() < 2) {
+                throw DynamoDbError.validation(field + " contains invalid key: Syntax error; key: \"" + e.getKey() + "\"");
+            }
+            out.put(e.getKey(), read.apply(e.getKey(), e.getValue()));
+        });
+        return out;
     }
 
     private static Expr.Cond condition(JsonNode r, String field, Expr.Context ctx) {
