@@ -37,7 +37,10 @@ public final class LocalSqs implements AutoCloseable {
         this.fresh = fresh;
     }
 
-    /** Whether this server's data folder was new: nothing of it may be restored into its queues. */
+    /**
+     * Whether this persistent server's data folder was new, so whatever ElasticMQ restores into its queues came from an
+     * earlier server of the JVM; false in memory, where nothing is restored.
+     */
     public boolean fresh() {
         return fresh;
     }
@@ -50,7 +53,7 @@ public final class LocalSqs implements AutoCloseable {
                         + "(keep one runtime's queues in memory)");
             }
         }
-        boolean fresh = dir == null || !Files.isDirectory(dir);
+        boolean fresh = dir != null && !Files.isDirectory(dir);
         if (dir != null) {
             Files.createDirectories(dir);
         }

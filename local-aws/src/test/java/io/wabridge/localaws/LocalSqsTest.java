@@ -37,5 +37,8 @@ class LocalSqsTest {
         try (LocalSqs again = LocalSqs.start(data, "us-east-1", "000000000000", 0)) {
             assertThat(again.fresh()).as("a restart on the same folder keeps its messages").isFalse();
         }
+        try (LocalSqs inMemory = LocalSqs.start(null, "us-east-1", "000000000000", 0)) {
+            assertThat(inMemory.fresh()).as("nothing is restored in memory, so nothing needs emptying").isFalse();
+        }
     }
 }
