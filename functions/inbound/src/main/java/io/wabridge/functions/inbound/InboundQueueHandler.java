@@ -43,11 +43,9 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
 
     private final MetaWebhookParser parser;
     private final ProcessInboundUpdate process;
-    private final FailureLog failures;
     private final Supplier<S3Objects> payloads;
-    private final int maxReceiveCount;
     private final EmfMetrics metrics;
-    private final DeadLetters deadLetters;
+    private final SqsBatchProcessor batch;
     /** Where the updates of a whole delivery go once split (the inbound queue itself). */
     private final Supplier<io.wabridge.core.webhook.InboundQueue> requeue;
 
@@ -77,18 +75,16 @@ public final class InboundQueueHandler implements RequestHandler<SQSEvent, SQSBa
         this.requeue = requeue;
         this.parser = parser;
         this.process = process;
-        this.failures = failures;
         this.payloads = payloads;
-        this.maxReceiveCount = maxReceiveCount;
         this.metrics = metrics;
-        this.deadLetters = deadLetters;
+        // The batch policies, built once: the processor keeps no state between batches.
+        this.batch = SqsBatchProcessor.of("inbound", SqsBatchProcessor.Ordering.STOP_AT_FIRST_FAILURE)
+                .maxReceiveCount(maxReceiveCount).metrics(metrics).failureLog(failures).deadLetters(deadLetters::send).margin(RECORD_RESERVE)
+                .build();
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        SqsBatchProcessor batch = SqsBatchProcessor.of("inbound", SqsBatchProcessor.Ordering.STOP_AT_FIRST_FAILURE)
-                .maxReceiveCount(maxReceiveCount).metrics(metrics).failureLog(failures).deadLetters(deadLetters::send).margin(RECORD_RESERVE)
-                .build();
         return Invocation.run(context, metrics, () -> batch.process(event, context, this::handle));
     }
 

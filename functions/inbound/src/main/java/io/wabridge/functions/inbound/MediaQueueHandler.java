@@ -30,9 +30,8 @@ public final class MediaQueueHandler implements RequestHandler<SQSEvent, SQSBatc
     static final java.time.Duration RECORD_RESERVE = java.time.Duration.ofSeconds(60);
 
     private final FetchMedia fetch;
-    private final FailureLog failures;
-    private final int maxReceiveCount;
     private final EmfMetrics metrics;
+    private final SqsBatchProcessor batch;
 
     public MediaQueueHandler() {
         this(Components.fromEnvironment());
@@ -44,15 +43,14 @@ public final class MediaQueueHandler implements RequestHandler<SQSEvent, SQSBatc
 
     MediaQueueHandler(FetchMedia fetch, FailureLog failures, int maxReceiveCount, EmfMetrics metrics) {
         this.fetch = fetch;
-        this.failures = failures;
-        this.maxReceiveCount = maxReceiveCount;
         this.metrics = metrics;
+        // The batch policies, built once: the processor keeps no state between batches.
+        this.batch = SqsBatchProcessor.of("media", SqsBatchProcessor.Ordering.INDEPENDENT)
+                .maxReceiveCount(maxReceiveCount).metrics(metrics).failureLog(failures).margin(RECORD_RESERVE).build();
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        SqsBatchProcessor batch = SqsBatchProcessor.of("media", SqsBatchProcessor.Ordering.INDEPENDENT)
-                .maxReceiveCount(maxReceiveCount).metrics(metrics).failureLog(failures).margin(RECORD_RESERVE).build();
         return Invocation.run(context, metrics, () -> batch.process(event, context, this::handle));
     }
 

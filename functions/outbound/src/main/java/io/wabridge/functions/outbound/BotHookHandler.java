@@ -28,9 +28,8 @@ public final class BotHookHandler implements RequestHandler<SQSEvent, SQSBatchRe
     static final java.time.Duration RECORD_RESERVE = java.time.Duration.ofSeconds(35);
 
     private final AnswerWithBot answer;
-    private final OutboundQueueHandler.Visibility visibility;
-    private final int maxReceiveCount;
     private final EmfMetrics metrics;
+    private final SqsBatchProcessor batch;
 
     public BotHookHandler() {
         this(Components.fromEnvironment());
@@ -43,9 +42,11 @@ public final class BotHookHandler implements RequestHandler<SQSEvent, SQSBatchRe
 
     BotHookHandler(AnswerWithBot answer, OutboundQueueHandler.Visibility visibility, int maxReceiveCount, EmfMetrics metrics) {
         this.answer = answer;
-        this.visibility = visibility;
-        this.maxReceiveCount = maxReceiveCount;
         this.metrics = metrics;
+        // The batch policies, built once: the processor keeps no state between batches.
+        this.batch = SqsBatchProcessor.of("bot", SqsBatchProcessor.Ordering.SKIP_FAILED_GROUP)
+                .maxReceiveCount(maxReceiveCount).metrics(metrics).visibility(visibility::delay)
+                .errorDelay(record -> backoff(SqsRecords.receiveCount(record))).margin(RECORD_RESERVE).build();
     }
 
     /** 5 s, 10 s, 20 s, ... up to 15 minutes: a failing hook is not hammered, a flaky one is retried soon. */
@@ -55,9 +56,6 @@ public final class BotHookHandler implements RequestHandler<SQSEvent, SQSBatchRe
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        SqsBatchProcessor batch = SqsBatchProcessor.of("bot", SqsBatchProcessor.Ordering.SKIP_FAILED_GROUP)
-                .maxReceiveCount(maxReceiveCount).metrics(metrics).visibility(visibility::delay)
-                .errorDelay(record -> backoff(SqsRecords.receiveCount(record))).margin(RECORD_RESERVE).build();
         return Invocation.run(context, metrics, () -> batch.process(event, context, this::handle));
     }
 

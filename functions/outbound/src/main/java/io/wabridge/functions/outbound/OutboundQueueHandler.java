@@ -48,11 +48,8 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
     }
 
     private final DeliverSend deliver;
-    private final Visibility visibility;
-    private final FailureLog failures;
-    private final int maxReceiveCount;
     private final EmfMetrics metrics;
-    private final Clock clock;
+    private final SqsBatchProcessor batch;
 
     public OutboundQueueHandler() {
         this(Components.fromEnvironment());
@@ -66,18 +63,15 @@ public final class OutboundQueueHandler implements RequestHandler<SQSEvent, SQSB
     OutboundQueueHandler(DeliverSend deliver, Visibility visibility, FailureLog failures, int maxReceiveCount, EmfMetrics metrics,
                          Clock clock) {
         this.deliver = deliver;
-        this.visibility = visibility;
-        this.failures = failures;
-        this.maxReceiveCount = maxReceiveCount;
         this.metrics = metrics;
-        this.clock = clock;
+        // The batch policies, built once: the processor keeps no state between batches.
+        this.batch = SqsBatchProcessor.of("outbound", SqsBatchProcessor.Ordering.SKIP_FAILED_GROUP)
+                .maxReceiveCount(maxReceiveCount).metrics(metrics).failureLog(failures).visibility(visibility::delay)
+                .margin(CALL_RESERVE).clock(clock).build();
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        SqsBatchProcessor batch = SqsBatchProcessor.of("outbound", SqsBatchProcessor.Ordering.SKIP_FAILED_GROUP)
-                .maxReceiveCount(maxReceiveCount).metrics(metrics).failureLog(failures).visibility(visibility::delay)
-                .margin(CALL_RESERVE).clock(clock).build();
         // The last moment a record's Graph call may start and still finish inside this invocation.
         java.time.Instant callBy = batch.startBy(context);
         return Invocation.run(context, metrics, () -> batch.process(event, callBy, record -> handle(record, callBy)));
